@@ -1,0 +1,459 @@
+"""The wire: pydantic models of every request and response in API.md.
+
+Shared by the bundled server and the client, so the two can never disagree on a field.
+Money is integer cents; times are timezone-aware UTC datetimes (RFC 3339 on the wire).
+Request models forbid unknown fields so a typo is a 400 naming the field, not silently ignored.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from kaspr_tui.billing.catalog import CreditType, Interval, PlanId
+
+Role = Literal["admin", "member", "support"]
+MemberRole = Literal["admin", "member"]
+Cents = int
+NonNegativeInt = Annotated[int, Field(ge=0, le=10_000_000)]
+ShortText = Annotated[str, Field(max_length=200)]
+
+T = TypeVar("T")
+
+
+class WireModel(BaseModel):
+    """A response body: tolerant of fields a newer server may add."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class RequestModel(BaseModel):
+    """A request body: strict, so a misspelt or unknown field is a clear 400."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# ---- errors ---------------------------------------------------------------------------------
+
+
+class FieldErrorWire(WireModel):
+    param: str | None = None
+    code: str
+    message: str
+
+
+class ErrorBody(WireModel):
+    type: str
+    code: str
+    message: str
+    param: str | None = None
+    errors: list[FieldErrorWire] = []
+    request_id: str | None = None
+
+
+class ErrorResponse(WireModel):
+    error: ErrorBody
+
+
+class ListResponse(WireModel, Generic[T]):
+    object: Literal["list"] = "list"
+    data: list[T]
+    has_more: bool = False
+
+
+class Health(WireModel):
+    ok: bool
+
+
+# ---- identity -------------------------------------------------------------------------------
+
+
+class User(WireModel):
+    id: str
+    email: str
+    name: str
+
+
+class WorkspaceRef(WireModel):
+    id: str
+    name: str
+
+
+class Me(WireModel):
+    user: User
+    role: Role
+    workspace: WorkspaceRef | None
+
+
+# ---- catalog --------------------------------------------------------------------------------
+
+
+class CreditAllowance(WireModel):
+    phone: int
+    direct_email: int
+    export: int
+
+
+class PlanWire(WireModel):
+    id: PlanId
+    name: str
+    monthly_unit_amount: Cents
+    annual_unit_amount: Cents
+    """Per seat per month on the annual interval; billed 12 months at once."""
+    max_seats: int
+    included_credits: CreditAllowance
+    """Per seat per month, pooled for the workspace."""
+
+
+class AddonPackWire(WireModel):
+    type: CreditType
+    unit_amount: Cents
+    min: int
+    max: int
+    step: int
+
+
+class Catalog(WireModel):
+    currency: str = "eur"
+    plans: list[PlanWire]
+    addon_packs: list[AddonPackWire]
+
+
+# ---- subscription and credits ---------------------------------------------------------------
+
+
+class AddonQuantity(RequestModel):
+    type: CreditType
+    quantity: Annotated[int, Field(ge=1, le=1_000_000)]
+
+
+class RecurringAddon(WireModel):
+    type: CreditType
+    quantity: int
+    auto_renew: bool
+
+
+class ScheduledChange(WireModel):
+    plan: PlanId
+    interval: Interval
+    seats: int
+    effective_at: datetime
+
+
+class CardSummary(WireModel):
+    brand: str
+    last4: str
+
+
+class Subscription(WireModel):
+    object: Literal["subscription"] = "subscription"
+    plan: PlanId
+    interval: Interval
+    seats: int
+    members: int
+    pending_invitations: int
+    seats_available: int
+    status: Literal["active", "past_due", "canceled"]
+    current_period_start: datetime
+    current_period_end: datetime
+    addons: list[RecurringAddon]
+    scheduled_change: ScheduledChange | None
+    payment_method: CardSummary | None
+
+
+class AddonRenewalUpdate(RequestModel):
+    auto_renew: bool
+
+
+class CreditBalance(WireModel):
+    type: CreditType
+    included: int
+    addon: int
+    used: int
+    remaining: int
+    resets_at: datetime
+
+
+class CreditsResponse(WireModel):
+    data: list[CreditBalance]
+
+
+class ConsumeRequest(RequestModel):
+    type: CreditType
+    quantity: Annotated[int, Field(ge=1, le=1_000_000)]
+
+
+# ---- quotes and checkouts -------------------------------------------------------------------
+
+
+class QuoteRequest(RequestModel):
+    plan: PlanId | None = None
+    interval: Interval | None = None
+    seats: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    addons: Annotated[list[AddonQuantity], Field(max_length=3)] = []
+
+
+class QuoteLine(WireModel):
+    description: str
+    quantity: int
+    unit_amount: Cents
+    amount: Cents
+
+
+class Tax(WireModel):
+    rate_percent: float
+    amount: Cents
+    reverse_charge: bool
+    country: str | None = None
+
+
+class Quote(WireModel):
+    object: Literal["quote"] = "quote"
+    id: str
+    currency: str = "eur"
+    plan: PlanId
+    interval: Interval
+    seats: int
+    addons: list[AddonQuantity] = []
+    lines: list[QuoteLine]
+    subtotal: Cents
+    tax: Tax
+    total_due_now: Cents
+    next_renewal_total: Cents
+    effective_at: datetime
+    """When the part charged now applies (now, for an upgrade or credits)."""
+    scheduled_for: datetime | None
+    """Set when all or part of the change waits for the period end (a downgrade, fewer seats)."""
+    scheduled_change: ScheduledChange | None = None
+    expires_at: datetime
+    created: datetime
+
+
+class CheckoutRequest(RequestModel):
+    quote_id: Annotated[str, Field(min_length=1, max_length=64)]
+    payment_method_id: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+CheckoutStatus = Literal["processing", "requires_action", "succeeded", "failed"]
+
+
+class CheckoutError(WireModel):
+    type: str
+    code: str
+    message: str
+
+
+class Checkout(WireModel):
+    object: Literal["checkout"] = "checkout"
+    id: str
+    status: CheckoutStatus
+    quote: Quote
+    invoice_id: str | None
+    error: CheckoutError | None = None
+    created: datetime
+
+
+class AuthenticateRequest(RequestModel):
+    result: Literal["approve", "deny"]
+
+
+# ---- payment methods ------------------------------------------------------------------------
+
+
+class PaymentMethod(WireModel):
+    id: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+    name: str | None = None
+    is_default: bool
+
+
+class PaymentMethodCreate(RequestModel):
+    """A new card. `number` and `cvc` are secrets: they never appear in a repr, a log or an error."""
+
+    number: SecretStr = Field(max_length=32)
+    exp_month: Annotated[int, Field(ge=1, le=12)]
+    exp_year: Annotated[int, Field(ge=2000, le=2200)]
+    cvc: SecretStr = Field(max_length=8)
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    make_default: bool = False
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON body to send: the only place the secrets are revealed."""
+        body = self.model_dump(mode="json")
+        body["number"] = self.number.get_secret_value()
+        body["cvc"] = self.cvc.get_secret_value()
+        return body
+
+
+# ---- billing details and invoices -----------------------------------------------------------
+
+
+class Address(WireModel):
+    line1: str
+    line2: str | None = None
+    city: str
+    postal_code: str
+    state: str | None = None
+    country: str
+    """ISO 3166-1 alpha-2, upper case."""
+
+
+VatStatus = Literal["valid", "invalid", "none"]
+
+
+class BillingDetails(WireModel):
+    company: str
+    contact_name: str
+    email: str
+    address: Address
+    vat_number: str | None = None
+    vat_status: VatStatus = "none"
+
+
+class AddressInput(RequestModel):
+    line1: ShortText
+    line2: ShortText | None = None
+    city: ShortText
+    postal_code: Annotated[str, Field(max_length=20)]
+    state: ShortText | None = None
+    country: Annotated[str, Field(max_length=2)]
+
+
+class BillingDetailsUpdate(RequestModel):
+    company: ShortText
+    contact_name: ShortText
+    email: Annotated[str, Field(max_length=254)]
+    address: AddressInput
+    vat_number: Annotated[str, Field(max_length=32)] | None = None
+
+
+InvoiceStatus = Literal["open", "paid", "void"]
+
+
+class InvoiceSummary(WireModel):
+    id: str
+    number: str | None
+    """Assigned when the invoice is paid: `ACME-2026-000001`, gapless per workspace."""
+    status: InvoiceStatus
+    created: datetime
+    total: Cents
+    currency: str = "eur"
+    period_start: datetime
+    period_end: datetime
+
+
+class Invoice(InvoiceSummary):
+    lines: list[QuoteLine]
+    subtotal: Cents
+    tax: Tax
+    billing_details: BillingDetails | None
+    """A copy of the details as they were when the invoice was issued."""
+    payment_method: CardSummary | None = None
+    paid_at: datetime | None = None
+    workspace_name: str
+
+
+# ---- members and invitations ----------------------------------------------------------------
+
+
+class Member(WireModel):
+    id: str
+    """`usr_…` for an active member, `inv_…` for an invitation."""
+    email: str
+    name: str | None
+    role: MemberRole
+    status: Literal["active", "invited"]
+    joined_at: datetime | None
+
+
+class InvitationCreate(RequestModel):
+    email: Annotated[str, Field(max_length=254)]
+    role: MemberRole = "member"
+
+
+# ---- support --------------------------------------------------------------------------------
+
+SupportRequestKind = Literal["change_email", "account_transfer", "delete_account", "other"]
+
+
+class SupportRequestCreate(RequestModel):
+    kind: SupportRequestKind
+    message: Annotated[str, Field(min_length=1, max_length=5000)]
+    new_email: Annotated[str, Field(max_length=254)] | None = None
+
+
+class SupportTicket(WireModel):
+    object: Literal["support_request"] = "support_request"
+    id: str
+    kind: SupportRequestKind
+    message: str
+    new_email: str | None
+    status: Literal["open", "closed"]
+    created: datetime
+
+
+class Event(WireModel):
+    id: str
+    type: str
+    """Dotted, e.g. `subscription.updated`, `invoice.paid`, `support.transfer_in`."""
+    created: datetime
+    actor: str | None
+    """Email of who did it, or None for the system (renewals)."""
+    description: str
+    """One sentence for a person: `Seats changed from 10 to 12`."""
+    data: dict[str, Any] = {}
+
+
+class SupportAccount(WireModel):
+    user: User
+    role: Role
+    workspace: WorkspaceRef | None
+    subscription: Subscription | None
+    credits: list[CreditBalance]
+    recent_invoices: list[InvoiceSummary]
+    recent_events: list[Event]
+
+
+class CreditAmounts(RequestModel):
+    phone: NonNegativeInt = 0
+    direct_email: NonNegativeInt = 0
+    export: NonNegativeInt = 0
+
+
+class TransferRequest(RequestModel):
+    from_email: Annotated[str, Field(max_length=254)]
+    to_email: Annotated[str, Field(max_length=254)]
+    license: bool = False
+    credits: CreditAmounts = CreditAmounts()
+    reason: Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class Transfer(WireModel):
+    object: Literal["transfer"] = "transfer"
+    id: str
+    from_email: str
+    to_email: str
+    from_workspace: WorkspaceRef
+    to_workspace: WorkspaceRef
+    license: bool
+    credits: dict[CreditType, int]
+    reason: str
+    created: datetime
+
+
+class EmailChangeRequest(RequestModel):
+    user_email: Annotated[str, Field(max_length=254)]
+    new_email: Annotated[str, Field(max_length=254)]
+
+
+class AdvanceClockRequest(RequestModel):
+    days: Annotated[int, Field(ge=1, le=3660)]
+
+
+class ClockState(WireModel):
+    now: datetime
