@@ -1,6 +1,20 @@
 """Pricing a proposed change to a subscription: which part applies now, which waits, what it costs.
 
 INTERFACE (fixed; the server and the TUI code against it). Implementation owned by billing.
+
+How a change is priced (API.md rules 1-5):
+
+- Whatever raises the bill applies now: an upgrade (see `proration.is_upgrade`) and added seats.
+  A downgrade and removed seats wait for the period end, with no refund.
+- A change within the period credits the unused time of what is replaced and charges the remaining
+  time of what replaces it, one line per component, each rounded half up to the cent. On such a
+  line `unit_amount` is the full per-seat price of one period (as Stripe shows a proration) and
+  `amount` is the prorated sum.
+- free → paid and monthly → annual start a new period now: the unused time is credited and the
+  whole new period charged.
+- Add-on packs are charged in full, never prorated, and join the recurring quantity. They renew
+  every month on both intervals, because credits reset monthly: `next_renewal_total` is one
+  period of the plan plus one month of packs (for an annual plan: the annual price plus one month).
 """
 
 from __future__ import annotations
@@ -9,7 +23,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from kaspr_tui.billing.catalog import CreditType, Interval, PlanId
+from kaspr_tui.billing import tax as tax_rules  # a module: tax.py builds the TaxDecision defined here
+from kaspr_tui.billing.catalog import ADDON_PACKS, CREDIT_LABELS, CREDIT_TYPES, PLANS, CreditType, Interval, PlanId
+from kaspr_tui.billing.periods import next_period_end, period_seconds, remaining_seconds
+from kaspr_tui.billing.proration import is_upgrade, prorate
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,4 +85,110 @@ def price_change(
     now: datetime,
     tax: TaxDecision,
 ) -> PriceChange:
-    raise NotImplementedError
+    """Price moving from `current` to `target` at `now`, within the period `period_start`-`period_end`.
+
+    `addons_now` are credit packs bought with the change; `recurring_addons` those that already
+    renew. Limits (seats, members, pack sizes) are the caller's to check; this only prices.
+    """
+    immediate = _immediate_terms(current, target)
+    scheduled = target if target != immediate else None
+    starts_new_period = immediate != current and _starts_new_period(current, immediate)
+    if starts_new_period:
+        new_period_start, new_period_end = now, next_period_end(now, immediate.interval)
+    else:
+        new_period_start, new_period_end = period_start, period_end
+
+    lines = [
+        *_plan_lines(current, immediate, starts_new_period, remaining_seconds(now, period_end),
+                     period_seconds(period_start, period_end)),
+        *_addon_lines(addons_now),
+    ]
+    subtotal = sum(line.amount for line in lines)
+    tax_now = tax_rules.tax_amount(subtotal, tax)
+
+    renewing_addons = {
+        credit_type: recurring_addons.get(credit_type, 0) + addons_now.get(credit_type, 0) for credit_type in CREDIT_TYPES
+    }
+    renewal_terms = scheduled or immediate
+    renewal_subtotal = _period_price(renewal_terms) + sum(
+        ADDON_PACKS[credit_type].price(quantity) for credit_type, quantity in renewing_addons.items()
+    )
+    return PriceChange(
+        immediate=immediate,
+        scheduled=scheduled,
+        lines=tuple(lines),
+        subtotal=subtotal,
+        tax=tax,
+        tax_amount=tax_now,
+        total_due_now=subtotal + tax_now,
+        next_renewal_total=renewal_subtotal + tax_rules.tax_amount(renewal_subtotal, tax),
+        effective_at=now,
+        scheduled_for=period_end if scheduled else None,
+        period_start=new_period_start,
+        period_end=new_period_end,
+    )
+
+
+def _immediate_terms(current: Terms, target: Terms) -> Terms:
+    """What applies now: an upgrade's plan and interval, and the larger seat count (rule 1, 2)."""
+    same_plan = (current.plan, current.interval) == (target.plan, target.interval)
+    plan_source = target if same_plan or is_upgrade(current, target) else current
+    return Terms(plan_source.plan, plan_source.interval, max(current.seats, target.seats))
+
+
+def _starts_new_period(current: Terms, immediate: Terms) -> bool:
+    leaves_free = not PLANS[current.plan].is_paid and PLANS[immediate.plan].is_paid
+    return leaves_free or current.interval != immediate.interval
+
+
+def _plan_lines(
+    current: Terms, immediate: Terms, starts_new_period: bool, remaining: int, period: int
+) -> list[Line]:
+    """The credit for what is replaced and the charge for what replaces it, zero lines left out."""
+    if immediate == current:
+        return []
+    if starts_new_period:
+        lines = [_prorated_line("Unused time on", current, -1, remaining, period), _full_period_line(immediate)]
+    elif (current.plan, current.interval) == (immediate.plan, immediate.interval):
+        added = Terms(immediate.plan, immediate.interval, immediate.seats - current.seats)
+        lines = [_prorated_line("Remaining time on", added, 1, remaining, period, seats_label="added seat")]
+    else:
+        lines = [
+            _prorated_line("Unused time on", current, -1, remaining, period),
+            _prorated_line("Remaining time on", immediate, 1, remaining, period),
+        ]
+    return [line for line in lines if line.amount != 0]
+
+
+def _prorated_line(
+    prefix: str, terms: Terms, sign: int, remaining: int, period: int, seats_label: str = "seat"
+) -> Line:
+    amount = sign * prorate(_period_price(terms), remaining, period)
+    description = f"{prefix} {_describe(terms, seats_label)}"
+    return Line(description, terms.seats, sign * _period_price(Terms(terms.plan, terms.interval, 1)), amount)
+
+
+def _full_period_line(terms: Terms) -> Line:
+    unit_amount = _period_price(Terms(terms.plan, terms.interval, 1))
+    return Line(_describe(terms, "seat"), terms.seats, unit_amount, unit_amount * terms.seats)
+
+
+def _addon_lines(addons_now: dict[CreditType, int]) -> list[Line]:
+    return [
+        Line(f"{CREDIT_LABELS[credit_type]} add-on", quantity, ADDON_PACKS[credit_type].unit_amount,
+             ADDON_PACKS[credit_type].price(quantity))
+        for credit_type in CREDIT_TYPES
+        if (quantity := addons_now.get(credit_type, 0)) > 0
+    ]
+
+
+def _period_price(terms: Terms) -> int:
+    return PLANS[terms.plan].period_price(terms.interval, terms.seats)
+
+
+def _describe(terms: Terms, seats_label: str) -> str:
+    """`Business (annual) × 10 seats`."""
+    interval = "annual" if terms.interval == "year" else "monthly"
+    plural = "" if terms.seats == 1 else "s"
+    return f"{PLANS[terms.plan].name} ({interval}) × {terms.seats} {seats_label}{plural}"
+

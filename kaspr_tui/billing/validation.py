@@ -1,0 +1,145 @@
+"""Checks on what people type into the billing details form, shared by the TUI and the server.
+
+Every check returns `FieldError`s worded for the person at the keyboard; none raises on bad input.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from kaspr_tui.billing.countries import COUNTRY_NAMES
+from kaspr_tui.billing.errors import FieldError
+from kaspr_tui.billing.tax import validate_vat_number
+
+__all__ = [
+    "COUNTRY_NAMES",
+    "MAX_TEXT_LENGTH",
+    "has_control_characters",
+    "validate_billing_details",
+    "validate_email",
+    "validate_postal_code",
+]
+
+MAX_TEXT_LENGTH = 200
+MAX_EMAIL_LENGTH = 254
+"""The longest address SMTP can carry (RFC 5321 path limit minus the angle brackets)."""
+MAX_LOCAL_PART_LENGTH = 64
+
+_CONTROL_CATEGORIES = {"Cc", "Zl", "Zp"}
+_LOCAL_PART = re.compile(r"[\w!#$%&'*+/=?^`{|}~-]+(\.[\w!#$%&'*+/=?^`{|}~-]+)*")
+_DOMAIN_LABEL = re.compile(r"[^\W_]([\w-]*[^\W_])?")
+
+_EIRCODE_LETTERS = "ACDEFHKNPRTVWXY"
+_POSTAL_CODES: dict[str, tuple[re.Pattern[str], str]] = {
+    country: (re.compile(pattern), example)
+    for country, pattern, example in (
+        ("AT", r"[1-9]\d{3}", "1010"),
+        ("BE", r"[1-9]\d{3}", "1000"),
+        ("CA", r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d", "K1A 0B1"),
+        ("CH", r"[1-9]\d{3}", "8001"),
+        ("DE", r"\d{5}", "10115"),
+        ("ES", r"(0[1-9]|[1-4]\d|5[0-2])\d{3}", "28013"),
+        ("FR", r"\d{5}", "75002"),
+        ("GB", r"([A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|GIR ?0AA)", "SW1A 1AA"),
+        ("IE", rf"([{_EIRCODE_LETTERS}]\d{{2}}|D6W) ?[\d{_EIRCODE_LETTERS}]{{4}}", "D02 X285"),
+        ("IT", r"\d{5}", "00184"),
+        ("NL", r"[1-9]\d{3} ?[A-Z]{2}", "1012 AB"),
+        ("PL", r"\d{2}-\d{3}", "00-950"),
+        ("PT", r"\d{4}-\d{3}", "1100-148"),
+        ("SE", r"[1-9]\d{2} ?\d{2}", "111 22"),
+        ("US", r"\d{5}(-\d{4})?", "10001"),
+    )
+}
+_ANY_POSTAL_CODE = re.compile(r"[A-Z0-9][A-Z0-9 -]{0,8}[A-Z0-9]")
+
+
+def has_control_characters(value: str) -> bool:
+    """Whether `value` holds a line break, tab, NUL or another invisible control character."""
+    return any(unicodedata.category(char) in _CONTROL_CATEGORIES for char in value)
+
+
+def validate_email(value: str, param: str = "email") -> FieldError | None:
+    """None if `value` looks like an address mail can be delivered to: `name@company.com`."""
+    problem = FieldError(param, "email_invalid", "Enter an email address like name@company.com.")
+    if len(value) > MAX_EMAIL_LENGTH:
+        return FieldError(param, "email_invalid", f"An email address has at most {MAX_EMAIL_LENGTH} characters.")
+    local, at, domain = value.partition("@")
+    if not at or len(local) > MAX_LOCAL_PART_LENGTH or not _LOCAL_PART.fullmatch(local):
+        return problem
+    labels = domain.split(".")
+    if len(labels) < 2 or not all(_DOMAIN_LABEL.fullmatch(label) for label in labels) or labels[-1].isdigit():
+        return problem
+    return None
+
+
+def validate_postal_code(code: str, country: str, param: str = "address.postal_code") -> FieldError | None:
+    """None if `code` has the shape postal codes have in `country` (case and spacing tolerant)."""
+    pattern, example = _POSTAL_CODES.get(country.upper(), (_ANY_POSTAL_CODE, None))
+    if pattern.fullmatch(code.strip().upper()):
+        return None
+    if example is None:
+        return FieldError(param, "postal_code_invalid", "Enter the postal code: 2 to 10 letters or digits.")
+    country_name = COUNTRY_NAMES[country.upper()]
+    return FieldError(param, "postal_code_invalid", f"Enter a postal code of {country_name}, like {example}.")
+
+
+def validate_billing_details(
+    company: str | None,
+    contact_name: str | None,
+    email: str | None,
+    line1: str | None,
+    city: str | None,
+    postal_code: str | None,
+    country: str | None,
+    vat_number: str | None,
+) -> list[FieldError]:
+    """Every problem with a set of billing details at once, each named by its API param.
+
+    `country` is an ISO 3166-1 alpha-2 code in any case; `vat_number` is optional.
+    """
+    text_fields = {
+        "company": (company, "the company name"),
+        "contact_name": (contact_name, "the contact name"),
+        "email": (email, "the billing email address"),
+        "address.line1": (line1, "the street address"),
+        "address.city": (city, "the city"),
+        "address.postal_code": (postal_code, "the postal code"),
+        "address.country": (country, "the country"),
+    }
+    errors = [
+        error
+        for param, (value, label) in text_fields.items()
+        if (error := _text_problem(value, param, label, required=True))
+    ]
+    failed = {error.param for error in errors}
+    country_code = (country or "").strip().upper()
+    known_country = country_code in COUNTRY_NAMES
+    if "address.country" not in failed and not known_country:
+        errors.append(
+            FieldError("address.country", "parameter_invalid", "Choose a country from the list (a two-letter ISO code).")
+        )
+    if "email" not in failed and (error := validate_email(email.strip())):
+        errors.append(error)
+    if "address.postal_code" not in failed and known_country:
+        if error := validate_postal_code(postal_code, country_code):
+            errors.append(error)
+    if vat_number and vat_number.strip():
+        error = _text_problem(vat_number, "vat_number", "the VAT number", required=False)
+        if error is None and known_country:
+            error = validate_vat_number(vat_number, country_code)
+        if error:
+            errors.append(FieldError("vat_number", "tax_id_invalid", error.message))
+    return errors
+
+
+def _text_problem(value: str | None, param: str, label: str, *, required: bool) -> FieldError | None:
+    if required and (value is None or not value.strip()):
+        return FieldError(param, "parameter_missing", f"Enter {label}.")
+    if value is None:
+        return None
+    if len(value) > MAX_TEXT_LENGTH:
+        return FieldError(param, "parameter_invalid", f"Shorten {label} to at most {MAX_TEXT_LENGTH} characters.")
+    if has_control_characters(value):
+        return FieldError(param, "parameter_invalid", f"Remove line breaks and control characters from {label}.")
+    return None
