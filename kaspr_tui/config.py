@@ -1,0 +1,254 @@
+"""Settings: command line > environment > config file > embedded default.
+
+The config file is TOML, read with `tomllib` and written with `tomlkit` so that a user's
+comments and key order survive `kaspr-tui login`. This module never imports Textual.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import stat
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from urllib.parse import urlsplit
+
+import platformdirs
+
+APP_NAME = "kaspr-tui"
+DEMO_ADMIN_KEY = "kt_demo_admin"
+DEFAULT_THEME = "textual-dark"
+
+# Environment variable per setting; the config file's own location is KASPR_CONFIG.
+ENV_VARS: Mapping[str, str] = MappingProxyType(
+    {"api_url": "KASPR_API_URL", "api_key": "KASPR_API_TOKEN", "theme": "KASPR_THEME"}
+)
+CONFIG_ENV_VAR = "KASPR_CONFIG"
+# Keys the config file may hold, with the Python type each must parse to.
+CONFIG_KEYS: Mapping[str, type] = MappingProxyType(
+    {"api_url": str, "api_key": str, "theme": str, "download_dir": str, "insecure": bool}
+)
+
+
+class ConfigError(Exception):
+    """A setting or config file the app cannot start with; `str()` says what to do."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    api_url: str | None  # None → the embedded bundled server
+    api_key: str | None = field(repr=False)  # kept out of tracebacks and logs
+    config_path: Path
+    theme: str = DEFAULT_THEME
+    download_dir: Path | None = None
+    insecure: bool = False
+    # value name → "cli" | "env" | "config" | "default"
+    sources: Mapping[str, str] = field(default_factory=dict)
+    # Problems worth telling the user about that do not stop the app.
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def embedded(self) -> bool:
+        return self.api_url is None
+
+
+def default_config_path() -> Path:
+    return platformdirs.user_config_path(APP_NAME) / "config.toml"
+
+
+def default_data_dir() -> Path:
+    return platformdirs.user_data_path(APP_NAME)
+
+
+def default_log_dir() -> Path:
+    return platformdirs.user_log_path(APP_NAME)
+
+
+def resolve_settings(
+    *,
+    cli: Mapping[str, object] | None = None,
+    env: Mapping[str, str] | None = None,
+    config_path: Path | None = None,
+) -> Settings:
+    """Merge the layers. `cli` holds only the options given (None means not given).
+
+    `env` defaults to `os.environ`. `config_path` replaces the default file location; the
+    command line's `config_path` and then `KASPR_CONFIG` still take precedence over it.
+    """
+    cli_values = {name: value for name, value in (cli or {}).items() if value is not None}
+
+    environment = os.environ if env is None else env
+    if "config_path" in cli_values:
+        path, path_source = Path(str(cli_values["config_path"])), "cli"
+    elif environment.get(CONFIG_ENV_VAR):
+        path, path_source = Path(environment[CONFIG_ENV_VAR]), "env"
+    else:
+        path, path_source = config_path or default_config_path(), "default"
+    path = path.expanduser()
+    file_values, warnings = _read_config_file(path)
+    # An empty variable counts as unset: `VAR= cmd` is easy to type by accident.
+    env_values = {name: environment[var] for name, var in ENV_VARS.items() if environment.get(var)}
+
+    sources = {"config_path": path_source}
+
+    def pick(name: str, default: object) -> object:
+        for source, layer in (("cli", cli_values), ("env", env_values), ("config", file_values)):
+            if name in layer:
+                sources[name] = source
+                return layer[name]
+        sources[name] = "default"
+        return default
+
+    api_url = pick("api_url", None)
+    api_key = pick("api_key", None)
+    theme = pick("theme", DEFAULT_THEME)
+    download_dir = pick("download_dir", None)
+    insecure = bool(pick("insecure", False))
+
+    if api_url is not None:
+        api_url = check_api_url(str(api_url), insecure=insecure, source=sources["api_url"])
+    elif api_key is None:
+        api_key = DEMO_ADMIN_KEY
+    return Settings(
+        api_url=api_url,
+        api_key=None if api_key is None else str(api_key),
+        config_path=path,
+        theme=str(theme),
+        download_dir=None if download_dir is None else Path(str(download_dir)).expanduser(),
+        insecure=insecure,
+        sources=MappingProxyType(sources),
+        warnings=tuple(warnings),
+    )
+
+
+def check_api_url(url: str, *, insecure: bool = False, source: str = "cli") -> str:
+    """Return the URL without a trailing slash, or refuse one the app must not send a key to."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"API URL {url!r} ({_describe_source(source)}) is not an http:// or https:// address"
+        )
+    if parts.scheme == "http" and not insecure and not _is_loopback(parts.hostname):
+        raise ConfigError(
+            f"API URL {url!r} ({_describe_source(source)}) is plain http:// to another machine, "
+            "which would send the API key unencrypted; use https://, or pass --insecure "
+            "(or set insecure = true in the config file) if you accept that"
+        )
+    return url.strip().rstrip("/")
+
+
+def write_login(config_path: Path, api_url: str, api_key: str) -> None:
+    """Store the URL and key in the config file, keeping everything else in it as it was.
+
+    The file is replaced atomically and is 0600 from its first byte; a symlinked config file
+    is written through to its target.
+    """
+    import tomlkit  # only `login` writes; keep it off the app's startup path
+
+    target = Path(os.path.realpath(config_path.expanduser()))
+    try:
+        text = target.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{target}: cannot read it ({error})") from None
+    try:
+        document = tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as error:
+        raise ConfigError(
+            f"{target} line {error.line}: {_strip_location(str(error))} — fix or delete it"
+        ) from None
+    document["api_url"] = api_url
+    document["api_key"] = api_key
+
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # mkstemp creates the file with mode 0600, so the key is never readable by others.
+    descriptor, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".config-", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as temp_file:
+            temp_file.write(tomlkit.dumps(document))
+            temp_file.flush()
+            os.fsync(temp_file.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def _read_config_file(path: Path) -> tuple[dict[str, object], list[str]]:
+    """The file's known keys, and warnings. A missing file is an empty one."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}, []
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read it ({error.strerror})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text — fix or delete it") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(_describe_toml_error(path, str(error))) from None
+
+    values: dict[str, object] = {}
+    warnings: list[str] = []
+    for key, value in data.items():
+        expected = CONFIG_KEYS.get(key)
+        if expected is None:
+            warnings.append(f"{path}: unknown setting {key!r} ignored")
+        elif not isinstance(value, expected):
+            raise ConfigError(
+                f"{path}: {key} must be {_TYPE_WORDS[expected]}, not {value!r} — fix or delete it"
+            )
+        elif value != "":
+            values[key] = value
+    if "api_key" in values and _readable_by_others(path):
+        warnings.append(
+            f"{path} holds an API key and other users can read it; run: chmod 600 {path}"
+        )
+    return values, warnings
+
+
+_TYPE_WORDS = {str: "a string", bool: "true or false"}
+_LOCATION = re.compile(r"\s*\(at line (\d+), column \d+\)$")
+
+
+def _describe_toml_error(path: Path, message: str) -> str:
+    match = _LOCATION.search(message)
+    if match:
+        return f"{path} line {match.group(1)}: {_strip_location(message)} — fix or delete it"
+    return f"{path}: {message} — fix or delete it"
+
+
+def _strip_location(message: str) -> str:
+    # tomllib says "(at line 3, column 5)", tomlkit "at line 3 col 5"; we name the line ourselves.
+    message = _LOCATION.sub("", message)
+    return re.sub(r"\s+at line \d+ col \d+$", "", message)
+
+
+def _readable_by_others(path: Path) -> bool:
+    if os.name != "posix":
+        return False
+    return bool(path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO))
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _describe_source(source: str) -> str:
+    return {
+        "cli": "from --api-url",
+        "env": f"from {ENV_VARS['api_url']}",
+        "config": "from the config file",
+    }.get(source, source)
