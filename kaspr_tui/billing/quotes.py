@@ -98,11 +98,8 @@ def price_change(
     else:
         new_period_start, new_period_end = period_start, period_end
 
-    lines = [
-        *_plan_lines(current, immediate, starts_new_period, remaining_seconds(now, period_end),
-                     period_seconds(period_start, period_end)),
-        *_addon_lines(addons_now),
-    ]
+    time_left = (remaining_seconds(now, period_end), period_seconds(period_start, period_end))
+    lines = [*_plan_lines(current, immediate, starts_new_period, time_left), *_addon_lines(addons_now)]
     subtotal = sum(line.amount for line in lines)
     tax_now = tax_rules.tax_amount(subtotal, tax)
 
@@ -110,7 +107,7 @@ def price_change(
         credit_type: recurring_addons.get(credit_type, 0) + addons_now.get(credit_type, 0) for credit_type in CREDIT_TYPES
     }
     renewal_terms = scheduled or immediate
-    renewal_subtotal = _period_price(renewal_terms) + sum(
+    renewal_subtotal = PLANS[renewal_terms.plan].period_price(renewal_terms.interval, renewal_terms.seats) + sum(
         ADDON_PACKS[credit_type].price(quantity) for credit_type, quantity in renewing_addons.items()
     )
     return PriceChange(
@@ -123,7 +120,7 @@ def price_change(
         total_due_now=subtotal + tax_now,
         next_renewal_total=renewal_subtotal + tax_rules.tax_amount(renewal_subtotal, tax),
         effective_at=now,
-        scheduled_for=period_end if scheduled else None,
+        scheduled_for=new_period_end if scheduled else None,
         period_start=new_period_start,
         period_end=new_period_end,
     )
@@ -141,54 +138,55 @@ def _starts_new_period(current: Terms, immediate: Terms) -> bool:
     return leaves_free or current.interval != immediate.interval
 
 
-def _plan_lines(
-    current: Terms, immediate: Terms, starts_new_period: bool, remaining: int, period: int
-) -> list[Line]:
-    """The credit for what is replaced and the charge for what replaces it, zero lines left out."""
+def _plan_lines(current: Terms, immediate: Terms, starts_new_period: bool, time_left: tuple[int, int]) -> list[Line]:
+    """Credit what is replaced and charge what replaces it, leaving out lines of zero."""
     if immediate == current:
         return []
     if starts_new_period:
-        lines = [_prorated_line("Unused time on", current, -1, remaining, period), _full_period_line(immediate)]
+        lines = [_prorated_line(current, time_left, credit=True), _new_period_line(immediate)]
     elif (current.plan, current.interval) == (immediate.plan, immediate.interval):
         added = Terms(immediate.plan, immediate.interval, immediate.seats - current.seats)
-        lines = [_prorated_line("Remaining time on", added, 1, remaining, period, seats_label="added seat")]
+        lines = [_prorated_line(added, time_left, credit=False, seat_word="added seat")]
     else:
-        lines = [
-            _prorated_line("Unused time on", current, -1, remaining, period),
-            _prorated_line("Remaining time on", immediate, 1, remaining, period),
-        ]
+        lines = [_prorated_line(current, time_left, credit=True), _prorated_line(immediate, time_left, credit=False)]
     return [line for line in lines if line.amount != 0]
 
 
-def _prorated_line(
-    prefix: str, terms: Terms, sign: int, remaining: int, period: int, seats_label: str = "seat"
-) -> Line:
-    amount = sign * prorate(_period_price(terms), remaining, period)
-    description = f"{prefix} {_describe(terms, seats_label)}"
-    return Line(description, terms.seats, sign * _period_price(Terms(terms.plan, terms.interval, 1)), amount)
+def _prorated_line(terms: Terms, time_left: tuple[int, int], *, credit: bool, seat_word: str = "seat") -> Line:
+    """The unused time of `terms` as a credit, or its remaining time as a charge.
+
+    `time_left` is (seconds remaining, seconds in the period).
+    """
+    unit_amount = _seat_period_price(terms)
+    amount = prorate(unit_amount * terms.seats, *time_left)
+    if credit:
+        return Line(f"Unused time on {_describe(terms)}", terms.seats, -unit_amount, -amount)
+    return Line(f"Remaining time on {_describe(terms, seat_word)}", terms.seats, unit_amount, amount)
 
 
-def _full_period_line(terms: Terms) -> Line:
-    unit_amount = _period_price(Terms(terms.plan, terms.interval, 1))
-    return Line(_describe(terms, "seat"), terms.seats, unit_amount, unit_amount * terms.seats)
+def _new_period_line(terms: Terms) -> Line:
+    unit_amount = _seat_period_price(terms)
+    return Line(_describe(terms), terms.seats, unit_amount, unit_amount * terms.seats)
 
 
 def _addon_lines(addons_now: dict[CreditType, int]) -> list[Line]:
-    return [
-        Line(f"{CREDIT_LABELS[credit_type]} add-on", quantity, ADDON_PACKS[credit_type].unit_amount,
-             ADDON_PACKS[credit_type].price(quantity))
-        for credit_type in CREDIT_TYPES
-        if (quantity := addons_now.get(credit_type, 0)) > 0
-    ]
+    """Packs bought now, charged in full (rule 4), in catalog order."""
+    lines = []
+    for credit_type in CREDIT_TYPES:
+        quantity = addons_now.get(credit_type, 0)
+        if quantity > 0:
+            pack = ADDON_PACKS[credit_type]
+            lines.append(Line(f"{CREDIT_LABELS[credit_type]} add-on", quantity, pack.unit_amount, pack.price(quantity)))
+    return lines
 
 
-def _period_price(terms: Terms) -> int:
-    return PLANS[terms.plan].period_price(terms.interval, terms.seats)
+def _seat_period_price(terms: Terms) -> int:
+    """One seat for one whole period: the `unit_amount` of a plan line."""
+    return PLANS[terms.plan].period_price(terms.interval, 1)
 
 
-def _describe(terms: Terms, seats_label: str) -> str:
+def _describe(terms: Terms, seat_word: str = "seat") -> str:
     """`Business (annual) × 10 seats`."""
     interval = "annual" if terms.interval == "year" else "monthly"
     plural = "" if terms.seats == 1 else "s"
-    return f"{PLANS[terms.plan].name} ({interval}) × {terms.seats} {seats_label}{plural}"
-
+    return f"{PLANS[terms.plan].name} ({interval}) × {terms.seats} {seat_word}{plural}"

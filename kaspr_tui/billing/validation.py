@@ -119,10 +119,10 @@ def validate_billing_details(
         errors.append(
             FieldError("address.country", "parameter_invalid", "Choose a country from the list (a two-letter ISO code).")
         )
-    if "email" not in failed and (error := validate_email(email.strip())):
+    if "email" not in failed and (error := validate_email((email or "").strip())):
         errors.append(error)
     if "address.postal_code" not in failed and known_country:
-        if error := validate_postal_code(postal_code, country_code):
+        if error := validate_postal_code(postal_code or "", country_code):
             errors.append(error)
     if vat_number and vat_number.strip():
         error = _text_problem(vat_number, "vat_number", "the VAT number", required=False)
