@@ -81,15 +81,8 @@ def resolve_settings(
     command line's `config_path` and then `KASPR_CONFIG` still take precedence over it.
     """
     cli_values = {name: value for name, value in (cli or {}).items() if value is not None}
-
     environment = os.environ if env is None else env
-    if "config_path" in cli_values:
-        path, path_source = Path(str(cli_values["config_path"])), "cli"
-    elif environment.get(CONFIG_ENV_VAR):
-        path, path_source = Path(environment[CONFIG_ENV_VAR]), "env"
-    else:
-        path, path_source = config_path or default_config_path(), "default"
-    path = path.expanduser()
+    path, path_source = locate_config(cli_values.get("config_path"), environment, config_path)
     file_values, warnings = _read_config_file(path)
     # An empty variable counts as unset: `VAR= cmd` is easy to type by accident.
     env_values = {name: environment[var] for name, var in ENV_VARS.items() if environment.get(var)}
@@ -124,6 +117,20 @@ def resolve_settings(
         sources=MappingProxyType(sources),
         warnings=tuple(warnings),
     )
+
+
+def locate_config(
+    cli_path: object | None = None,
+    env: Mapping[str, str] | None = None,
+    default: Path | None = None,
+) -> tuple[Path, str]:
+    """The config file to use and where that choice came from: --config, KASPR_CONFIG, default."""
+    environment = os.environ if env is None else env
+    if cli_path is not None:
+        return Path(str(cli_path)).expanduser(), "cli"
+    if environment.get(CONFIG_ENV_VAR):
+        return Path(environment[CONFIG_ENV_VAR]).expanduser(), "env"
+    return (default or default_config_path()).expanduser(), "default"
 
 
 def check_api_url(url: str, *, insecure: bool = False, source: str = "cli") -> str:
