@@ -1,0 +1,119 @@
+"""The `kaspr-tui` command: options, errors without tracebacks, and `login`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import types
+
+import pytest
+
+from kaspr_tui import __version__, cli
+
+
+def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None,
+            ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kaspr_tui.cli", *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def clean_env(tmp_path):
+    """The environment without KASPR_* settings, with the user's folders moved into tmp_path."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("KASPR_")}
+    env.update(
+        XDG_CONFIG_HOME=str(tmp_path / "xdg-config"),
+        XDG_DATA_HOME=str(tmp_path / "xdg-data"),
+        XDG_STATE_HOME=str(tmp_path / "xdg-state"),
+    )
+    return env
+
+
+def test_version_prints_the_package_version(clean_env):
+    result = run_cli("--version", env=clean_env)
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"kaspr-tui {__version__}"
+
+
+def test_help_lists_the_options_and_commands(clean_env):
+    result = run_cli("--help", env=clean_env)
+    assert result.returncode == 0
+    for word in ("--api-url", "--token", "--config", "--theme", "--insecure", "login",
+                 "mock-server", "KASPR_API_URL"):
+        assert word in result.stdout
+
+
+def test_a_malformed_config_file_is_one_clear_message_and_exit_2(tmp_path, clean_env):
+    config_path = tmp_path / "config.toml"
+    config_path.write_text('theme = "nord"\napi_url = \n')
+    result = run_cli("--config", str(config_path), env=clean_env)
+    assert result.returncode == 2
+    assert result.stderr == f"kaspr-tui: {config_path} line 2: Invalid value — fix or delete it\n"
+
+
+def test_plain_http_to_another_machine_is_refused_with_exit_2(clean_env):
+    result = run_cli("--api-url", "http://billing.example.com", env=clean_env)
+    assert result.returncode == 2
+    assert "--insecure" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def app_runs(monkeypatch):
+    """Replace the app with a recorder of the settings it got; `run` does what the test says."""
+    for key in [key for key in os.environ if key.startswith("KASPR_")]:
+        monkeypatch.delenv(key)
+    started: list = []
+
+    def install(run=lambda self: None):
+        app_class = type("KasprApp", (), {
+            "__init__": lambda self, settings: started.append(settings),
+            "run": run,
+            "return_code": 0,
+        })
+        monkeypatch.setitem(sys.modules, "kaspr_tui.app", types.SimpleNamespace(KasprApp=app_class))
+        return started
+
+    return install
+
+
+def test_options_reach_the_app_as_settings(app_runs, tmp_path):
+    started = app_runs()
+    exit_code = cli.main([
+        "--api-url", "http://10.1.2.3:8787", "--insecure", "--token", "kt_x",
+        "--theme", "nord", "--config", str(tmp_path / "config.toml"),
+    ])
+    assert exit_code == 0
+    [settings] = started
+    assert (settings.api_url, settings.api_key, settings.theme, settings.insecure) == (
+        "http://10.1.2.3:8787", "kt_x", "nord", True)
+    assert settings.config_path == tmp_path / "config.toml"
+    assert {settings.sources[name] for name in ("api_url", "api_key", "theme", "insecure")} == {"cli"}
+
+
+def test_an_app_crash_is_one_line_on_the_terminal_and_a_traceback_in_the_log(
+    app_runs, tmp_path, monkeypatch, capsys
+):
+    def crash(self):
+        raise RuntimeError("screen exploded\nwith a second line")
+
+    app_runs(run=crash)
+    monkeypatch.setattr(cli, "default_log_dir", lambda: tmp_path / "logs")
+    exit_code = cli.main(["--config", str(tmp_path / "config.toml")])
+    assert exit_code == 1
+    out, err = capsys.readouterr()
+    log_path = tmp_path / "logs" / "kaspr-tui.log"
+    assert err == (
+        "kaspr-tui stopped on an unexpected error: RuntimeError: screen exploded\n"
+        f"The details are in {log_path}\n"
+    )
+    log = log_path.read_text()
+    assert "Traceback (most recent call last)" in log
+    assert "with a second line" in log
