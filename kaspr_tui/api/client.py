@@ -1,0 +1,534 @@
+"""`BillingClient`: the billing API of API.md over httpx, answers parsed into the wire models.
+
+One client per app. Every call that changes something carries an `Idempotency-Key`, built into
+the request once and so resent unchanged on every retry: a timeout followed by a retry can never
+charge twice. Connection failures, timeouts, 429 and 502/503/504 are retried with exponential
+backoff and jitter, or after the server's `Retry-After`; any other error is raised at once as an
+`ApiError`.
+
+Card numbers: the card body is a plain value only inside `_build_request` (from
+`PaymentMethodCreate.to_wire()`), whose frame is gone before anything can fail, and no
+`ApiError` is raised while a transport exception is being handled. So neither an exception,
+its chain, nor a traceback that shows locals (Textual's crash report does) can carry a card.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import re
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, Literal, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from kaspr_tui import __version__
+from kaspr_tui.api.errors import ApiError, retry_after_seconds
+from kaspr_tui.api.models import (
+    AddonRenewalUpdate,
+    AdvanceClockRequest,
+    AuthenticateRequest,
+    BillingDetails,
+    BillingDetailsUpdate,
+    Catalog,
+    Checkout,
+    CheckoutRequest,
+    ClockState,
+    ConsumeRequest,
+    CreditBalance,
+    CreditsResponse,
+    EmailChangeRequest,
+    Event,
+    Health,
+    InvitationCreate,
+    Invoice,
+    InvoiceSummary,
+    ListResponse,
+    Me,
+    Member,
+    PaymentMethod,
+    PaymentMethodCreate,
+    Quote,
+    QuoteRequest,
+    RequestModel,
+    Subscription,
+    SupportAccount,
+    SupportRequestCreate,
+    SupportTicket,
+    Transfer,
+    TransferRequest,
+    User,
+)
+from kaspr_tui.billing.catalog import CreditType
+
+log = logging.getLogger(__name__)
+
+Model = TypeVar("Model", bound=BaseModel)
+Item = TypeVar("Item")
+
+MAX_RETRY_DELAY = 30.0
+"""Seconds: the longest one wait between attempts may be, whatever the server asks."""
+DEFAULT_POLL_INTERVAL = 1.0
+"""Seconds between checkout polls when the server sends no `Retry-After`."""
+RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+RETRYABLE_TRANSPORT_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+"""No answer, or the connection dropped before one: the same request may safely go again
+(writes carry an Idempotency-Key). A bad URL or proxy setting would fail the same way again."""
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+WORKSPACE_HEADER = "Kaspr-Workspace"
+"""Which workspace a support key reads; other keys are bound to their own."""
+
+
+def new_idempotency_key() -> str:
+    """A fresh key for one user action; pass it again when the person retries that action."""
+    return f"kt_{uuid.uuid4().hex}"
+
+
+class BillingClient:
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str | None,
+        *,
+        timeout: float = 10.0,
+        max_retries: int = 3,
+        backoff: float = 0.25,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        headers = {"User-Agent": f"kaspr-tui/{__version__}"}
+        if api_key:
+            headers["Authorization"] = f"Bearer {api_key}"
+        self.base_url = base_url
+        self._timeout = timeout
+        self._max_retries = max_retries
+        self._backoff = backoff
+        self._sleep = sleep
+        self._http = httpx.AsyncClient(
+            base_url=base_url, headers=headers, timeout=timeout, transport=transport
+        )
+
+    async def __aenter__(self) -> BillingClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # ---- the one request path ---------------------------------------------------------------
+
+    def _build_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: RequestModel | None,
+        params: dict[str, Any] | None,
+        workspace: str | None,
+        idempotency_key: str | None,
+        accept: str,
+    ) -> httpx.Request:
+        headers = {"Accept": accept}
+        if method in WRITE_METHODS:
+            headers["Idempotency-Key"] = (
+                new_idempotency_key() if idempotency_key is None else idempotency_key
+            )
+        if workspace is not None:
+            headers[WORKSPACE_HEADER] = workspace
+        if isinstance(body, PaymentMethodCreate):
+            wire = body.to_wire()  # the card's own serializer is the only one that reveals it
+        else:
+            wire = None if body is None else body.model_dump(mode="json", exclude_none=True)
+        return self._http.build_request(method, path, json=wire, params=params, headers=headers)
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: RequestModel | None = None,
+        params: dict[str, Any] | None = None,
+        workspace: str | None = None,
+        idempotency_key: str | None = None,
+        accept: str = "application/json",
+        retry: bool = True,
+    ) -> httpx.Response:
+        """Send once, and again on a retryable failure; the 2xx response, or raise `ApiError`."""
+        request = self._build_request(
+            method,
+            path,
+            body=body,
+            params=params,
+            workspace=workspace,
+            idempotency_key=idempotency_key,
+            accept=accept,
+        )
+        attempts = 1 + (self._max_retries if retry else 0)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = await self._http.send(request)
+            except httpx.TransportError as exc:
+                failure = self._transport_failure(exc, attempt)
+                retryable = isinstance(exc, RETRYABLE_TRANSPORT_ERRORS)
+            else:
+                if response.is_success:
+                    return response
+                failure = ApiError.from_response(response)
+                retryable = response.status_code in RETRYABLE_STATUSES
+            # Raised here, outside the `except`, so no transport exception is chained to it.
+            if not retryable or attempt == attempts:
+                raise failure
+            delay = self._retry_delay(attempt, failure.retry_after)
+            log.debug(
+                "%s %s failed (%s), attempt %d of %d; retrying in %.2f s",
+                method, path, failure.code, attempt, attempts, delay,
+            )  # fmt: skip
+            await self._sleep(delay)
+
+    def _transport_failure(self, exc: httpx.TransportError, attempts: int) -> ApiError:
+        if isinstance(exc, httpx.TimeoutException):
+            return ApiError.timed_out(self.base_url, self._timeout, attempts)
+        return ApiError.unreachable(self.base_url, _reason(exc))
+
+    def _retry_delay(self, attempt: int, retry_after: float | None) -> float:
+        """The server's `Retry-After` if it sent one, else exponential backoff with jitter."""
+        if retry_after is not None:
+            return min(retry_after, MAX_RETRY_DELAY)
+        # Equal jitter: half the backoff is fixed, half random, so clients that failed together
+        # do not all come back together.
+        backoff = self._backoff * 2 ** (attempt - 1)
+        return min(backoff * (0.5 + random.random() / 2), MAX_RETRY_DELAY)
+
+    async def _call(self, method: str, path: str, model: type[Model], **options: Any) -> Model:
+        return _parse(await self._request(method, path, **options), model)
+
+    async def _list(
+        self,
+        path: str,
+        item: type[Item],
+        *,
+        limit: int,
+        starting_after: str | None,
+        workspace: str | None,
+    ) -> ListResponse[Item]:
+        params: dict[str, Any] = {"limit": limit}
+        if starting_after is not None:
+            params["starting_after"] = starting_after
+        return await self._call(
+            "GET", path, ListResponse[item], params=params, workspace=workspace
+        )
+
+    # ---- identity and catalog -----------------------------------------------------------------
+
+    async def health(self) -> bool:
+        """Whether the server answers `/healthz` right now (one try, no retries)."""
+        try:
+            return (await self._call("GET", "/healthz", Health, retry=False)).ok
+        except ApiError:
+            return False
+
+    async def me(self) -> Me:
+        return await self._call("GET", "/v1/me", Me)
+
+    async def catalog(self) -> Catalog:
+        return await self._call("GET", "/v1/catalog", Catalog)
+
+    # ---- subscription and credits ---------------------------------------------------------------
+
+    async def subscription(self, workspace: str | None = None) -> Subscription:
+        return await self._call("GET", "/v1/subscription", Subscription, workspace=workspace)
+
+    async def set_addon_auto_renew(
+        self, type: CreditType, auto_renew: bool, *, idempotency_key: str | None = None
+    ) -> Subscription:
+        return await self._call(
+            "PATCH",
+            f"/v1/subscription/addons/{_segment(type)}",
+            Subscription,
+            body=AddonRenewalUpdate(auto_renew=auto_renew),
+            idempotency_key=idempotency_key,
+        )
+
+    async def cancel_scheduled_change(self, *, idempotency_key: str | None = None) -> Subscription:
+        return await self._call(
+            "DELETE",
+            "/v1/subscription/scheduled_change",
+            Subscription,
+            idempotency_key=idempotency_key,
+        )
+
+    async def credits(self, workspace: str | None = None) -> list[CreditBalance]:
+        return (await self._call("GET", "/v1/credits", CreditsResponse, workspace=workspace)).data
+
+    async def consume_credits(
+        self, type: CreditType, quantity: int, *, idempotency_key: str | None = None
+    ) -> list[CreditBalance]:
+        balances = await self._call(
+            "POST",
+            "/v1/credits/consume",
+            CreditsResponse,
+            body=ConsumeRequest(type=type, quantity=quantity),
+            idempotency_key=idempotency_key,
+        )
+        return balances.data
+
+    # ---- quotes and checkouts -----------------------------------------------------------------
+
+    async def create_quote(
+        self, request: QuoteRequest, *, idempotency_key: str | None = None
+    ) -> Quote:
+        return await self._call(
+            "POST", "/v1/quotes", Quote, body=request, idempotency_key=idempotency_key
+        )
+
+    async def create_checkout(
+        self, quote_id: str, payment_method_id: str, *, idempotency_key: str
+    ) -> Checkout:
+        """Pay a quote. The key is required: reuse it when the person retries this payment."""
+        return await self._call(
+            "POST",
+            "/v1/checkouts",
+            Checkout,
+            body=CheckoutRequest(quote_id=quote_id, payment_method_id=payment_method_id),
+            idempotency_key=idempotency_key,
+        )
+
+    async def get_checkout(self, checkout_id: str) -> Checkout:
+        return await self._call("GET", _checkout_path(checkout_id), Checkout)
+
+    async def authenticate_checkout(
+        self,
+        checkout_id: str,
+        result: Literal["approve", "deny"],
+        *,
+        idempotency_key: str | None = None,
+    ) -> Checkout:
+        """Answer a 3-D Secure step."""
+        return await self._call(
+            "POST",
+            f"{_checkout_path(checkout_id)}/authenticate",
+            Checkout,
+            body=AuthenticateRequest(result=result),
+            idempotency_key=idempotency_key,
+        )
+
+    async def wait_for_checkout(
+        self, checkout_id: str, *, poll_interval: float | None = None
+    ) -> Checkout:
+        """Poll until the checkout is `succeeded`, `failed` or `requires_action`.
+
+        Waits `poll_interval` seconds between polls if given, else what the server's
+        `Retry-After` asks. Runs until then: cancel the worker to stop waiting.
+        """
+        while True:
+            response = await self._request("GET", _checkout_path(checkout_id))
+            checkout = _parse(response, Checkout)
+            if checkout.status != "processing":
+                return checkout
+            if poll_interval is not None:
+                await self._sleep(poll_interval)
+            else:
+                retry_after = retry_after_seconds(response)
+                wait = DEFAULT_POLL_INTERVAL if retry_after is None else retry_after
+                await self._sleep(min(wait, MAX_RETRY_DELAY))
+
+    # ---- payment methods ------------------------------------------------------------------
+
+    async def payment_methods(self) -> list[PaymentMethod]:
+        return (await self._call("GET", "/v1/payment_methods", ListResponse[PaymentMethod])).data
+
+    async def add_payment_method(
+        self, card: PaymentMethodCreate, *, idempotency_key: str | None = None
+    ) -> PaymentMethod:
+        return await self._call(
+            "POST", "/v1/payment_methods", PaymentMethod, body=card, idempotency_key=idempotency_key
+        )
+
+    async def set_default_payment_method(
+        self, id: str, *, idempotency_key: str | None = None
+    ) -> PaymentMethod:
+        return await self._call(
+            "POST",
+            f"/v1/payment_methods/{_segment(id)}/default",
+            PaymentMethod,
+            idempotency_key=idempotency_key,
+        )
+
+    async def delete_payment_method(self, id: str, *, idempotency_key: str | None = None) -> None:
+        await self._request(
+            "DELETE", f"/v1/payment_methods/{_segment(id)}", idempotency_key=idempotency_key
+        )
+
+    # ---- billing details and invoices -------------------------------------------------------
+
+    async def billing_details(self, workspace: str | None = None) -> BillingDetails:
+        return await self._call("GET", "/v1/billing_details", BillingDetails, workspace=workspace)
+
+    async def update_billing_details(
+        self, update: BillingDetailsUpdate, *, idempotency_key: str | None = None
+    ) -> BillingDetails:
+        return await self._call(
+            "PUT",
+            "/v1/billing_details",
+            BillingDetails,
+            body=update,
+            idempotency_key=idempotency_key,
+        )
+
+    async def invoices(
+        self, *, limit: int = 20, starting_after: str | None = None, workspace: str | None = None
+    ) -> ListResponse[InvoiceSummary]:
+        return await self._list(
+            "/v1/invoices",
+            InvoiceSummary,
+            limit=limit,
+            starting_after=starting_after,
+            workspace=workspace,
+        )
+
+    def iter_invoices(
+        self, *, page_size: int = 100, workspace: str | None = None
+    ) -> AsyncIterator[InvoiceSummary]:
+        """Every invoice, newest first, fetching `page_size` at a time."""
+        return _walk(self.invoices, page_size=page_size, workspace=workspace)
+
+    async def invoice(self, id: str, workspace: str | None = None) -> Invoice:
+        return await self._call("GET", f"/v1/invoices/{_segment(id)}", Invoice, workspace=workspace)
+
+    async def invoice_pdf(self, id: str, workspace: str | None = None) -> bytes:
+        response = await self._request(
+            "GET",
+            f"/v1/invoices/{_segment(id)}/pdf",
+            workspace=workspace,
+            accept="application/pdf",
+        )
+        return response.content
+
+    # ---- members and invitations ------------------------------------------------------------
+
+    async def members(
+        self, *, limit: int = 20, starting_after: str | None = None, workspace: str | None = None
+    ) -> ListResponse[Member]:
+        return await self._list(
+            "/v1/members", Member, limit=limit, starting_after=starting_after, workspace=workspace
+        )
+
+    def iter_members(
+        self, *, page_size: int = 100, workspace: str | None = None
+    ) -> AsyncIterator[Member]:
+        """Every member and pending invitation, fetching `page_size` at a time."""
+        return _walk(self.members, page_size=page_size, workspace=workspace)
+
+    async def invite(
+        self, request: InvitationCreate, *, idempotency_key: str | None = None
+    ) -> Member:
+        return await self._call(
+            "POST", "/v1/invitations", Member, body=request, idempotency_key=idempotency_key
+        )
+
+    async def revoke_invitation(self, id: str, *, idempotency_key: str | None = None) -> None:
+        await self._request(
+            "DELETE", f"/v1/invitations/{_segment(id)}", idempotency_key=idempotency_key
+        )
+
+    async def remove_member(self, id: str, *, idempotency_key: str | None = None) -> None:
+        await self._request(
+            "DELETE", f"/v1/members/{_segment(id)}", idempotency_key=idempotency_key
+        )
+
+    # ---- support ----------------------------------------------------------------------------
+
+    async def create_support_request(
+        self, request: SupportRequestCreate, *, idempotency_key: str | None = None
+    ) -> SupportTicket:
+        return await self._call(
+            "POST",
+            "/v1/support_requests",
+            SupportTicket,
+            body=request,
+            idempotency_key=idempotency_key,
+        )
+
+    async def events(
+        self, *, limit: int = 20, starting_after: str | None = None, workspace: str | None = None
+    ) -> ListResponse[Event]:
+        return await self._list(
+            "/v1/events", Event, limit=limit, starting_after=starting_after, workspace=workspace
+        )
+
+    async def support_account(self, email: str) -> SupportAccount:
+        return await self._call(
+            "GET", "/v1/support/accounts", SupportAccount, params={"email": email}
+        )
+
+    async def support_transfer(
+        self, request: TransferRequest, *, idempotency_key: str | None = None
+    ) -> Transfer:
+        return await self._call(
+            "POST", "/v1/support/transfers", Transfer, body=request, idempotency_key=idempotency_key
+        )
+
+    async def support_email_change(
+        self, request: EmailChangeRequest, *, idempotency_key: str | None = None
+    ) -> User:
+        return await self._call(
+            "POST", "/v1/support/email_changes", User, body=request, idempotency_key=idempotency_key
+        )
+
+    # ---- bundled server only ----------------------------------------------------------------
+
+    async def advance_clock(self, days: int, *, idempotency_key: str | None = None) -> ClockState:
+        return await self._call(
+            "POST",
+            "/v1/test_helpers/advance_clock",
+            ClockState,
+            body=AdvanceClockRequest(days=days),
+            idempotency_key=idempotency_key,
+        )
+
+
+def _parse(response: httpx.Response, model: type[Model]) -> Model:
+    try:
+        return model.model_validate_json(response.content)
+    except ValidationError:
+        raise ApiError.unexpected_response(response) from None
+
+
+async def _walk(
+    fetch_page: Callable[..., Awaitable[ListResponse[Item]]],
+    *,
+    page_size: int,
+    workspace: str | None,
+) -> AsyncIterator[Item]:
+    """Every item of a paginated list, following `starting_after` from page to page."""
+    starting_after = None
+    while True:
+        page = await fetch_page(limit=page_size, starting_after=starting_after, workspace=workspace)
+        for item in page.data:
+            yield item
+        if not page.has_more or not page.data:
+            return
+        starting_after = page.data[-1].id
+
+
+def _checkout_path(checkout_id: str) -> str:
+    return f"/v1/checkouts/{_segment(checkout_id)}"
+
+
+def _segment(value: str) -> str:
+    """An id as one path segment: a `/` or `?` in it cannot reach another endpoint."""
+    return quote(value, safe="")
+
+
+def _reason(exc: httpx.TransportError) -> str:
+    """`[Errno 111] Connection refused` → `connection refused`."""
+    reason = re.sub(r"^\[Errno -?\d+\]\s*", "", str(exc)) or type(exc).__name__
+    return reason[0].lower() + reason[1:]
