@@ -75,6 +75,9 @@ MAX_RETRY_DELAY = 30.0
 DEFAULT_POLL_INTERVAL = 1.0
 """Seconds between checkout polls when the server sends no `Retry-After`."""
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+KEY_IN_USE = "idempotency_key_in_use"
+"""409 while the first request with this key still runs: after a timeout that is our own
+earlier attempt, and asking again later returns its stored answer (Stripe retries it too)."""
 RETRYABLE_TRANSPORT_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 """No answer, or the connection dropped before one: the same request may safely go again
 (writes carry an Idempotency-Key). A bad URL or proxy setting would fail the same way again."""
@@ -182,15 +185,20 @@ class BillingClient:
                 if response.is_success:
                     return response
                 failure = ApiError.from_response(response)
-                retryable = response.status_code in RETRYABLE_STATUSES
+                retryable = response.status_code in RETRYABLE_STATUSES or failure.code == KEY_IN_USE
             # Raised here, outside the `except`, so no transport exception is chained to it.
             if not retryable or attempt == attempts:
                 raise failure
             delay = self._retry_delay(attempt, failure.retry_after)
             log.debug(
                 "%s %s failed (%s), attempt %d of %d; retrying in %.2f s",
-                method, path, failure.code, attempt, attempts, delay,
-            )  # fmt: skip
+                method,
+                path,
+                failure.code,
+                attempt,
+                attempts,
+                delay,
+            )
             await self._sleep(delay)
 
     def _transport_failure(self, exc: httpx.TransportError, attempts: int) -> ApiError:

@@ -89,9 +89,27 @@ def ok(body: object, status: int = 200, **headers: str) -> httpx.Response:
     return httpx.Response(status, json=body, headers=headers)
 
 
-def error(status: int, type: str, code: str, message: str = "Try again.", **headers: str):
-    body = {"error": {"type": type, "code": code, "message": message, "request_id": "req_123"}}
-    return httpx.Response(status, json=body, headers=headers)
+def error(
+    status: int,
+    type: str,
+    code: str,
+    message: str = "Try again.",
+    *,
+    param: str | None = None,
+    errors: tuple[tuple[str, str, str], ...] = (),
+    request_id: str | None = "req_123",
+    **headers: str,
+) -> httpx.Response:
+    """An answer in the API's error shape; `errors` are (param, code, message) triples."""
+    body = {
+        "type": type,
+        "code": code,
+        "message": message,
+        "param": param,
+        "errors": [{"param": p, "code": c, "message": m} for p, c, m in errors],
+        "request_id": request_id,
+    }
+    return httpx.Response(status, json={"error": body}, headers=headers)
 
 
 def checkout(status: str) -> dict[str, object]:
@@ -302,6 +320,18 @@ async def test_a_call_that_gets_no_answer_is_retried(make_client, sleeps, failur
     assert len(set(server.keys())) == 1  # the spend happens at most once
 
 
+async def test_a_retry_that_finds_its_first_attempt_still_running_waits_for_it(make_client):
+    server = Server(
+        httpx.ReadTimeout("read timed out"),
+        error(409, "invalid_request_error", "idempotency_key_in_use"),
+        ok(checkout("succeeded"), status=202),
+    )
+    result = await make_client(server).create_checkout("quo_1", "pm_1", idempotency_key="kt_pay")
+
+    assert result.status == "succeeded"
+    assert server.keys() == ["kt_pay"] * 3
+
+
 @pytest.mark.parametrize(
     ("status", "type", "code"),
     [
@@ -356,21 +386,21 @@ async def test_timeouts_on_every_attempt_become_one_timeout_error(make_client):
 
 
 async def test_an_error_body_becomes_an_api_error_with_every_field_error(make_client):
-    body = {
-        "error": {
-            "type": "invalid_request_error",
-            "code": "postal_code_invalid",
-            "message": "Fix the 2 highlighted fields, then save again.",
-            "param": "address.postal_code",
-            "errors": [
-                {"param": "address.postal_code", "code": "postal_code_invalid", "message": "A French postal code has 5 digits."},
-                {"param": "vat_number", "code": "tax_id_invalid", "message": "FR12 is not a valid VAT number."},
-                {"param": "address.postal_code", "code": "parameter_missing", "message": "Second problem, same field."},
-            ],
-            "request_id": "req_abc",
-        }
-    }  # fmt: skip
-    server = Server(httpx.Response(400, json=body, headers={"Request-Id": "req_abc"}))
+    server = Server(
+        error(
+            400,
+            "invalid_request_error",
+            "postal_code_invalid",
+            "Fix the 2 highlighted fields, then save again.",
+            param="address.postal_code",
+            errors=(
+                ("address.postal_code", "postal_code_invalid", "Use 5 digits."),
+                ("vat_number", "tax_id_invalid", "FR12 is not a valid VAT number."),
+                ("address.postal_code", "parameter_missing", "Second problem, same field."),
+            ),
+            request_id="req_abc",
+        )
+    )
     with pytest.raises(ApiError) as raised:
         await make_client(server).update_billing_details(billing_update())
 
@@ -385,16 +415,24 @@ async def test_an_error_body_becomes_an_api_error_with_every_field_error(make_cl
         "parameter_missing",
     ]
     assert exc.field_errors() == {
-        "address.postal_code": "A French postal code has 5 digits.",
+        "address.postal_code": "Use 5 digits.",
         "vat_number": "FR12 is not a valid VAT number.",
     }
     assert not exc.is_card_error
 
 
 async def test_an_error_naming_only_param_still_points_at_that_input(make_client):
-    body = {"error": {"type": "invalid_request_error", "code": "seats_below_members",
-                      "message": "Keep at least 7 licenses.", "param": "seats"}}  # fmt: skip
-    server = Server(httpx.Response(400, json=body, headers={"Request-Id": "req_hdr"}))
+    server = Server(
+        error(
+            400,
+            "invalid_request_error",
+            "seats_below_members",
+            "Keep at least 7 licenses.",
+            param="seats",
+            request_id=None,
+            **{"Request-Id": "req_hdr"},
+        )
+    )
     with pytest.raises(ApiError) as raised:
         await make_client(server).create_quote(QuoteRequest(seats=2))
 
@@ -490,13 +528,14 @@ async def test_the_reason_a_connection_failed_reads_as_part_of_the_sentence(make
     "failure",
     [
         error(402, "card_error", "card_declined", "Your card was declined: use another card."),
-        httpx.Response(
+        error(
             400,
-            json={"error": {"type": "invalid_request_error", "code": "parameter_invalid",
-                            "message": "Check the card.", "param": "number",
-                            "errors": [{"param": "number", "code": "parameter_invalid",
-                                        "message": "This card number is not valid."}]}},
-        ),  # fmt: skip
+            "invalid_request_error",
+            "parameter_invalid",
+            "Check the card.",
+            param="number",
+            errors=(("number", "parameter_invalid", "This card number is not valid."),),
+        ),
         httpx.Response(500, text="<html>Internal Server Error</html>"),
         httpx.ConnectError("Connection refused"),
         httpx.ReadTimeout("read timed out"),
