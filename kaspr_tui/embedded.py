@@ -48,6 +48,8 @@ class EmbeddedServer:
         self.url: str | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._reader: threading.Thread | None = None
+        # Resolved by the output reader: the URL, or None if the output ended without it.
+        self._listening: concurrent.futures.Future[str | None] = concurrent.futures.Future()
         self._tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
         self._stop_lock = threading.Lock()
 
@@ -56,13 +58,21 @@ class EmbeddedServer:
         return None if self._process is None else self._process.pid
 
     async def start(self, timeout: float = 15.0) -> str:
-        """Spawn the server on a free loopback port and return its URL once it listens."""
-        if self.url is not None:
-            return self.url
-        listening: concurrent.futures.Future[str | None] = concurrent.futures.Future()
-        process = self._spawn(listening)
+        """Spawn the server on a free loopback port and return its URL once it listens.
+
+        A running server's URL is returned as is; one that has died since is started again;
+        a second call while the first is still waiting shares its process.
+        """
+        if self._process is not None and self._process.poll() is not None:
+            await self.stop()
+        if self._process is None:
+            self._listening = concurrent.futures.Future()
+            self._spawn(self._listening)
+        process, listening = self._process, self._listening
+        assert process is not None
         try:
-            url = await asyncio.wait_for(asyncio.wrap_future(listening), timeout)
+            # shield: one caller giving up must not cancel the result for another.
+            url = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(listening)), timeout)
         except TimeoutError:
             message = self._failure(f"did not start listening within {timeout:g} s", process)
             await self.stop()
@@ -115,7 +125,7 @@ class EmbeddedServer:
             *self.extra_args,
         ]
 
-    def _spawn(self, listening: concurrent.futures.Future[str | None]) -> subprocess.Popen[bytes]:
+    def _spawn(self, listening: concurrent.futures.Future[str | None]) -> None:
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         self._tail.clear()
         self._process = subprocess.Popen(
@@ -135,7 +145,6 @@ class EmbeddedServer:
             daemon=True,
         )
         self._reader.start()
-        return self._process
 
     def _read_output(self, stdout: IO[bytes], listening: concurrent.futures.Future[str | None]) -> None:
         """Copy every line to the log and the tail; resolve `listening` on the listening line."""
@@ -174,7 +183,7 @@ class EmbeddedServer:
 
 
 def _resolve(listening: concurrent.futures.Future[str | None], url: str | None) -> None:
-    """Set the result once; a later line, or a start() that gave up, leaves it as it was."""
+    """Set the result once: after the listening line, the end of the output changes nothing."""
     try:
         listening.set_result(url)
     except concurrent.futures.InvalidStateError:
