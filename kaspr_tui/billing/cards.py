@@ -21,7 +21,12 @@ _BRAND_LENGTHS: dict[str, tuple[int, ...]] = {
     "amex": (15,),
     "discover": (16, 17, 18, 19),
 }
-_EXPIRY = re.compile(r"\s*(\d{1,2})\s*/\s*(\d{2}|\d{4})\s*")
+_EXPIRY = re.compile(r"\s*([0-9]{1,2})\s*/\s*([0-9]{2}|[0-9]{4})\s*")
+
+
+def _is_digits(text: str) -> bool:
+    """ASCII digits only: `str.isdigit` also accepts `²` and other scripts' digits."""
+    return text.isascii() and text.isdigit()
 
 
 def normalize_card_number(raw: str) -> str:
@@ -31,7 +36,7 @@ def normalize_card_number(raw: str) -> str:
 
 def luhn_valid(number: str) -> bool:
     """Whether the digits pass the Luhn checksum every card number carries."""
-    if not number.isdigit():
+    if not _is_digits(number):
         return False
     total = 0
     for position, char in enumerate(reversed(number)):
@@ -45,7 +50,7 @@ def luhn_valid(number: str) -> bool:
 def detect_brand(number: str) -> str:
     """`visa`, `mastercard`, `amex`, `discover` or `unknown`, from the leading digits (IIN)."""
     digits = normalize_card_number(number)
-    if not digits.isdigit():
+    if not _is_digits(digits):
         return "unknown"
 
     def prefix(length: int) -> int:
@@ -64,7 +69,7 @@ def detect_brand(number: str) -> str:
 
 def format_card_number(raw: str) -> str:
     """Digits grouped as printed on the card: 4-4-4-4, or 4-6-5 for Amex. Works on partial input."""
-    digits = re.sub(r"\D", "", raw)[:MAX_CARD_DIGITS]
+    digits = re.sub(r"[^0-9]", "", raw)[:MAX_CARD_DIGITS]
     sizes = (4, 6, 5) if detect_brand(digits) == "amex" else (4,) * 5
     groups, start = [], 0
     for size in sizes:
@@ -98,7 +103,7 @@ def validate_card(number: str, exp_month: int, exp_year: int, cvc: str, today: d
     if expiry_error:
         errors.append(FieldError("exp_month", "expiry_invalid", expiry_error))
     cvc_length = 4 if brand == "amex" else 3
-    if not (cvc.isdigit() and len(cvc) == cvc_length):
+    if not (_is_digits(cvc) and len(cvc) == cvc_length):
         where = "on the front of the card" if brand == "amex" else "on the back of the card"
         errors.append(FieldError("cvc", "cvc_invalid", f"Enter the {cvc_length}-digit security code {where}."))
     return errors
@@ -107,7 +112,7 @@ def validate_card(number: str, exp_month: int, exp_year: int, cvc: str, today: d
 def _card_number_problem(digits: str, brand: str) -> str | None:
     if not digits:
         return "Enter the card number."
-    if not digits.isdigit():
+    if not _is_digits(digits):
         return "A card number has digits only: remove any letters or symbols."
     lengths = _BRAND_LENGTHS.get(brand, range(MIN_CARD_DIGITS, MAX_CARD_DIGITS + 1))
     if len(digits) not in lengths:

@@ -32,10 +32,10 @@ def is_upgrade(current: Terms, target: Terms) -> bool:
     is a downgrade, even when combined with a move up; seats alone are neither (rule 1).
     Leaving `free` for any paid plan is an upgrade, whatever interval `free` was recorded with.
     """
+    if not PLANS[current.plan].is_paid:
+        return PLANS[target.plan].is_paid
     current_price = PLANS[current.plan].monthly_unit_amount
     target_price = PLANS[target.plan].monthly_unit_amount
-    if current_price == 0:
-        return target_price > 0
     interval_down = current.interval == "year" and target.interval == "month"
     interval_up = current.interval == "month" and target.interval == "year"
     if target_price < current_price or interval_down:

@@ -79,15 +79,12 @@ def validate_vat_number(vat_number: str, country: str, param: str = "vat_number"
     compact = compact_vat_number(vat_number, country)
     expected = vat_prefix(country)
     if not compact.startswith(expected):
-        return FieldError(
-            param, "tax_id_invalid", f"A VAT number for this address starts with {expected}: check the number or the country."
-        )
+        message = f"A VAT number for this address starts with {expected}: check the number or the country."
+        return FieldError(param, "tax_id_invalid", message)
     try:
         eu_vat.validate(compact)
     except ValidationError:
-        return FieldError(
-            param, "tax_id_invalid", f"This is not a valid {expected} VAT number: check it for a typo."
-        )
+        return FieldError(param, "tax_id_invalid", f"This is not a valid {expected} VAT number: check it for a typo.")
     return None
 
 

@@ -32,7 +32,7 @@ _DOMAIN_LABEL = re.compile(r"[^\W_]([\w-]*[^\W_])?")
 
 _EIRCODE_LETTERS = "ACDEFHKNPRTVWXY"
 _POSTAL_CODES: dict[str, tuple[re.Pattern[str], str]] = {
-    country: (re.compile(pattern), example)
+    country: (re.compile(pattern, re.ASCII), example)
     for country, pattern, example in (
         ("AT", r"[1-9]\d{3}", "1010"),
         ("BE", r"[1-9]\d{3}", "1000"),

@@ -34,7 +34,9 @@ def test_test_cards_pass_luhn(number):
     assert luhn_valid(number)
 
 
-@pytest.mark.parametrize("number", ["4242424242424241", "1234567812345678", "", "4242 4242 4242 4242", "abcd"])
+@pytest.mark.parametrize(
+    "number", ["4242424242424241", "1234567812345678", "", "4242 4242 4242 4242", "abcd", "4²42", "٤٢٤٢٤٢٤٢٤٢٤٢٤٢٤٢"]
+)
 def test_luhn_rejects(number):
     assert not luhn_valid(number)
 
@@ -151,7 +153,13 @@ def test_an_expiry_decades_away_is_a_typo():
 
 @pytest.mark.parametrize(
     ("number", "cvc"),
-    [("4242424242424242", "1234"), ("4242424242424242", "12a"), ("378282246310005", "123"), ("4242424242424242", "")],
+    [
+        ("4242424242424242", "1234"),
+        ("4242424242424242", "12a"),
+        ("378282246310005", "123"),
+        ("4242424242424242", ""),
+        ("4242424242424242", "١٢٣"),  # Arabic-Indic digits are digits to Python, not to a card network
+    ],
 )
 def test_cvc_has_3_digits_or_4_for_amex(number, cvc):
     [error] = validate_card(number, 12, 2030, cvc, TODAY)

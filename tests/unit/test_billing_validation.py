@@ -114,6 +114,7 @@ def test_real_postal_codes_pass(code, country):
         ("SW1A", "GB"),
         ("1000", "US"),
         ("D1A 0B1", "CA"),
+        ("٧٥٠٠٢", "FR"),  # Arabic-Indic digits
         ("X", "JP"),
         ("@@@@", "JP"),
     ],
