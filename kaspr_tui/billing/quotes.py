@@ -104,7 +104,8 @@ def price_change(
     tax_now = tax_rules.tax_amount(subtotal, tax)
 
     renewing_addons = {
-        credit_type: recurring_addons.get(credit_type, 0) + addons_now.get(credit_type, 0) for credit_type in CREDIT_TYPES
+        credit_type: recurring_addons.get(credit_type, 0) + addons_now.get(credit_type, 0)
+        for credit_type in CREDIT_TYPES
     }
     renewal_terms = scheduled or immediate
     renewal_subtotal = PLANS[renewal_terms.plan].period_price(renewal_terms.interval, renewal_terms.seats) + sum(

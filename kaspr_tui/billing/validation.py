@@ -116,9 +116,8 @@ def validate_billing_details(
     country_code = (country or "").strip().upper()
     known_country = country_code in COUNTRY_NAMES
     if "address.country" not in failed and not known_country:
-        errors.append(
-            FieldError("address.country", "parameter_invalid", "Choose a country from the list (a two-letter ISO code).")
-        )
+        message = "Choose a country from the list (a two-letter ISO code)."
+        errors.append(FieldError("address.country", "parameter_invalid", message))
     if "email" not in failed and (error := validate_email((email or "").strip())):
         errors.append(error)
     if "address.postal_code" not in failed and known_country:

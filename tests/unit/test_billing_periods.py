@@ -72,7 +72,9 @@ def test_credit_period_bounds(anchor, now, expected):
 
 
 @given(
-    anchor=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2090, 1, 1), timezones=st.just(timezone.utc)),
+    anchor=st.datetimes(
+        min_value=datetime(2000, 1, 1), max_value=datetime(2090, 1, 1), timezones=st.just(timezone.utc)
+    ),
     offset=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=3650)),
 )
 def test_the_credit_period_always_contains_now_and_lasts_a_month(anchor, offset):
