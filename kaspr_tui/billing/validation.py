@@ -98,33 +98,35 @@ def validate_billing_details(
 
     `country` is an ISO 3166-1 alpha-2 code in any case; `vat_number` is optional.
     """
-    text_fields = {
-        "company": (company, "the company name"),
-        "contact_name": (contact_name, "the contact name"),
-        "email": (email, "the billing email address"),
-        "address.line1": (line1, "the street address"),
-        "address.city": (city, "the city"),
-        "address.postal_code": (postal_code, "the postal code"),
-        "address.country": (country, "the country"),
-    }
-    errors = [
-        error
-        for param, (value, label) in text_fields.items()
-        if (error := _text_problem(value, param, label, required=True))
-    ]
-    failed = {error.param for error in errors}
     country_code = (country or "").strip().upper()
     known_country = country_code in COUNTRY_NAMES
-    if "address.country" not in failed and not known_country:
+
+    def check_country(_: str) -> FieldError | None:
+        if known_country:
+            return None
         message = "Choose a country from the list (a two-letter ISO code)."
-        errors.append(FieldError("address.country", "parameter_invalid", message))
-    if "email" not in failed and (error := validate_email((email or "").strip())):
-        errors.append(error)
-    if "address.postal_code" not in failed and known_country:
-        if error := validate_postal_code(postal_code or "", country_code):
+        return FieldError("address.country", "parameter_invalid", message)
+
+    def check_postal_code(code: str) -> FieldError | None:
+        return validate_postal_code(code, country_code) if known_country else None
+
+    required_fields = [
+        ("company", company, "the company name", None),
+        ("contact_name", contact_name, "the contact name", None),
+        ("email", email, "the billing email address", lambda value: validate_email(value.strip())),
+        ("address.line1", line1, "the street address", None),
+        ("address.city", city, "the city", None),
+        ("address.postal_code", postal_code, "the postal code", check_postal_code),
+        ("address.country", country, "the country", check_country),
+    ]
+    errors = []
+    for param, value, label, check in required_fields:
+        if value is None or not value.strip():
+            errors.append(FieldError(param, "parameter_missing", f"Enter {label}."))
+        elif error := _text_problem(value, param, label) or (check and check(value)):
             errors.append(error)
     if vat_number and vat_number.strip():
-        error = _text_problem(vat_number, "vat_number", "the VAT number", required=False)
+        error = _text_problem(vat_number, "vat_number", "the VAT number")
         if error is None and known_country:
             error = validate_vat_number(vat_number, country_code)
         if error:
@@ -132,13 +134,11 @@ def validate_billing_details(
     return errors
 
 
-def _text_problem(value: str | None, param: str, label: str, *, required: bool) -> FieldError | None:
-    if required and (value is None or not value.strip()):
-        return FieldError(param, "parameter_missing", f"Enter {label}.")
-    if value is None:
-        return None
-    if len(value) > MAX_TEXT_LENGTH:
-        return FieldError(param, "parameter_invalid", f"Shorten {label} to at most {MAX_TEXT_LENGTH} characters.")
+def _text_problem(value: str, param: str, label: str) -> FieldError | None:
+    """Text no field may hold: too long for an invoice, or with characters that break its layout."""
+    max_length = MAX_EMAIL_LENGTH if param == "email" else MAX_TEXT_LENGTH
+    if len(value) > max_length:
+        return FieldError(param, "parameter_invalid", f"Shorten {label} to at most {max_length} characters.")
     if has_control_characters(value):
         return FieldError(param, "parameter_invalid", f"Remove line breaks and control characters from {label}.")
     return None

@@ -154,8 +154,8 @@ def test_every_error_is_reported_at_once_with_its_api_param():
     assert [(error.param, error.code) for error in errors] == [
         ("company", "parameter_missing"),
         ("contact_name", "parameter_missing"),
-        ("address.line1", "parameter_missing"),
         ("email", "email_invalid"),
+        ("address.line1", "parameter_missing"),
         ("address.postal_code", "postal_code_invalid"),
         ("vat_number", "tax_id_invalid"),
     ]
@@ -179,6 +179,14 @@ def test_long_text_and_control_characters_get_a_message_not_an_exception():
     ]
     assert "200" in errors[0].message
     assert validate_billing_details(**{**ACME, "company": "A" * 200}) == []
+
+
+def test_an_email_may_be_longer_than_other_fields_up_to_254_characters():
+    long_email = "jeanne@" + "billing." * 30 + "acme.fr"  # 254 characters
+    assert len(long_email) == 254
+    assert validate_billing_details(**{**ACME, "email": long_email}) == []
+    [error] = validate_billing_details(**{**ACME, "email": "j" + long_email})
+    assert (error.param, error.code) == ("email", "parameter_invalid")
 
 
 @given(st.text(max_size=300))
