@@ -1,0 +1,203 @@
+"""KasprApp: the modes, the global keys, the command palette, and the account state.
+
+The app owns the one `BillingClient` and the account state. Loading runs in workers (the bundled
+server's start, then the account), so the first frame never waits for the network; each page
+watches `KasprApp.account` and re-renders when a new state is published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from kaspr_tui.api import BillingClient
+from kaspr_tui.api.models import Role
+from kaspr_tui.config import ConfigError, Settings, resolve_settings
+from kaspr_tui.embedded import EmbeddedServer
+from kaspr_tui.screens.account import AccountState, Problem, fetch_account
+from kaspr_tui.screens.billing import BillingScreen
+from kaspr_tui.screens.config_error import ConfigErrorScreen
+from kaspr_tui.screens.dashboard import DashboardScreen
+from kaspr_tui.screens.help import KeysScreen, keys_from_bindings
+from kaspr_tui.screens.support import SupportScreen
+from kaspr_tui.screens.workspace import WorkspaceScreen
+
+MODE_TITLES = {
+    "dashboard": "Dashboard",
+    "billing": "Billing",
+    "workspace": "Workspace",
+    "support": "Support",
+}
+
+MODES_BY_ROLE: dict[Role, tuple[str, ...]] = {
+    "admin": ("dashboard", "billing", "workspace", "support"),
+    # A member reads the plan, credits and members, and can ask support; billing is for admins.
+    "member": ("dashboard", "workspace", "support"),
+    # Support agents belong to no workspace: there is no dashboard of their own to show.
+    "support": ("support",),
+}
+
+
+class KasprApp(App[None]):
+    TITLE = "Kaspr"
+    MODES: ClassVar = {
+        "dashboard": DashboardScreen,
+        "billing": BillingScreen,
+        "workspace": WorkspaceScreen,
+        "support": SupportScreen,
+    }
+    DEFAULT_MODE = "dashboard"
+    BINDINGS = [
+        Binding("d", "go('dashboard')", "Dashboard", tooltip="Plan, seats, credits, card, recent activity"),
+        Binding("b", "go('billing')", "Billing", tooltip="Plans, credits, licenses, payment method"),
+        Binding("w", "go('workspace')", "Workspace", tooltip="Members and invitations"),
+        Binding("s", "go('support')", "Support", tooltip="How to reach support"),
+        Binding("r", "refresh", "Refresh", tooltip="Load the account again from the billing server"),
+        Binding("question_mark,f1", "show_keys", "Keys", tooltip="Every key, and how to move around"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    account: reactive[AccountState] = reactive(AccountState, init=False)
+
+    def __init__(self, settings: Settings | None = None, *, client: BillingClient | None = None) -> None:
+        self.config_error: str | None = None
+        if settings is None:
+            try:
+                settings = resolve_settings()
+            except ConfigError as error:
+                self.config_error = str(error)
+        self.settings = settings
+        super().__init__()
+        self._client = client
+        self._owns_client = client is None
+        self._server: EmbeddedServer | None = None
+
+    @property
+    def client(self) -> BillingClient | None:
+        """The billing API client; None while the bundled server is still starting."""
+        return self._client
+
+    # ---- start and stop ---------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.config_error is not None or self.settings is None:
+            self.push_screen(ConfigErrorScreen(self.config_error or "No settings"))
+            return
+        self._apply_theme(self.settings.theme)
+        for warning in self.settings.warnings:
+            self.notify(warning, title="Settings", severity="warning", timeout=15)
+        if self._client is None and self.settings.embedded:
+            self.start_embedded_server()
+            return
+        if self._client is None:
+            self._client = BillingClient(self.settings.api_url or "", self.settings.api_key)
+        self.load_account()
+
+    def _apply_theme(self, theme: str) -> None:
+        if theme in self.available_themes:
+            self.theme = theme
+        else:
+            names = ", ".join(sorted(self.available_themes))
+            self.notify(f"Unknown theme {theme!r}; using {self.theme}. Themes: {names}", severity="warning")
+
+    async def on_unmount(self) -> None:
+        if self._client is not None and self._owns_client:
+            await self._client.aclose()
+        if self._server is not None:
+            await self._server.stop()
+
+    @work(exclusive=True, group="server", exit_on_error=False)
+    async def start_embedded_server(self) -> None:
+        """Start the bundled billing server, then load the account from it."""
+        assert self.settings is not None
+        self.account = replace(self.account, starting_server=True, loading=True, error=None)
+        if self._server is None:
+            self._server = EmbeddedServer()
+        try:
+            url = await self._server.start()
+        except Exception as error:  # EmbeddedServerError, or the OS refusing to spawn it
+            problem = Problem("Could not start the bundled billing server", str(error))
+            self.account = replace(self.account, starting_server=False, loading=False, error=problem)
+            return
+        self._client = BillingClient(url, self.settings.api_key)
+        self.account = replace(self.account, starting_server=False)
+        self.load_account()
+
+    # ---- the account state ------------------------------------------------------------------
+
+    @work(exclusive=True, group="account", exit_on_error=False)
+    async def load_account(self) -> None:
+        """Fetch the account; on failure keep what was shown, marked stale, with the reason."""
+        client = self._client
+        if client is None:
+            return
+        self.account = self.account.reloading()
+        try:
+            state = await fetch_account(client, now=datetime.now().astimezone())
+        except Exception as error:  # every failure becomes a message on screen, never a crash
+            self.log.error(f"Loading the account failed: {error!r}")
+            self.account = self.account.failed(error)
+        else:
+            self.account = state
+
+    def watch_account(self, old: AccountState, new: AccountState) -> None:
+        if new.me is not None and new.me.workspace is not None:
+            self.title = f"Kaspr · {new.me.workspace.name}"
+        if old.role != new.role:
+            self.refresh_bindings()
+            if self.current_mode not in self.allowed_modes:
+                self.switch_mode(self.allowed_modes[0])
+
+    @property
+    def allowed_modes(self) -> tuple[str, ...]:
+        """The modes the signed-in role can use; all of them until the role is known."""
+        role = self.account.role
+        return tuple(MODE_TITLES) if role is None else MODES_BY_ROLE[role]
+
+    # ---- actions ----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "go":
+            return parameters[0] in self.allowed_modes
+        if action == "refresh":
+            return self.settings is not None and self.config_error is None
+        return True
+
+    def action_go(self, mode: str) -> None:
+        if mode in self.allowed_modes:
+            self.switch_mode(mode)
+
+    def action_refresh(self) -> None:
+        if self.settings is None or self.config_error is not None:
+            return
+        if self._client is None and self.settings.embedded:
+            self.start_embedded_server()
+        else:
+            self.load_account()
+
+    def on_problem_banner_retry(self) -> None:
+        self.action_refresh()
+
+    def action_show_keys(self) -> None:
+        if isinstance(self.screen, KeysScreen):
+            return
+        page_keys = keys_from_bindings(self.screen.active_bindings.values(), self.get_key_display)
+        self.push_screen(KeysScreen(page_keys))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for mode in self.allowed_modes:
+            title = MODE_TITLES[mode]
+            yield SystemCommand(f"Go to {title.lower()}", f"Show the {title} page", lambda mode=mode: self.action_go(mode))
+        if self.check_action("refresh", ()):
+            yield SystemCommand("Refresh account", "Load plan, credits and card again from the billing server", self.action_refresh)
+        yield SystemCommand("Show keys", "Every key, and how to move around", self.action_show_keys)
+        yield SystemCommand("Change theme", "Pick another colour theme", self.action_change_theme)
+        yield SystemCommand("Quit", "Leave kaspr-tui", self.action_quit)

@@ -1,0 +1,171 @@
+"""The account state every screen shows, how it is fetched, and how a failure reads.
+
+`AccountState` is immutable: a load builds a new one and the app publishes it as a whole, so a
+screen never sees half of one load and half of another. Fetching happens in the app's workers,
+never while rendering.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from kaspr_tui.api import ApiError, BillingClient
+from kaspr_tui.api.models import (
+    BillingDetails,
+    Catalog,
+    CreditBalance,
+    Event,
+    Me,
+    PaymentMethod,
+    PlanWire,
+    Role,
+    Subscription,
+)
+
+RECENT_EVENTS = 20
+"""Enough to fill a tall terminal; the dashboard shows as many as fit."""
+
+AUTH_ADVICE = "Run `kaspr-tui login` to store a valid key, or pass --token, then restart kaspr-tui."
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A failure as the person at the keyboard should read it: what failed, and what to do."""
+
+    title: str
+    detail: str
+
+    @classmethod
+    def from_error(cls, error: BaseException) -> Problem:
+        if isinstance(error, ApiError):
+            detail = str(error)
+            if error.is_authentication_error:
+                detail = f"{detail} {AUTH_ADVICE}"
+            return cls(problem_title(error), detail)
+        # Anything else is a bug or a broken answer: say so plainly rather than crash the app.
+        return cls("Something went wrong while loading your account", f"{type(error).__name__}: {error}")
+
+
+def problem_title(error: ApiError) -> str:
+    if error.code == "timeout":
+        return "The billing server did not answer in time"
+    if error.is_connection_error:
+        return "Cannot reach the billing server"
+    if error.is_authentication_error:
+        return "The API key was refused"
+    if error.is_permission_error:
+        return "This key is not allowed to do that"
+    if error.status == 429:
+        return "Too many requests"
+    if error.status >= 500:
+        return "The billing server had a problem"
+    return "The billing server refused the request"
+
+
+@dataclass(frozen=True)
+class AccountState:
+    me: Me | None = None
+    catalog: Catalog | None = None
+    subscription: Subscription | None = None
+    credits: tuple[CreditBalance, ...] = ()
+    events: tuple[Event, ...] = ()
+    payment_methods: tuple[PaymentMethod, ...] = ()
+    billing_details: BillingDetails | None = None
+    loaded_at: datetime | None = None
+    """When the data shown was fetched (local time), for the stale notice."""
+    loading: bool = False
+    error: Problem | None = None
+    """Why the latest load failed; None once a load succeeds."""
+    starting_server: bool = False
+    """The bundled server is still starting (embedded mode)."""
+
+    @property
+    def loaded(self) -> bool:
+        return self.me is not None
+
+    @property
+    def stale(self) -> bool:
+        """Data from an earlier load is on screen but the latest load failed."""
+        return self.loaded and self.error is not None
+
+    @property
+    def role(self) -> Role | None:
+        return None if self.me is None else self.me.role
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def plan(self) -> PlanWire | None:
+        if self.catalog is None or self.subscription is None:
+            return None
+        return next((plan for plan in self.catalog.plans if plan.id == self.subscription.plan), None)
+
+    @property
+    def default_card(self) -> PaymentMethod | None:
+        return next((card for card in self.payment_methods if card.is_default), None)
+
+    def plan_name(self, plan_id: str) -> str:
+        if self.catalog is not None:
+            for plan in self.catalog.plans:
+                if plan.id == plan_id:
+                    return plan.name
+        return plan_id.title()
+
+    def reloading(self) -> AccountState:
+        return replace(self, loading=True)
+
+    def failed(self, error: BaseException) -> AccountState:
+        return replace(self, loading=False, starting_server=False, error=Problem.from_error(error))
+
+
+async def fetch_account(client: BillingClient, now: datetime) -> AccountState:
+    """Everything the screens show, fetched concurrently; what a role may not read is left out.
+
+    `/v1/me` comes first because the role decides what else to ask for.
+    """
+    me = await client.me()
+    if me.workspace is None:
+        # Support staff belong to no workspace; their console looks accounts up on demand.
+        return AccountState(me=me, catalog=await client.catalog(), loaded_at=now)
+    if me.role == "admin":
+        catalog, subscription, credits, events, cards, details = await gather_or_raise(
+            client.catalog(),
+            client.subscription(),
+            client.credits(),
+            client.events(limit=RECENT_EVENTS),
+            client.payment_methods(),
+            client.billing_details(),
+        )
+        return AccountState(
+            me=me,
+            catalog=catalog,
+            subscription=subscription,
+            credits=tuple(credits),
+            events=tuple(events.data),
+            payment_methods=tuple(cards),
+            billing_details=details,
+            loaded_at=now,
+        )
+    catalog, subscription, credits = await gather_or_raise(
+        client.catalog(), client.subscription(), client.credits()
+    )
+    return AccountState(me=me, catalog=catalog, subscription=subscription, credits=tuple(credits), loaded_at=now)
+
+
+async def gather_or_raise(*calls: Awaitable[Any]) -> list[Any]:
+    """Run the calls concurrently and raise the first failure, but only once all have finished.
+
+    Plain `gather` would raise at the first failure and leave the other requests running
+    unattended, still holding the client when the app closes it.
+    """
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results

@@ -1,0 +1,73 @@
+"""What every mode's page shares: header, problem banner, loading notice, body, footer.
+
+A page subscribes to the app's account state and re-renders whenever a new one is published;
+it never fetches the account itself.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from kaspr_tui.screens.account import AccountState
+from kaspr_tui.widgets.problem_banner import ProblemBanner
+
+
+class AccountScreen(Screen[None]):
+    MODE_TITLE: ClassVar[str] = ""
+
+    DEFAULT_CSS = """
+    AccountScreen {
+        #loading { padding: 1 2; color: $text-muted; }
+        #body { height: 1fr; }
+        .panel {
+            border: round $primary 60%;
+            border-title-color: $text-primary;
+            padding: 0 1;
+            height: auto;
+        }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        yield ProblemBanner(id="problem")
+        yield Static("Loading your account…", id="loading")
+        with Vertical(id="body"):
+            yield from self.compose_body()
+        yield Footer(compact=True)
+
+    def compose_body(self) -> ComposeResult:
+        """The page's own widgets; filled in by `show_account`."""
+        raise NotImplementedError
+
+    def show_account(self, state: AccountState) -> None:
+        """Render a loaded account state (`state.loaded` is true)."""
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        self.sub_title = self.MODE_TITLE
+        self.watch(self.app, "account", self._account_changed, init=True)
+
+    def _account_changed(self, state: AccountState) -> None:
+        banner = self.query_one(ProblemBanner)
+        if state.error is None:
+            banner.clear()
+        elif state.loaded and state.loaded_at is not None:
+            banner.show_stale(f"{state.loaded_at:%H:%M}", state.error.title, state.error.detail)
+        else:
+            banner.show_blocking(state.error.title, state.error.detail)
+        loading = self.query_one("#loading", Static)
+        loading.display = not state.loaded and state.error is None
+        if state.starting_server:
+            loading.update("Starting the bundled billing server…")
+        else:
+            loading.update("Loading your account…")
+        body = self.query_one("#body")
+        body.display = state.loaded
+        if state.loaded:
+            self.show_account(state)

@@ -1,0 +1,84 @@
+"""What went wrong, what to do about it, and a Retry button (`#retry`).
+
+Two shapes: *blocking* (nothing loaded yet, the banner is the page) and *stale* (data from an
+earlier load stays on screen, a compact notice on top says it is stale and why). It takes words
+and posts `ProblemBanner.Retry`; whoever shows it decides what retrying means.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Button, Static
+
+
+class ProblemBanner(Vertical):
+    DEFAULT_CSS = """
+    ProblemBanner {
+        display: none;
+        height: auto;
+        &.-blocking {
+            display: block;
+            width: 1fr;
+            max-width: 76;
+            margin: 1 2;
+            padding: 0 1;
+            border: round $error;
+            border-title-color: $error;
+            border-title-style: bold;
+        }
+        &.-stale {
+            display: block;
+            padding: 0 1;
+            background: $warning-muted;
+        }
+        #problem-title { text-style: bold; }
+        &.-stale #problem-title { display: none; }
+        #problem-detail { width: 1fr; }
+        #problem-row { height: auto; }
+        &.-blocking #problem-row { layout: vertical; }
+        &.-blocking #retry { margin-top: 1; }
+        &.-stale #retry { margin-left: 1; }
+    }
+    """
+
+    class Retry(Message):
+        """The user asked to try again."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="problem-title", markup=False)
+        with Horizontal(id="problem-row"):
+            yield Static(id="problem-detail")
+            yield Button("Retry", id="retry", compact=True, tooltip="Try loading again (r)")
+
+    def show_blocking(self, title: str, detail: str) -> None:
+        """Nothing else to show: the problem fills the page."""
+        self.set_classes("-blocking")
+        self.border_title = "Problem"
+        self.query_one("#problem-title", Static).update(title)
+        self.query_one("#problem-detail", Static).update(Content(f"{detail}\n\nPress r or Retry to try again."))
+
+    def show_stale(self, last_updated: str, title: str, detail: str) -> None:
+        """Older data stays visible below; say how old and why it could not be refreshed."""
+        self.set_classes("-stale")
+        self.border_title = None
+        self.query_one("#problem-title", Static).update(title)
+        notice = Content.assemble(
+            ("Stale", "bold"), f" — last updated {last_updated}; retrying failed: {title}. {detail}"
+        )
+        self.query_one("#problem-detail", Static).update(notice)
+
+    def clear(self) -> None:
+        self.set_classes("")
+
+    @property
+    def showing(self) -> bool:
+        return self.has_class("-blocking") or self.has_class("-stale")
+
+    @on(Button.Pressed, "#retry")
+    def _retry(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.Retry())
