@@ -90,7 +90,7 @@ def plan_section(state: AccountState) -> Table:
     summary = Table.grid(padding=(0, 2))
     summary.add_column(style="dim")
     summary.add_column()
-    summary.add_row("Plan", format_plan(state.plan_name(subscription.plan), subscription.interval))
+    summary.add_row("Current", format_plan(state.plan_name(subscription.plan), subscription.interval))
     summary.add_row(
         "Period", f"{format_date(subscription.current_period_start)} – {format_date(subscription.current_period_end)}"
     )

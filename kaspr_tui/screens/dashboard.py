@@ -22,6 +22,8 @@ WIDE_LAYOUT_MIN_WIDTH = 110
 
 LABEL_WIDTH = 10
 
+MEMBER_NOTE = "Your workspace's admins manage the plan, licenses, add-on credits and the card."
+
 
 def labelled(label: str, value: str | Content) -> Content:
     """`Seats     8 of 10 used · 2 free`, labels in one column."""
@@ -86,6 +88,7 @@ class DashboardScreen(AccountScreen):
         &.-wide CreditMeter:last-of-type { margin-bottom: 0; }
         #activity { height: 1fr; min-height: 3; scrollbar-size-vertical: 1; }
         #events { text-wrap: nowrap; text-overflow: ellipsis; }
+        #member-note { color: $text-muted; padding: 1 1 0 1; }
     }
     """
 
@@ -99,6 +102,7 @@ class DashboardScreen(AccountScreen):
                     yield CreditMeter(CREDIT_LABELS[credit_type], id=f"credit-{credit_type}")
         with VerticalScroll(id="activity", classes="panel"):
             yield Static(id="events")
+        yield Static(MEMBER_NOTE, id="member-note")
 
     def on_mount(self) -> None:
         self.query_one("#plan").border_title = "Plan"
@@ -120,7 +124,7 @@ class DashboardScreen(AccountScreen):
                 used=balance.used, remaining=balance.remaining, resets_on=balance.resets_at.date()
             )
         # The event feed is for admins; a member's dashboard leaves the panel out.
-        activity = self.query_one("#activity")
-        activity.display = state.is_admin
+        self.query_one("#activity").display = state.is_admin
+        self.query_one("#member-note").display = not state.is_admin
         if state.is_admin:
             self.query_one("#events", Static).update(recent_activity(state))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual import work
 from textual.app import ComposeResult
+from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
@@ -56,9 +57,10 @@ class WorkspaceScreen(AccountScreen):
 
     DEFAULT_CSS = """
     WorkspaceScreen {
-        #seats-summary { padding: 0 1; height: auto; margin-bottom: 1; }
+        #seats-summary { padding: 0 1; height: auto; }
+        #members-panel { height: 1fr; }
         #members { height: 1fr; }
-        #members-note { padding: 0 1; color: $text-muted; height: auto; }
+        #members-note { color: $text-muted; height: auto; }
         #members-note.-error { color: $error; }
     }
     """
@@ -69,10 +71,16 @@ class WorkspaceScreen(AccountScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="seats-summary")
-        table: DataTable[str] = DataTable(id="members", cursor_type="row", zebra_stripes=True)
-        table.add_columns(*COLUMNS)
-        yield table
-        yield Static(id="members-note")
+        with Vertical(id="members-panel", classes="panel"):
+            table: DataTable[str] = DataTable(id="members", cursor_type="row", zebra_stripes=True)
+            table.add_columns(*COLUMNS)
+            yield table
+            yield Static(id="members-note")
+
+    def on_mount(self) -> None:
+        self.query_one("#members-panel").border_title = "Members and invitations"
+        self.query_one("#members-note").display = False
+        super().on_mount()
 
     def show_account(self, state: AccountState) -> None:
         if state.subscription is None:
@@ -88,15 +96,12 @@ class WorkspaceScreen(AccountScreen):
         client = cast("KasprApp", self.app).client
         if client is None:
             return
-        note = self.query_one("#members-note", Static)
         try:
             page = await client.members(limit=MEMBERS_PAGE_SIZE)
         except Exception as error:  # shown on the page; the account banner covers retrying
             problem = Problem.from_error(error)
-            note.update(f"Could not load the members: {problem.detail}")
-            note.add_class("-error")
+            self._show_note(f"Could not load the members: {problem.detail}", error=True)
             return
-        note.remove_class("-error")
         self._show_members(page)
 
     def _show_members(self, page: ListResponse[Member]) -> None:
@@ -104,8 +109,11 @@ class WorkspaceScreen(AccountScreen):
         table.clear()
         for member in page.data:
             table.add_row(*member_row(member), key=member.id)
+        more = f"Showing the first {len(page.data)} members and invitations." if page.has_more else ""
+        self._show_note(more, error=False)
+
+    def _show_note(self, text: str, *, error: bool) -> None:
         note = self.query_one("#members-note", Static)
-        if page.has_more:
-            note.update(f"Showing the first {len(page.data)} members and invitations.")
-        else:
-            note.update("")
+        note.update(text)
+        note.set_class(error, "-error")
+        note.display = bool(text)

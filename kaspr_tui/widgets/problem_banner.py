@@ -42,6 +42,7 @@ class ProblemBanner(Vertical):
         &.-blocking #problem-row { layout: vertical; }
         &.-blocking #retry { margin-top: 1; }
         &.-stale #retry { margin-left: 1; }
+        #retry { min-width: 9; width: auto; }
     }
     """
 
@@ -66,9 +67,7 @@ class ProblemBanner(Vertical):
         self.set_classes("-stale")
         self.border_title = None
         self.query_one("#problem-title", Static).update(title)
-        notice = Content.assemble(
-            ("Stale", "bold"), f" — last updated {last_updated}; retrying failed: {title}. {detail}"
-        )
+        notice = Content.assemble(("Stale", "bold"), f" — last updated {last_updated}; retrying failed: {detail}")
         self.query_one("#problem-detail", Static).update(notice)
 
     def clear(self) -> None:
