@@ -176,9 +176,6 @@ def run_app(settings: Settings) -> int:
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception as error:
-        if isinstance(error, ModuleNotFoundError) and error.name == "kaspr_tui.app":
-            print("The kaspr-tui app is not built yet; `kaspr-tui mock-server` serves the API.")
-            return 0
         log_path = _log_crash()
         summary = (str(error).splitlines() or [""])[0]
         where = f"The details are in {log_path}" if log_path else "The log could not be written."
