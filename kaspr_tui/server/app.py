@@ -1,0 +1,73 @@
+"""The bundled billing server: `create_app(settings)` serves every endpoint of API.md."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kaspr_tui import __version__
+from kaspr_tui.server.context import ServerContext
+from kaspr_tui.server.errors import ApiError, invalid, validation_error
+from kaspr_tui.server.middleware import (
+    FaultInjectionMiddleware,
+    IdempotencyMiddleware,
+    RateLimitMiddleware,
+    RequestIdMiddleware,
+    request_id_of,
+)
+from kaspr_tui.server.routes import router
+from kaspr_tui.server.settings import ServerSettings
+
+DESCRIPTION = """The Kaspr billing API (version 1), as served by `kaspr-tui mock-server`.
+
+Authenticate with `Authorization: Bearer <api key>`. Money is integer cents; times are RFC 3339 UTC.
+Every error answers `{"error": {type, code, message, param, errors, request_id}}`.
+"""
+
+
+def create_app(settings: ServerSettings) -> FastAPI:
+    context = ServerContext.open(settings)
+    app = FastAPI(title="Kaspr billing API", version=__version__, description=DESCRIPTION,
+                  docs_url=None, redoc_url=None)
+    app.state.context = context
+    app.include_router(router)
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(RequestValidationError, _request_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    # Added innermost first: the request id wraps everything, idempotency sits next to the routes.
+    app.add_middleware(IdempotencyMiddleware, context=context)
+    app.add_middleware(RateLimitMiddleware, rate=settings.rate_limit)
+    app.add_middleware(FaultInjectionMiddleware, latency_ms=settings.latency_ms, fail_rate=settings.fail_rate)
+    app.add_middleware(RequestIdMiddleware)
+    app.router.on_shutdown.append(context.store.close)
+    return app
+
+
+async def _api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return exc.response(request_id_of(request.scope))
+
+
+async def _request_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    error = validation_error(exc.errors(), request.headers.get("content-type"))
+    return error.response(request_id_of(request.scope))
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    """Starlette's own answers (unknown URL, wrong method, unreadable body) in the API's shape."""
+    assert isinstance(exc, StarletteHTTPException)
+    where = f"{request.method} {request.url.path}"
+    if exc.status_code == 404:
+        error = invalid("resource_missing", f"Unrecognized request URL ({where}): see the API reference.", status=404)
+    elif exc.status_code == 405:
+        error = ApiError(405, "method_not_allowed", f"{request.method} is not allowed on {request.url.path}.",
+                         headers=exc.headers)
+    elif exc.status_code == 400:
+        error = invalid("parameter_invalid", "The request body could not be read: send JSON.")
+    else:
+        error = ApiError(exc.status_code, "invalid_request", "This request cannot be served.",
+                         error_type="invalid_request_error", headers=exc.headers)
+    return error.response(request_id_of(request.scope))

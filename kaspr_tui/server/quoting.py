@@ -1,0 +1,164 @@
+"""Quotes: a proposed change checked against the workspace and priced by `billing.quotes`.
+
+A quote changes nothing. It lives 15 minutes on the server's clock, and is stale once the
+subscription (or the billing details its tax came from) changes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import timedelta
+
+from kaspr_tui.api.models import Quote, QuoteRequest, ScheduledChange
+from kaspr_tui.billing.catalog import ADDON_PACKS, CREDIT_LABELS, PLANS, CreditType
+from kaspr_tui.billing.errors import FieldError
+from kaspr_tui.billing.quotes import Terms, price_change
+from kaspr_tui.server.changes import AcceptedChange
+from kaspr_tui.server.errors import field_errors, invalid, not_found
+from kaspr_tui.server.invoices import lines_wire, tax_wire
+from kaspr_tui.server.store import Tx, to_db_time
+from kaspr_tui.server.workspaces import Workspace, load_workspace, member_counts, renewing_addons, workspace_tax
+
+QUOTE_LIFETIME = timedelta(minutes=15)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def seat_problems(tx: Tx, workspace: Workspace, target: Terms) -> list[FieldError]:
+    """Rule 1 and the plan's limit: what is wrong with `target.seats` for this workspace."""
+    problems = []
+    plan = PLANS[target.plan]
+    if target.seats > plan.max_seats:
+        problems.append(FieldError(
+            "seats", "plan_seat_limit",
+            f"The {plan.name} plan allows at most {_plural(plan.max_seats, 'license')}: "
+            "choose fewer licenses or a larger plan.",
+        ))
+    members, invited = member_counts(tx, workspace.id)
+    if target.seats < members + invited:
+        problems.append(FieldError(
+            "seats", "seats_below_members",
+            f"{workspace.name} has {_plural(members, 'member')} and {_plural(invited, 'pending invitation')}: "
+            f"keep at least {_plural(members + invited, 'license')} or remove members first.",
+        ))
+    return problems
+
+
+def _addon_problems(request: QuoteRequest) -> list[FieldError]:
+    problems, seen = [], set()
+    for index, addon in enumerate(request.addons):
+        pack = ADDON_PACKS[addon.type]
+        if addon.type in seen:
+            problems.append(FieldError(
+                f"addons[{index}].type", "parameter_invalid",
+                f"{CREDIT_LABELS[addon.type]} appear twice: give each credit type once, with the total quantity.",
+            ))
+        seen.add(addon.type)
+        if not pack.accepts(addon.quantity):
+            problems.append(FieldError(
+                f"addons[{index}].quantity", "parameter_invalid",
+                f"{CREDIT_LABELS[addon.type]} come in steps of {pack.step:,}, from {pack.min:,} to {pack.max:,}.",
+            ))
+    return problems
+
+
+def create_quote(tx: Tx, workspace_id: str, request: QuoteRequest) -> Quote:
+    workspace = load_workspace(tx, workspace_id)
+    current = workspace.terms
+    target = Terms(request.plan or current.plan, request.interval or current.interval, request.seats or current.seats)
+    if target == current and not request.addons:
+        raise invalid(
+            "parameter_missing",
+            f"This quote changes nothing: you are on {PLANS[current.plan].name} with {_plural(current.seats, 'seat')}. "
+            "Choose another plan, interval or number of seats, or add credits.",
+        )
+    problems = _addon_problems(request) + (seat_problems(tx, workspace, target) if target != current else [])
+    if problems:
+        raise field_errors(problems)
+    addons_now: dict[CreditType, int] = {addon.type: addon.quantity for addon in request.addons}
+    change = price_change(
+        current, target,
+        addons_now=addons_now,
+        recurring_addons=renewing_addons(tx, workspace_id),
+        period_start=workspace.period_start,
+        period_end=workspace.period_end,
+        now=tx.now,
+        tax=workspace_tax(tx, workspace_id),
+    )
+    quote = Quote(
+        id=tx.new_id("qt"),
+        plan=target.plan,
+        interval=target.interval,
+        seats=target.seats,
+        addons=request.addons,
+        lines=lines_wire(change.lines),
+        subtotal=change.subtotal,
+        tax=tax_wire(change.tax, change.tax_amount),
+        total_due_now=change.total_due_now,
+        next_renewal_total=change.next_renewal_total,
+        effective_at=change.effective_at,
+        scheduled_for=change.scheduled_for,
+        scheduled_change=(
+            ScheduledChange(plan=change.scheduled.plan, interval=change.scheduled.interval,
+                            seats=change.scheduled.seats, effective_at=change.scheduled_for)
+            if change.scheduled and change.scheduled_for else None
+        ),
+        expires_at=tx.now + QUOTE_LIFETIME,
+        created=tx.now,
+    )
+    accepted = AcceptedChange.of(change, changes_terms=target != current, addons_now=addons_now)
+    tx.run(
+        "INSERT INTO quotes(id, workspace_id, workspace_version, body, change, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (quote.id, workspace_id, workspace.version, quote.model_dump_json(), accepted.to_json(),
+         to_db_time(quote.expires_at)),
+    )
+    return quote
+
+
+@dataclass(frozen=True)
+class StoredQuote:
+    quote: Quote
+    change: AcceptedChange
+    workspace_version: int
+
+    @property
+    def target(self) -> Terms:
+        return Terms(self.quote.plan, self.quote.interval, self.quote.seats)
+
+
+def _stored(row: sqlite3.Row) -> StoredQuote:
+    return StoredQuote(Quote.model_validate_json(row["body"]), AcceptedChange.from_json(row["change"]),
+                       row["workspace_version"])
+
+
+def load_quote(tx: Tx, workspace_id: str, quote_id: str) -> StoredQuote:
+    row = tx.one("SELECT * FROM quotes WHERE id = ? AND workspace_id = ?", (quote_id, workspace_id))
+    if row is None:
+        raise not_found("quote", "quote_id")
+    return _stored(row)
+
+
+def usable_quote(tx: Tx, workspace: Workspace, quote_id: str) -> StoredQuote:
+    """The quote, if it can still be paid: not expired, not stale, still within the seat rules."""
+    stored = load_quote(tx, workspace.id, quote_id)
+    if tx.now >= stored.quote.expires_at:
+        raise invalid("quote_expired", "This quote has expired (quotes last 15 minutes): get a new one.", "quote_id")
+    if stored.workspace_version != workspace.version:
+        raise invalid(
+            "quote_stale",
+            "The subscription or billing details changed since this quote was made: get a new quote.",
+            "quote_id",
+        )
+    if stored.change.changes_terms and (problems := seat_problems(tx, workspace, stored.target)):
+        raise field_errors(problems)
+    return stored
+
+
+def stored_quote_by_id(tx: Tx, quote_id: str) -> StoredQuote:
+    row = tx.one("SELECT * FROM quotes WHERE id = ?", (quote_id,))
+    assert row is not None
+    return _stored(row)
+

@@ -1,0 +1,459 @@
+"""Every endpoint of API.md: thin functions that check who calls, open one transaction on the
+workspace (caught up with the clock first) and hand over to the services."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
+
+from kaspr_tui.api.models import (
+    AddonPackWire,
+    AddonRenewalUpdate,
+    AdvanceClockRequest,
+    AuthenticateRequest,
+    BillingDetails,
+    BillingDetailsUpdate,
+    Catalog,
+    Checkout,
+    CheckoutRequest,
+    ClockState,
+    ConsumeRequest,
+    CreditAllowance,
+    CreditsResponse,
+    EmailChangeRequest,
+    ErrorResponse,
+    Event,
+    Health,
+    Invoice,
+    InvoiceSummary,
+    InvitationCreate,
+    ListResponse,
+    Me,
+    Member,
+    PaymentMethod,
+    PaymentMethodCreate,
+    PlanWire,
+    Quote,
+    QuoteRequest,
+    Subscription,
+    SupportAccount,
+    SupportRequestCreate,
+    SupportTicket,
+    Transfer,
+    TransferRequest,
+    User,
+    WorkspaceRef,
+)
+from kaspr_tui.billing.catalog import ADDON_PACKS, PLANS, CreditType
+from kaspr_tui.server import members as member_service
+from kaspr_tui.server import payment_methods as cards
+from kaspr_tui.server import processor, support
+from kaspr_tui.server.auth import Principal, Scope, authenticate, own_workspace, require, workspace_scope
+from kaspr_tui.server.billing_details import save_billing_details
+from kaspr_tui.server.context import ServerContext, get_context
+from kaspr_tui.server.credits import balances, consume
+from kaspr_tui.server.errors import not_found
+from kaspr_tui.server.events import event_wire
+from kaspr_tui.server.invoices import invoice_detail, invoice_summary
+from kaspr_tui.server.pagination import Limit, StartingAfter, page
+from kaspr_tui.server.quoting import create_quote
+from kaspr_tui.server.renewals import catch_up_all
+from kaspr_tui.server.store import Tx
+from kaspr_tui.server.subscriptions import cancel_scheduled_change, set_auto_renew
+from kaspr_tui.server.workspaces import billing_details_of, load_workspace, subscription_view
+
+Context = Annotated[ServerContext, Depends(get_context)]
+ObjectId = Annotated[str, Path(max_length=64)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", min_length=1, max_length=255,
+           description="Makes a retry safe: the first answer is stored 24 h and replayed."),
+]
+RequiredIdempotencyKey = Annotated[
+    str,
+    Header(alias="Idempotency-Key", min_length=1, max_length=255,
+           description="Required: reuse it when retrying this payment, so it is never paid twice."),
+]
+
+
+def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The error answers a route may give, each with the one error body; plus the ones every
+    authenticated route may give (no or bad key, rate limit, injected outage)."""
+    descriptions = {
+        400: "Invalid request: every problem is listed in `errors`.",
+        401: "No API key, or an invalid one.",
+        402: "A card or credits refused.",
+        403: "The key's role may not do this.",
+        404: "No such object in this workspace.",
+        409: "Conflicts with the workspace's state.",
+        429: "Rate limited: see `Retry-After`.",
+        503: "Temporarily unavailable: retry.",
+    }
+    return {status: {"model": ErrorResponse, "description": descriptions[status]}
+            for status in sorted({*statuses, 401, 429, 503})}
+
+
+ANY_ROLE = ("admin", "member", "support")
+READ_ROLES = documented(400, 403, 404)
+
+router = APIRouter()
+
+
+# ---- health, identity, catalog --------------------------------------------------------------
+
+
+@router.get("/healthz", response_model=Health, tags=["meta"], responses={})
+def healthz() -> Health:
+    return Health(ok=True)
+
+
+@router.get("/v1/me", response_model=Me, tags=["identity"], responses=documented())
+def me(context: Context, principal: Annotated[Principal, Depends(authenticate)]) -> Me:
+    workspace = None
+    if principal.workspace_id:
+        with context.transaction() as tx:
+            workspace = WorkspaceRef(id=principal.workspace_id, name=load_workspace(tx, principal.workspace_id).name)
+    return Me(user=User(id=principal.user_id, email=principal.email, name=principal.name),
+              role=principal.role, workspace=workspace)
+
+
+@router.get("/v1/catalog", response_model=Catalog, tags=["catalog"], responses=documented())
+def catalog(principal: Annotated[Principal, Depends(authenticate)]) -> Catalog:
+    return Catalog(
+        plans=[
+            PlanWire(id=plan.id, name=plan.name, monthly_unit_amount=plan.monthly_unit_amount,
+                     annual_unit_amount=plan.annual_unit_amount, max_seats=plan.max_seats,
+                     included_credits=CreditAllowance(**plan.included))
+            for plan in PLANS.values()
+        ],
+        addon_packs=[AddonPackWire(type=pack.type, unit_amount=pack.unit_amount, min=pack.min, max=pack.max,
+                                   step=pack.step) for pack in ADDON_PACKS.values()],
+    )
+
+
+# ---- subscription and credits ---------------------------------------------------------------
+
+
+@router.get("/v1/subscription", response_model=Subscription, tags=["subscription"], responses=READ_ROLES)
+def get_subscription(context: Context, scope: Annotated[Scope, Depends(workspace_scope(*ANY_ROLE))]) -> Subscription:
+    with context.workspace_transaction(scope.workspace_id) as tx:
+        return subscription_view(tx, scope.workspace_id)
+
+
+@router.patch("/v1/subscription/addons/{type}", response_model=Subscription, tags=["subscription"],
+              responses=documented(400, 403, 404))
+def update_addon(
+    context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))], type: CreditType,
+    body: AddonRenewalUpdate, _key: IdempotencyKey = None,
+) -> Subscription:
+    with context.workspace_transaction(scope.workspace_id) as tx:
+        return set_auto_renew(tx, scope.workspace_id, type, body.auto_renew, actor=scope.principal.email)
+
+
+@router.delete("/v1/subscription/scheduled_change", response_model=Subscription, tags=["subscription"],
+               responses=documented(400, 403, 404))
+def delete_scheduled_change(
+    context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))], _key: IdempotencyKey = None
+) -> Subscription:
+    with context.workspace_transaction(scope.workspace_id) as tx:
+        return cancel_scheduled_change(tx, scope.workspace_id, actor=scope.principal.email)
+
+
+@router.get("/v1/credits", response_model=CreditsResponse, tags=["credits"], responses=READ_ROLES)
+def get_credits(context: Context, scope: Annotated[Scope, Depends(workspace_scope(*ANY_ROLE))]) -> CreditsResponse:
+    with context.workspace_transaction(scope.workspace_id) as tx:
+        return CreditsResponse(data=balances(tx, scope.workspace_id))
+
+
+@router.post("/v1/credits/consume", response_model=CreditsResponse, tags=["credits"],
+             responses=documented(400, 402, 403))
+def consume_credits(
+    context: Context, scope: Annotated[Scope, Depends(own_workspace("admin", "member"))], body: ConsumeRequest,
+    _key: IdempotencyKey = None,
+) -> CreditsResponse:
+    with context.workspace_transaction(scope.workspace_id) as tx:
+        consume(tx, scope.workspace_id, body.type, body.quantity, actor=scope.principal.email)
+        return CreditsResponse(data=balances(tx, scope.workspace_id))
+
+
+# ---- quotes and checkouts -------------------------------------------------------------------
+
+
+@router.post("/v1/quotes", response_model=Quote, tags=["checkout"], responses=documented(400, 403, 404))
+def post_quote(
+    context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))], body: QuoteRequest,
+    _key: IdempotencyKey = None,
+) -> Quote:
+    with context.workspace_transaction(scope.workspace_id) as tx:
+        return create_quote(tx, scope.workspace_id, body)
+
+
+def _checkout_response(response: Response, checkout: Checkout) -> Checkout:
+    if checkout.status == "processing":
+        response.headers["Retry-After"] = "1"
+    return checkout
+
+
+@router.post("/v1/checkouts", response_model=Checkout, status_code=202, tags=["checkout"],
+             responses=documented(400, 403, 404, 409))
+def post_checkout(
+    context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))], body: CheckoutRequest,
+    response: Response, _key: RequiredIdempotencyKey,
+) -> Checkout:
+    with context.workspace_transaction(scope.workspace_id) as tx:
+        checkout = processor.create_checkout(tx, scope.workspace_id, body, actor=scope.principal.email,
+                                             payment_delay=context.settings.payment_delay)
+    return _checkout_response(response, checkout)
+
+
+@router.get("/v1/checkouts/{checkout_id}", response_model=Checkout, tags=["checkout"],
+            responses=documented(400, 403, 404))
+def get_checkout(
+    context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))], checkout_id: ObjectId,
+    response: Response,
+) -> Checkout:
+    with context.workspace_transaction(scope.workspace_id) as tx:
+        checkout = processor.get_checkout(tx, scope.workspace_id, checkout_id)
+    return _checkout_response(response, checkout)
+
+
+@router.post("/v1/checkouts/{checkout_id}/authenticate", response_model=Checkout, tags=["checkout"],
+             responses=documented(400, 403, 404))
+def authenticate_checkout(
+    context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))], checkout_id: ObjectId,
+    body: AuthenticateRequest, response: Response, _key: IdempotencyKey = None,
+) -> Checkout:
+    with context.workspace_transaction(scope.workspace_id) as tx:
+        checkout = processor.authenticate_checkout(tx, scope.workspace_id, checkout_id, body.result == "approve",
+                                                   payment_delay=context.settings.payment_delay)
+    return _checkout_response(response, checkout)
+
+
+# ---- payment methods ------------------------------------------------------------------------
+
+
+@router.get("/v1/payment_methods", response_model=ListResponse[PaymentMethod], tags=["payment methods"],
+            responses=documented(403))
+def list_payment_methods(
+    context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))]
+) -> ListResponse[PaymentMethod]:
+    with context.transaction() as tx:
+        return ListResponse[PaymentMethod](data=cards.list_cards(tx, scope.workspace_id))
+
+
+@router.post("/v1/payment_methods", response_model=PaymentMethod, tags=["payment methods"],
+             responses=documented(400, 403))
+def add_payment_method(
+    context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))], body: PaymentMethodCreate,
+    _key: IdempotencyKey = None,
+) -> PaymentMethod:
+    with context.transaction() as tx:
+        return cards.add_card(tx, scope.workspace_id, body, fingerprint_key=context.fingerprint_key,
+                              actor=scope.principal.email)
+
+
+@router.post("/v1/payment_methods/{payment_method_id}/default", response_model=PaymentMethod,
+             tags=["payment methods"], responses=documented(400, 403, 404))
+def default_payment_method(
+    context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))], payment_method_id: ObjectId,
+    _key: IdempotencyKey = None,
+) -> PaymentMethod:
+    with context.transaction() as tx:
+        return cards.set_default(tx, scope.workspace_id, payment_method_id, actor=scope.principal.email)
+
+
+@router.delete("/v1/payment_methods/{payment_method_id}", status_code=204, response_class=Response,
+               tags=["payment methods"], responses=documented(400, 403, 404, 409))
+def delete_payment_method(
+    context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))], payment_method_id: ObjectId,
+    _key: IdempotencyKey = None,
+) -> Response:
+    with context.workspace_transaction(scope.workspace_id) as tx:
+        cards.delete_card(tx, scope.workspace_id, payment_method_id, actor=scope.principal.email)
+    return Response(status_code=204)
+
+
+# ---- billing details and invoices -----------------------------------------------------------
+
+
+@router.get("/v1/billing_details", response_model=BillingDetails, tags=["billing"], responses=READ_ROLES)
+def get_billing_details(
+    context: Context, scope: Annotated[Scope, Depends(workspace_scope("admin", "support"))]
+) -> BillingDetails:
+    with context.transaction() as tx:
+        details = billing_details_of(tx, scope.workspace_id)
+    if details is None:
+        raise not_found("billing details: none were saved yet")
+    return details
+
+
+@router.put("/v1/billing_details", response_model=BillingDetails, tags=["billing"],
+            responses=documented(400, 403))
+def put_billing_details(
+    context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))], body: BillingDetailsUpdate,
+    _key: IdempotencyKey = None,
+) -> BillingDetails:
+    with context.workspace_transaction(scope.workspace_id) as tx:
+        return save_billing_details(tx, scope.workspace_id, body, actor=scope.principal.email)
+
+
+@router.get("/v1/invoices", response_model=ListResponse[InvoiceSummary], tags=["billing"], responses=READ_ROLES)
+def list_invoices(
+    context: Context, scope: Annotated[Scope, Depends(workspace_scope("admin", "support"))],
+    limit: Limit = 20, starting_after: StartingAfter = None,
+) -> ListResponse[InvoiceSummary]:
+    with context.workspace_transaction(scope.workspace_id) as tx:
+        rows, has_more = page(tx, "invoices", "workspace_id = ?", (scope.workspace_id,), limit, starting_after)
+    return ListResponse[InvoiceSummary](data=[invoice_summary(row) for row in rows], has_more=has_more)
+
+
+def _invoice(context: ServerContext, scope: Scope, invoice_id: str) -> Invoice:
+    with context.workspace_transaction(scope.workspace_id) as tx:
+        row = tx.one("SELECT * FROM invoices WHERE id = ? AND workspace_id = ?", (invoice_id, scope.workspace_id))
+        if row is None:
+            raise not_found("invoice")
+        return invoice_detail(row, load_workspace(tx, scope.workspace_id).name)
+
+
+@router.get("/v1/invoices/{invoice_id}", response_model=Invoice, tags=["billing"], responses=READ_ROLES)
+def get_invoice(
+    context: Context, scope: Annotated[Scope, Depends(workspace_scope("admin", "support"))], invoice_id: ObjectId
+) -> Invoice:
+    return _invoice(context, scope, invoice_id)
+
+
+@router.get(
+    "/v1/invoices/{invoice_id}/pdf", response_class=Response, tags=["billing"],
+    responses={200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                     "description": "The invoice as a PDF document."}, **READ_ROLES},
+)
+def get_invoice_pdf(
+    context: Context, scope: Annotated[Scope, Depends(workspace_scope("admin", "support"))], invoice_id: ObjectId
+) -> Response:
+    from kaspr_tui.server.invoice_pdf import render_invoice_pdf
+
+    invoice = _invoice(context, scope, invoice_id)
+    filename = f"{invoice.number or invoice.id}.pdf"
+    return Response(render_invoice_pdf(invoice), media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# ---- members and invitations ----------------------------------------------------------------
+
+
+@router.get("/v1/members", response_model=ListResponse[Member], tags=["workspace"], responses=READ_ROLES)
+def list_members(
+    context: Context, scope: Annotated[Scope, Depends(workspace_scope(*ANY_ROLE))],
+    limit: Limit = 20, starting_after: StartingAfter = None,
+) -> ListResponse[Member]:
+    with context.transaction() as tx:
+        data, has_more = member_service.list_members(tx, scope.workspace_id, limit, starting_after)
+    return ListResponse[Member](data=data, has_more=has_more)
+
+
+@router.post("/v1/invitations", response_model=Member, status_code=201, tags=["workspace"],
+             responses=documented(400, 403, 409))
+def post_invitation(
+    context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))], body: InvitationCreate,
+    _key: IdempotencyKey = None,
+) -> Member:
+    with context.workspace_transaction(scope.workspace_id) as tx:
+        return member_service.invite(tx, scope.workspace_id, body.email, body.role, actor=scope.principal.email)
+
+
+@router.delete("/v1/invitations/{invitation_id}", status_code=204, response_class=Response, tags=["workspace"],
+               responses=documented(400, 403, 404))
+def delete_invitation(
+    context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))], invitation_id: ObjectId,
+    _key: IdempotencyKey = None,
+) -> Response:
+    with context.workspace_transaction(scope.workspace_id) as tx:
+        member_service.revoke_invitation(tx, scope.workspace_id, invitation_id, actor=scope.principal.email)
+    return Response(status_code=204)
+
+
+@router.delete("/v1/members/{member_id}", status_code=204, response_class=Response, tags=["workspace"],
+               responses=documented(400, 403, 404, 409))
+def delete_member(
+    context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))], member_id: ObjectId,
+    _key: IdempotencyKey = None,
+) -> Response:
+    with context.workspace_transaction(scope.workspace_id) as tx:
+        member_service.remove_member(tx, scope.workspace_id, member_id, actor=scope.principal.email)
+    return Response(status_code=204)
+
+
+@router.get("/v1/events", response_model=ListResponse[Event], tags=["workspace"], responses=READ_ROLES)
+def list_events(
+    context: Context, scope: Annotated[Scope, Depends(workspace_scope("admin", "support"))],
+    limit: Limit = 20, starting_after: StartingAfter = None,
+) -> ListResponse[Event]:
+    with context.workspace_transaction(scope.workspace_id) as tx:
+        rows, has_more = page(tx, "events", "workspace_id = ?", (scope.workspace_id,), limit, starting_after)
+    return ListResponse[Event](data=[event_wire(row) for row in rows], has_more=has_more)
+
+
+# ---- support --------------------------------------------------------------------------------
+
+
+@router.post("/v1/support_requests", response_model=SupportTicket, status_code=201, tags=["support"],
+             responses=documented(400))
+def post_support_request(
+    context: Context, principal: Annotated[Principal, Depends(authenticate)], body: SupportRequestCreate,
+    _key: IdempotencyKey = None,
+) -> SupportTicket:
+    with context.transaction() as tx:
+        return support.create_ticket(tx, body, user_id=principal.user_id, email=principal.email,
+                                     workspace_id=principal.workspace_id)
+
+
+@router.get("/v1/support/accounts", response_model=SupportAccount, tags=["support"],
+            responses=documented(400, 403, 404))
+def get_support_account(
+    context: Context, principal: Annotated[Principal, Depends(require("support"))],
+    email: Annotated[str, Query(min_length=1, max_length=254, description="The user's email address.")],
+) -> SupportAccount:
+    with context.transaction() as tx:
+        return support.find_account(tx, email)
+
+
+@router.post("/v1/support/transfers", response_model=Transfer, tags=["support"],
+             responses=documented(400, 402, 403, 404, 409))
+def post_transfer(
+    context: Context, principal: Annotated[Principal, Depends(require("support"))], body: TransferRequest,
+    _key: IdempotencyKey = None,
+) -> Transfer:
+    with context.transaction() as tx:
+        return support.transfer(tx, body, actor=principal.email)
+
+
+@router.post("/v1/support/email_changes", response_model=User, tags=["support"],
+             responses=documented(400, 403, 404, 409))
+def post_email_change(
+    context: Context, principal: Annotated[Principal, Depends(require("support"))], body: EmailChangeRequest,
+    _key: IdempotencyKey = None,
+) -> User:
+    with context.transaction() as tx:
+        return support.change_email(tx, body, actor=principal.email)
+
+
+# ---- bundled server only --------------------------------------------------------------------
+
+
+@router.post("/v1/test_helpers/advance_clock", response_model=ClockState, tags=["test helpers"],
+             responses=documented(400, 403))
+def advance_clock(
+    context: Context, principal: Annotated[Principal, Depends(require("admin"))], body: AdvanceClockRequest,
+    _key: IdempotencyKey = None,
+) -> ClockState:
+    """Move the server's clock forward; renewals, resets and scheduled changes happen on the way."""
+    offset = context.clock.offset_seconds
+    try:
+        with context.transaction() as tx:
+            now = context.clock.advance(tx.conn, body.days)
+            catch_up_all(Tx(tx.conn, now))
+    except BaseException:
+        context.clock.rewind_to(offset)
+        raise
+    return ClockState(now=now)
