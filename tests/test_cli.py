@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
 import types
 
+import httpx
 import pytest
 
 from kaspr_tui import __version__, cli
@@ -117,3 +119,62 @@ def test_an_app_crash_is_one_line_on_the_terminal_and_a_traceback_in_the_log(
     log = log_path.read_text()
     assert "Traceback (most recent call last)" in log
     assert "with a second line" in log
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    from kaspr_tui.server.settings import ServerSettings
+    from kaspr_tui.server.testing import LiveServer
+
+    db_path = tmp_path_factory.mktemp("login-server") / "billing.db"
+    with LiveServer(ServerSettings(db_path=db_path, payment_delay=0)) as server:
+        yield server
+
+
+def test_login_checks_the_key_and_saves_it_0600(live_server, tmp_path, clean_env):
+    config_path = tmp_path / "conf" / "config.toml"
+    result = run_cli("login", "--config", str(config_path),
+                     input=f"{live_server.url}\nkt_demo_admin\n", env=clean_env)
+    assert result.returncode == 0, result.stderr
+    assert "Acme Corp" in result.stdout
+    assert str(config_path) in result.stdout
+    assert "0600" in result.stdout
+    assert os.stat(config_path).st_mode & 0o777 == 0o600
+    with open(config_path, "rb") as config_file:
+        assert tomllib.load(config_file) == {"api_url": live_server.url, "api_key": "kt_demo_admin"}
+
+
+def test_login_offers_the_configured_url_and_keeps_the_users_comments(live_server, tmp_path, clean_env):
+    config_path = tmp_path / "config.toml"
+    config_path.write_text(f'# my settings\ntheme = "nord"\napi_url = "{live_server.url}"\n')
+    # An empty answer takes the URL shown in brackets, the one already configured.
+    result = run_cli("login", "--config", str(config_path), input="\nkt_demo_member\n", env=clean_env)
+    assert result.returncode == 0, result.stderr
+    assert f"[{live_server.url}]" in result.stdout
+    assert config_path.read_text() == (
+        f'# my settings\ntheme = "nord"\napi_url = "{live_server.url}"\napi_key = "kt_demo_member"\n'
+    )
+
+
+def test_login_refuses_a_bad_key_with_the_servers_message_and_writes_nothing(
+    live_server, tmp_path, clean_env
+):
+    server_says = httpx.get(
+        f"{live_server.url}/v1/me", headers={"Authorization": "Bearer kt_wrong"}
+    ).json()["error"]["message"]
+    config_path = tmp_path / "config.toml"
+    result = run_cli("login", "--config", str(config_path),
+                     input=f"{live_server.url}\nkt_wrong\n", env=clean_env)
+    assert result.returncode == 1
+    assert server_says in result.stderr
+    assert "Nothing was written" in result.stderr
+    assert not config_path.exists()
+
+
+def test_login_refuses_plain_http_to_another_machine_before_sending_the_key(tmp_path, clean_env):
+    config_path = tmp_path / "config.toml"
+    result = run_cli("login", "--config", str(config_path),
+                     input="http://billing.example.com\nkt_demo_admin\n", env=clean_env)
+    assert result.returncode == 2
+    assert "unencrypted" in result.stderr
+    assert not config_path.exists()
