@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-KEY_COLUMN = 16
+KEY_COLUMN = 17
 
 GENERAL_KEYS = (
     ("ctrl+p", "Command palette: every action by name"),
