@@ -2,9 +2,9 @@
 
 One client per app. Every call that changes something carries an `Idempotency-Key`, built into
 the request once and so resent unchanged on every retry: a timeout followed by a retry can never
-charge twice. Connection failures, timeouts, 429 and 502/503/504 are retried with exponential
-backoff and jitter, or after the server's `Retry-After`; any other error is raised at once as an
-`ApiError`.
+charge twice. Connection failures, timeouts, 429, 502/503/504 and a 409 `idempotency_key_in_use`
+are retried with exponential backoff and jitter, or after the server's `Retry-After`; any other
+error is raised at once as an `ApiError`.
 
 Card numbers: the card body is a plain value only inside `_build_request` (from
 `PaymentMethodCreate.to_wire()`), whose frame is gone before anything can fail, and no
@@ -174,7 +174,7 @@ class BillingClient:
         )
         attempts = 1 + (self._max_retries if retry else 0)
         attempt = 0
-        while True:
+        while True:  # every path through the loop body returns, raises or retries
             attempt += 1
             try:
                 response = await self._http.send(request)
