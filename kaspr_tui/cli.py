@@ -169,6 +169,11 @@ async def _fetch_me(api_url: str, api_key: str) -> Me:
 def run_app(settings: Settings) -> int:
     """Run the app; an unexpected error becomes one line here and a traceback in the log."""
     try:
+        if settings.embedded:
+            # The server boots while the app below is being imported; the app adopts it.
+            from kaspr_tui.embedded import start_early
+
+            start_early()
         from kaspr_tui.app import KasprApp
 
         app = KasprApp(settings)

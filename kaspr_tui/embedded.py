@@ -4,7 +4,12 @@ The child is a plain `subprocess.Popen`, not an asyncio subprocess: `stop_now()`
 `atexit` and signal handlers, when no event loop runs, and the app may stop the server from a
 different loop than the one that started it. A daemon thread reads the child's output (stdout
 and stderr merged) into a log file, so the child never blocks on a full pipe and never writes
-to the terminal the app draws on. This module never imports Textual.
+to the terminal the app draws on. Every child is stopped at interpreter exit, and exits by
+itself (`--watch-parent`) if this process dies without running `atexit`.
+
+The server takes about as long to boot as the app takes to import, so the CLI calls
+`start_early()` before it imports the app; the app's `EmbeddedServer(...).start()` then adopts
+that process instead of spawning its own. This module never imports Textual.
 """
 
 from __future__ import annotations
@@ -46,16 +51,11 @@ class EmbeddedServer:
         self.log_path = log_path or default_log_dir() / "server.log"
         self.extra_args = tuple(extra_args)
         self.url: str | None = None
-        self._process: subprocess.Popen[bytes] | None = None
-        self._reader: threading.Thread | None = None
-        # Resolved by the output reader: the URL, or None if the output ended without it.
-        self._listening: concurrent.futures.Future[str | None] = concurrent.futures.Future()
-        self._tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
-        self._stop_lock = threading.Lock()
+        self._child: _Child | None = None
 
     @property
     def pid(self) -> int | None:
-        return None if self._process is None else self._process.pid
+        return None if self._child is None else self._child.process.pid
 
     async def start(self, timeout: float = 15.0) -> str:
         """Spawn the server on a free loopback port and return its URL once it listens.
@@ -63,18 +63,16 @@ class EmbeddedServer:
         A running server's URL is returned as is; one that has died since is started again;
         a second call while the first is still waiting shares its process.
         """
-        if self._process is not None and self._process.poll() is not None:
+        if self._child is not None and self._child.process.poll() is not None:
             await self.stop()
-        if self._process is None:
-            self._listening = concurrent.futures.Future()
-            self._spawn(self._listening)
-        process, listening = self._process, self._listening
-        assert process is not None
+        if self._child is None:
+            self._child = _early_children.pop(self._early_key(), None) or self._spawn()
+        child = self._child
         try:
             # shield: one caller giving up must not cancel the result for another.
-            url = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(listening)), timeout)
+            url = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(child.listening)), timeout)
         except TimeoutError:
-            message = self._failure(f"did not start listening within {timeout:g} s", process)
+            message = child.failure(f"did not start listening within {timeout:g} s")
             await self.stop()
             raise EmbeddedServerError(message) from None
         except BaseException:  # cancelled while starting: leave no child behind
@@ -82,7 +80,7 @@ class EmbeddedServer:
             raise
         if url is None:
             await self.stop()
-            raise EmbeddedServerError(self._failure("exited before it started listening", process))
+            raise EmbeddedServerError(child.failure("exited before it started listening"))
         self.url = url
         return url
 
@@ -92,26 +90,13 @@ class EmbeddedServer:
 
     def stop_now(self) -> None:
         """The synchronous `stop()`, for `atexit` and signal handlers."""
-        with self._stop_lock:
-            process, self._process = self._process, None
-            self.url = None
-            atexit.unregister(self.stop_now)
-            if process is None:
-                return
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(STOP_GRACE_SECONDS)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-            if self._reader is not None:
-                # The pipe reaches end-of-file once the child is gone.
-                self._reader.join(STOP_GRACE_SECONDS)
-                self._reader = None
+        child, self._child = self._child, None
+        self.url = None
+        if child is not None:
+            child.stop()
 
-    def _command(self) -> list[str]:
-        return [
+    def _command(self) -> tuple[str, ...]:
+        return (
             sys.executable,
             "-m",
             "kaspr_tui.server",
@@ -123,47 +108,111 @@ class EmbeddedServer:
             "--db",
             str(self.db_path),
             *self.extra_args,
-        ]
+        )
 
-    def _spawn(self, listening: concurrent.futures.Future[str | None]) -> None:
+    def _early_key(self) -> tuple[tuple[str, ...], Path]:
+        return self._command(), self.log_path
+
+    def _spawn(self) -> _Child:
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        self._tail.clear()
-        self._process = subprocess.Popen(
-            self._command(),
+        return _Child(self._command(), self.log_path, self.db_path)
+
+
+def start_early(
+    db_path: Path | None = None,
+    *,
+    extra_args: Sequence[str] = (),
+    log_path: Path | None = None,
+) -> None:
+    """Spawn the server now, without waiting; the first `start()` with the same arguments takes it.
+
+    That `start()` reports any failure; a child nobody takes is stopped at exit.
+    """
+    server = EmbeddedServer(db_path, extra_args=extra_args, log_path=log_path)
+    if server._early_key() not in _early_children:
+        _early_children[server._early_key()] = server._spawn()
+
+
+# Children spawned by start_early(), by command line and log, until a start() adopts them.
+_early_children: dict[tuple[tuple[str, ...], Path], _Child] = {}
+
+
+class _Child:
+    """One server process and the thread that copies its output to the log."""
+
+    def __init__(self, command: Sequence[str], log_path: Path, db_path: Path) -> None:
+        self.log_path = log_path
+        self.db_path = db_path
+        self.tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
+        # Resolved by the reader: the URL, or None if the output ended without it.
+        self.listening: concurrent.futures.Future[str | None] = concurrent.futures.Future()
+        self._stop_lock = threading.Lock()
+        self.process = subprocess.Popen(
+            command,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
-        # Registered before anything can fail, so that no path leaves the child running.
-        atexit.register(self.stop_now)
-        assert self._process.stdout is not None
+        # Registered before anything else can fail, so that no path leaves the child running.
+        atexit.register(self.stop)
+        assert self.process.stdout is not None
         self._reader = threading.Thread(
             target=self._read_output,
-            args=(self._process.stdout, listening),
+            args=(self.process.stdout,),
             name="kaspr-embedded-server-output",
             daemon=True,
         )
         self._reader.start()
 
-    def _read_output(self, stdout: IO[bytes], listening: concurrent.futures.Future[str | None]) -> None:
+    def stop(self) -> None:
+        """Terminate, wait, kill after the grace period; a second call does nothing."""
+        with self._stop_lock:
+            atexit.unregister(self.stop)
+            if self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(STOP_GRACE_SECONDS)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+            # The pipe reaches end-of-file once the child is gone.
+            self._reader.join(STOP_GRACE_SECONDS)
+
+    def failure(self, what: str) -> str:
+        code = self.process.poll()
+        exit_code = "" if code is None else f" (exit code {code})"
+        tail = "\n".join(self.tail) or "(no output)"
+        return (
+            f"The bundled billing server {what}{exit_code}. "
+            f"Its database is {self.db_path}; its log is {self.log_path}. Last output:\n{tail}"
+        )
+
+    def _read_output(self, stdout: IO[bytes]) -> None:
         """Copy every line to the log and the tail; resolve `listening` on the listening line."""
         log = self._open_log()
         try:
             for raw_line in stdout:
                 line = raw_line.decode("utf-8", errors="replace").rstrip("\r\n")
-                self._tail.append(line)
+                self.tail.append(line)
                 if log is not None:
                     log.write(line + "\n")
                     log.flush()
                 match = LISTENING_LINE.match(line)
                 if match:
-                    _resolve(listening, match.group(1))
+                    self._resolve(match.group(1))
         finally:
             stdout.close()
             if log is not None:
                 log.close()
-            _resolve(listening, None)  # end of output without the line: the server exited
+            self._resolve(None)  # end of output without the line: the server exited
+
+    def _resolve(self, url: str | None) -> None:
+        """Set the result once: after the listening line, the end of the output changes nothing."""
+        try:
+            self.listening.set_result(url)
+        except concurrent.futures.InvalidStateError:
+            pass
 
     def _open_log(self) -> IO[str] | None:
         # Losing the log must not stop the server; the tail still feeds error messages.
@@ -172,19 +221,3 @@ class EmbeddedServer:
             return open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 (closed by the reader)
         except OSError:
             return None
-
-    def _failure(self, what: str, process: subprocess.Popen[bytes]) -> str:
-        code = "" if process.returncode is None else f" (exit code {process.returncode})"
-        tail = "\n".join(self._tail) or "(no output)"
-        return (
-            f"The bundled billing server {what}{code}. "
-            f"Its database is {self.db_path}; its log is {self.log_path}. Last output:\n{tail}"
-        )
-
-
-def _resolve(listening: concurrent.futures.Future[str | None], url: str | None) -> None:
-    """Set the result once: after the listening line, the end of the output changes nothing."""
-    try:
-        listening.set_result(url)
-    except concurrent.futures.InvalidStateError:
-        pass

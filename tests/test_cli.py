@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 import tomllib
 import types
+from pathlib import Path
 
 import httpx
 import pytest
 
 from kaspr_tui import __version__, cli
+from kaspr_tui.embedded import EmbeddedServer
 
 
 def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None,
@@ -100,6 +103,48 @@ def test_options_reach_the_app_as_settings(app_runs, tmp_path):
     assert {settings.sources[name] for name in ("api_url", "api_key", "theme", "insecure")} == {"cli"}
 
 
+def server_processes_using(folder) -> set[int]:
+    """Pids of bundled servers whose command line names a path inside `folder`."""
+    pids = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"kaspr_tui.server" in command and any(str(folder).encode() in part for part in command):
+            pids.add(int(entry.name))
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_with_nothing_configured_the_server_boots_before_the_app_asks_for_it(
+    app_runs, tmp_path, monkeypatch
+):
+    """The CLI starts the bundled server before importing the app, and the app adopts it."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    seen = {}
+
+    def run(self):
+        async def start_and_stop() -> int:
+            server = EmbeddedServer()
+            await server.start()
+            pid = server.pid
+            await server.stop()
+            return pid
+
+        seen["before"] = server_processes_using(tmp_path)
+        seen["used"] = asyncio.run(start_and_stop())
+        seen["after"] = server_processes_using(tmp_path)
+
+    started = app_runs(run=run)
+    assert cli.main(["--config", str(tmp_path / "x.toml")]) == 0
+    [settings] = started
+    assert settings.embedded
+    assert seen["before"] == {seen["used"]}
+    assert seen["after"] == set()
+
+
 def test_an_app_crash_is_one_line_on_the_terminal_and_a_traceback_in_the_log(
     app_runs, tmp_path, monkeypatch, capsys
 ):
@@ -108,7 +153,7 @@ def test_an_app_crash_is_one_line_on_the_terminal_and_a_traceback_in_the_log(
 
     app_runs(run=crash)
     monkeypatch.setattr(cli, "default_log_dir", lambda: tmp_path / "logs")
-    exit_code = cli.main(["--config", str(tmp_path / "config.toml")])
+    exit_code = cli.main(["--api-url", "http://127.0.0.1:9", "--config", str(tmp_path / "x.toml")])
     assert exit_code == 1
     out, err = capsys.readouterr()
     log_path = tmp_path / "logs" / "kaspr-tui.log"

@@ -96,7 +96,7 @@ async def test_a_server_that_fails_to_start_reports_its_own_error(tmp_path):
 
 async def test_a_server_that_never_listens_is_stopped_after_the_timeout(server, monkeypatch):
     stuck = "import time; print('warming up', flush=True); time.sleep(600)"
-    monkeypatch.setattr(server, "_command", lambda: [sys.executable, "-c", stuck])
+    monkeypatch.setattr(server, "_command", lambda: (sys.executable, "-c", stuck))
     with pytest.raises(EmbeddedServerError, match=r"did not start listening within 0.5 s") as raised:
         await server.start(timeout=0.5)
     assert "warming up" in str(raised.value)
