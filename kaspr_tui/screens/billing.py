@@ -58,7 +58,7 @@ PLANS_NOTE = (
 def renewal_words(addon: RecurringAddon | None) -> str:
     if addon is None or addon.quantity == 0:
         return "—"
-    return f"{format_count(addon.quantity)} ({'renews' if addon.auto_renew else 'ends this period'})"
+    return f"{format_count(addon.quantity)} ({'renews' if addon.auto_renew else 'ends at reset'})"
 
 
 def credits_table(state: AccountState) -> Table:
@@ -73,7 +73,7 @@ def credits_table(state: AccountState) -> Table:
     table.add_column("Add-on pack")
     for balance in state.credits:
         table.add_row(
-            CREDIT_LABELS[balance.type],
+            CREDIT_LABELS[balance.type].removesuffix(" credits"),
             format_count(balance.included),
             format_count(balance.addon),
             format_count(balance.used),
@@ -146,7 +146,7 @@ class BillingScreen(AccountScreen):
     BillingScreen {
         #billing-tabs { height: 1fr; }
         TabPane { padding: 0; }
-        .pane-scroll { height: 1fr; }
+        .pane-scroll { height: 1fr; scrollbar-size-vertical: 1; }
         .note { color: $text-muted; padding: 0 1 1 1; }
     }
     """
