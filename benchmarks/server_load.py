@@ -36,17 +36,18 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 if __package__ in (None, ""):  # run as a file: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
+import uvicorn
+from fastapi import FastAPI
 
 from benchmarks._stats import Summary, format_ratio, ratio, summarize, summary_table
-
-if TYPE_CHECKING:
-    from fastapi import FastAPI
+from kaspr_tui.server.settings import ServerSettings
+from kaspr_tui.server.testing import ADMIN_KEY, GLOBEX_KEY, LiveServer, bind_socket
 
 LOOPBACK = "127.0.0.1"
 P99_TARGET = 3.0
@@ -62,7 +63,7 @@ UVICORN_SETTINGS = {"log_level": "warning", "access_log": False, "lifespan": "on
 """What `LiveServer` runs the bundled server under; the baseline runs under the same, to be fair."""
 
 BARE_PATH = "/ping"
-ADMIN_KEYS = ("kt_demo_admin", "kt_demo_globex")
+ADMIN_KEYS = (ADMIN_KEY, GLOBEX_KEY)
 """The seeded admins of Acme Corp and Globex: client `i` uses key `i % 2`."""
 CREDIT_PACKS = (
     {"type": "phone", "quantity": 25},
@@ -79,8 +80,6 @@ ServerKind = Literal["bare", "kaspr"]
 
 def create_bare_app() -> FastAPI:
     """The baseline: FastAPI answering one trivial JSON GET, with nothing behind it."""
-    from fastapi import FastAPI  # only the server children need it, not the load generator
-
     app = FastAPI()
 
     @app.get(BARE_PATH)
@@ -94,20 +93,13 @@ def serve(kind: ServerKind, db_path: Path | None, lifetime: float) -> None:
     """Run one server on a free loopback port, print its URL, and stop when stdin closes or after
     `lifetime` seconds, whichever comes first."""
     if kind == "kaspr":
-        from kaspr_tui.server.settings import ServerSettings
-        from kaspr_tui.server.testing import LiveServer
-
         if db_path is None:
             raise ValueError("the kaspr server needs a database path")
         settings = ServerSettings(db_path=db_path, payment_delay=0, rate_limit=RATE_LIMIT)
-        with LiveServer(settings, host=LOOPBACK) as server:
-            print(server.url, flush=True)
+        with LiveServer(settings, host=LOOPBACK) as live:
+            print(live.url, flush=True)
             _wait_for_parent(lifetime)
         return
-
-    import uvicorn
-
-    from kaspr_tui.server.testing import bind_socket
 
     listener = bind_socket(LOOPBACK, 0)
     server = uvicorn.Server(uvicorn.Config(create_bare_app(), **UVICORN_SETTINGS))
