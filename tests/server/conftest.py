@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
+
+from kaspr_tui.server.settings import ServerSettings
+from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 
 VISA = "4242424242424242"
 
@@ -28,7 +32,8 @@ class Billing:
     def key(self) -> dict[str, str]:
         return {"Idempotency-Key": f"test-{next(self._keys)}"}
 
-    def card(self, number: str = VISA, *, make_default: bool = False, cvc: str = "123") -> str:
+    def card(self, number: str = VISA, *, make_default: bool = False) -> str:
+        cvc = "1234" if number[:2] in ("34", "37") else "123"  # Amex has 4 digits
         response = self.client.post("/v1/payment_methods", json={
             "number": number, "exp_month": 12, "exp_year": 2030, "cvc": cvc, "name": "Alice Martin",
             "make_default": make_default,
@@ -78,3 +83,13 @@ def billing(admin: httpx.Client) -> Billing:
 @pytest.fixture
 def globex_billing(globex: httpx.Client) -> Billing:
     return Billing(globex)
+
+
+@pytest.fixture
+def slow_billing(server_settings: ServerSettings) -> Iterator[Billing]:
+    """Acme's admin on a server whose payments stay `processing` far longer than any test runs."""
+    server_settings.payment_delay = 3600
+    with LiveServer(server_settings) as server, httpx.Client(
+        base_url=server.url, headers={"Authorization": f"Bearer {ADMIN_KEY}"}
+    ) as client:
+        yield Billing(client)
