@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import datetime
 import getpass
+import io
 import os
 import sys
 import traceback
@@ -175,34 +176,45 @@ def run_app(settings: Settings) -> int:
 
             start_early()
         from kaspr_tui.app import KasprApp
+        from rich.console import Console
 
         app = KasprApp(settings)
+        # Textual prints the traceback of an error inside the app (with its local variables)
+        # to the terminal once the app has closed; keep it here instead.
+        textual_report = io.StringIO()
+        app.error_console = Console(file=textual_report, color_system=None, markup=False)
         app.run()
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception as error:
-        log_path = _log_crash()
-        summary = (str(error).splitlines() or [""])[0]
-        where = f"The details are in {log_path}" if log_path else "The log could not be written."
-        print(
-            f"kaspr-tui stopped on an unexpected error: {type(error).__name__}: {summary}\n{where}",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
+        return _report_crash(error)
+    # Textual keeps the error it stopped on only here (textual is pinned).
+    error_inside = getattr(app, "_exception", None)
+    if error_inside is not None:
+        return _report_crash(error_inside)
+    sys.stderr.write(textual_report.getvalue())  # anything else the app meant to say on exit
     return app.return_code or 0
 
 
-def _log_crash() -> Path | None:
-    """Append the current exception's traceback to the log file; its path, if written."""
+def _report_crash(error: BaseException) -> int:
+    """One line on the terminal; the traceback, without local variables, in the log."""
     log_path = default_log_dir() / "kaspr-tui.log"
     stamp = datetime.datetime.now().isoformat(timespec="seconds")
     try:
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(log_path, "a", encoding="utf-8") as log:
-            log.write(f"--- {stamp} kaspr-tui {__version__}\n{traceback.format_exc()}\n")
+            log.write(f"--- {stamp} kaspr-tui {__version__}\n")
+            log.writelines(traceback.format_exception(error))
     except OSError:
-        return None
-    return log_path
+        where = "The log could not be written."
+    else:
+        where = f"The details are in {log_path}"
+    summary = (str(error).splitlines() or [""])[0]
+    print(
+        f"kaspr-tui stopped on an unexpected error: {type(error).__name__}: {summary}\n{where}",
+        file=sys.stderr,
+    )
+    return EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -145,6 +145,35 @@ def test_with_nothing_configured_the_server_boots_before_the_app_asks_for_it(
     assert seen["after"] == set()
 
 
+def test_an_error_inside_the_app_is_one_line_not_textuals_traceback(tmp_path, monkeypatch, capfd):
+    from textual.app import App
+
+    class ExplodingApp(App[None]):
+        def __init__(self, settings) -> None:
+            super().__init__()
+
+        def on_mount(self) -> None:
+            card_number = "4242424242424242"  # a local that Textual's traceback would show
+            raise RuntimeError(f"mount failed for a card ending {card_number[-4:]}")
+
+        def run(self) -> None:
+            super().run(headless=True)
+
+    monkeypatch.setitem(sys.modules, "kaspr_tui.app", types.SimpleNamespace(KasprApp=ExplodingApp))
+    monkeypatch.setattr(cli, "default_log_dir", lambda: tmp_path / "logs")
+    exit_code = cli.main(["--api-url", "http://127.0.0.1:9", "--config", str(tmp_path / "x.toml")])
+    assert exit_code == 1
+    out, err = capfd.readouterr()
+    log_path = tmp_path / "logs" / "kaspr-tui.log"
+    assert err == (
+        "kaspr-tui stopped on an unexpected error: RuntimeError: mount failed for a card ending 4242\n"
+        f"The details are in {log_path}\n"
+    )
+    log = log_path.read_text()
+    assert "in on_mount" in log
+    assert "4242424242424242" not in log
+
+
 def test_an_app_crash_is_one_line_on_the_terminal_and_a_traceback_in_the_log(
     app_runs, tmp_path, monkeypatch, capsys
 ):
