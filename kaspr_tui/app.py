@@ -85,11 +85,16 @@ class KasprApp(App[None]):
         """The billing API client; None while the bundled server is still starting."""
         return self._client
 
+    @property
+    def embedded_server(self) -> EmbeddedServer | None:
+        """The bundled server this app started (embedded mode), stopped when the app exits."""
+        return self._server
+
     # ---- start and stop ---------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        if self.config_error is not None or self.settings is None:
-            self.push_screen(ConfigErrorScreen(self.config_error or "No settings"))
+        if self.settings is None:
+            self.push_screen(ConfigErrorScreen(self.config_error or ""))
             return
         self._apply_theme(self.settings.theme)
         for warning in self.settings.warnings:
@@ -159,6 +164,8 @@ class KasprApp(App[None]):
     @property
     def allowed_modes(self) -> tuple[str, ...]:
         """The modes the signed-in role can use; all of them until the role is known."""
+        if self.settings is None:
+            return ()
         role = self.account.role
         return tuple(MODE_TITLES) if role is None else MODES_BY_ROLE[role]
 
@@ -168,7 +175,7 @@ class KasprApp(App[None]):
         if action == "go":
             return parameters[0] in self.allowed_modes
         if action == "refresh":
-            return self.settings is not None and self.config_error is None
+            return self.settings is not None
         return True
 
     def action_go(self, mode: str) -> None:
@@ -176,7 +183,7 @@ class KasprApp(App[None]):
             self.switch_mode(mode)
 
     def action_refresh(self) -> None:
-        if self.settings is None or self.config_error is not None:
+        if self.settings is None:
             return
         if self._client is None and self.settings.embedded:
             self.start_embedded_server()
