@@ -1,0 +1,308 @@
+"""Startup: launch → the dashboard showing live data, against a minimal Textual app.
+
+Every program runs under a pseudo-terminal (80×24, TERM=xterm-256color), as a person would run
+it, and counts as ready when its marker appears in what it draws (escape codes stripped): the
+dashboard shows the workspace name "Acme Corp" only once the account has loaded; the baseline,
+a Textual app holding one Static, shows its own marker. The runs are interleaved so that drift in
+the machine's load touches every program alike. Peak RSS is each process's VmHWM, read just
+before it is asked to quit.
+
+    python benchmarks/startup.py [--runs N]
+
+Scenarios: (a) nothing configured, so the app starts its bundled server on a fresh data folder
+(which seeds); (b) the app pointed with --api-url at a server that is already running.
+It reports and always exits 0; the tests assert behaviour.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import pty
+import re
+import select
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import textwrap
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _stats import format_ratio, ratio  # noqa: E402
+
+APP_MARKER = "Acme Corp"
+# In the footer, drawn from the app's first frame on: launch → first paint, before any data.
+APP_FIRST_PAINT_MARKER = "Quit"
+BASELINE_MARKER = "Baseline ready"
+ROWS, COLUMNS = 24, 80
+READY_TIMEOUT = 60.0
+EXIT_TIMEOUT = 15.0
+QUIT_KEY = b"\x11"  # ctrl+q
+LISTENING = re.compile(r"listening on (http://\S+)")
+# CSI, OSC and two-character escapes: what a terminal interprets rather than shows.
+ESCAPES = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[PX^_][^\x1b]*\x1b\\|\x1b[ -/]*[0-~]")
+
+BASELINE_APP = textwrap.dedent(
+    f"""
+    from textual.app import App
+    from textual.widgets import Static
+
+    class Baseline(App):
+        def compose(self):
+            yield Static({BASELINE_MARKER!r})
+
+    Baseline().run()
+    """
+)
+
+
+@dataclass
+class Run:
+    seconds: float | None  # None: the marker never appeared
+    first_paint_seconds: float | None
+    peak_rss_kib: int  # the launched process
+    children_peak_rss_kib: int  # its child processes (the embedded server), summed
+    left_behind: list[int] = field(default_factory=list)  # pids still alive after quitting
+
+
+@dataclass
+class Program:
+    name: str
+    argv: Sequence[str]
+    marker: str
+    env: dict[str, str]
+    first_paint_marker: str | None = None
+    fresh_home: bool = False  # a new, empty set of user folders for every run
+    runs: list[Run] = field(default_factory=list)
+
+    def median_seconds(self, attribute: str = "seconds") -> float:
+        times = [getattr(run, attribute) for run in self.runs if getattr(run, attribute) is not None]
+        return statistics.median(times) if times else float("nan")
+
+    def median_rss(self, attribute: str) -> float:
+        values = [getattr(run, attribute) for run in self.runs if run.seconds is not None]
+        return statistics.median(values) if values else float("nan")
+
+
+def measure(program: Program) -> Run:
+    with tempfile.TemporaryDirectory(prefix="kaspr-startup-") as home:
+        env = dict(program.env)
+        if program.fresh_home:
+            env.update(user_folders(Path(home)))
+        return run_under_pty(program.argv, env, program.marker, program.first_paint_marker)
+
+
+def run_under_pty(
+    argv: Sequence[str], env: dict[str, str], marker: str, first_paint_marker: str | None
+) -> Run:
+    started = time.perf_counter()
+    pid, master = pty.fork()
+    if pid == 0:  # the child: size the terminal before the program can ask for it
+        try:
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+            os.execve(argv[0], list(argv), env)
+        finally:
+            os._exit(127)  # never run the parent's code in the child
+    seconds = first_paint = None
+    output = bytearray()
+    try:
+        deadline = started + READY_TIMEOUT
+        while time.perf_counter() < deadline:
+            if not read_some(master, output, deadline - time.perf_counter()):
+                break
+            shown = ESCAPES.sub(b"", bytes(output))
+            if first_paint is None and first_paint_marker and first_paint_marker.encode() in shown:
+                first_paint = time.perf_counter() - started
+            if marker.encode() in shown:
+                seconds = time.perf_counter() - started
+                break
+        children = child_pids(pid)
+        peak, children_peak = vm_hwm_kib(pid), sum(vm_hwm_kib(child) for child in children)
+        os.write(master, QUIT_KEY)
+        exited = drain_until_exit(pid, master, time.perf_counter() + EXIT_TIMEOUT)
+        if not exited:
+            kill_group(pid)
+    finally:
+        os.close(master)
+    left_behind = [child for child in children if wait_gone(child, EXIT_TIMEOUT)]
+    for child in left_behind:
+        os.kill(child, signal.SIGKILL)
+    if seconds is None:
+        tail = ESCAPES.sub(b"", bytes(output[-2000:])).decode(errors="replace")
+        print(f"  ! {Path(argv[-1]).name}: no {marker!r} within {READY_TIMEOUT:g} s; last output:\n{tail}")
+    return Run(seconds, first_paint, peak, children_peak, left_behind)
+
+
+def read_some(master: int, output: bytearray, timeout: float) -> bool:
+    """Append what the program wrote; False once it has closed the terminal."""
+    ready, _, _ = select.select([master], [], [], max(timeout, 0))
+    if not ready:
+        return True
+    try:
+        chunk = os.read(master, 65536)
+    except OSError:  # EIO: the program exited and closed the terminal
+        return False
+    output.extend(chunk)
+    return bool(chunk)
+
+
+def drain_until_exit(pid: int, master: int, deadline: float) -> bool:
+    """Keep reading (a program blocked on a full terminal cannot exit) until it has exited."""
+    sink = bytearray()
+    while time.perf_counter() < deadline:
+        finished, _ = os.waitpid(pid, os.WNOHANG)
+        if finished:
+            return True
+        read_some(master, sink, 0.05)
+        sink.clear()
+    return False
+
+
+def kill_group(pid: int) -> None:
+    # pty.fork made the program a session and process-group leader.
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pid, sig)
+        except ProcessLookupError:
+            return
+        time.sleep(1)
+    os.waitpid(pid, 0)
+
+
+def child_pids(pid: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(entry.name))
+    return children
+
+
+def vm_hwm_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def wait_gone(pid: int, within: float) -> bool:
+    """True if `pid` is still running after `within` seconds (zombies count as gone)."""
+    deadline = time.perf_counter() + within
+    while time.perf_counter() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return False
+        if state == "Z":
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def user_folders(home: Path) -> dict[str, str]:
+    """Environment that points platformdirs (config, data, logs) into `home`."""
+    return {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+    }
+
+
+def start_running_server(workdir: Path, env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kaspr_tui.cli", "mock-server", "--port", "0",
+         "--db", str(workdir / "billing.db")],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**env, "PYTHONUNBUFFERED": "1"},
+    )
+    assert server.stdout is not None
+    for line in server.stdout:
+        match = LISTENING.search(line)
+        if match:
+            return server, match.group(1)
+    raise SystemExit("the billing server exited before it started listening")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per program (default 5)")
+    options = parser.parse_args(argv)
+
+    base_env = {key: value for key, value in os.environ.items() if not key.startswith("KASPR_")}
+    base_env.update(TERM="xterm-256color", COLUMNS=str(COLUMNS), LINES=str(ROWS))
+    base_env.pop("NO_COLOR", None)
+    app = [sys.executable, "-m", "kaspr_tui.cli"]
+
+    with tempfile.TemporaryDirectory(prefix="kaspr-startup-") as workdir:
+        baseline_script = Path(workdir) / "baseline.py"
+        baseline_script.write_text(BASELINE_APP)
+        server, url = start_running_server(Path(workdir), base_env)
+        try:
+            programs = [
+                Program("baseline", [sys.executable, str(baseline_script)], BASELINE_MARKER,
+                        base_env, fresh_home=True),
+                Program("embedded", app, APP_MARKER, base_env, APP_FIRST_PAINT_MARKER,
+                        fresh_home=True),
+                Program("running server", [*app, "--api-url", url, "--token", "kt_demo_admin"],
+                        APP_MARKER, base_env, APP_FIRST_PAINT_MARKER, fresh_home=True),
+            ]
+            for _ in range(options.runs):
+                for program in programs:
+                    program.runs.append(measure(program))
+        finally:
+            server.terminate()
+            server.wait(10)
+            server.stdout.close()
+
+    report(programs, options.runs)
+    return 0
+
+
+def report(programs: Sequence[Program], runs: int) -> None:
+    baseline, embedded, running = programs
+    print(f"startup to live data under a pty ({COLUMNS}×{ROWS}), median of {runs} runs")
+    for program in programs:
+        times = ", ".join("—" if run.seconds is None else f"{run.seconds:.3f}" for run in program.runs)
+        children = program.median_rss("children_peak_rss_kib")
+        rss = f"peak RSS {program.median_rss('peak_rss_kib') / 1024:.1f} MiB"
+        if children:
+            rss += f" (+ server {children / 1024:.1f} MiB)"
+        print(f"  {program.name:15} {program.median_seconds():.3f} s  [{times}]  {rss}")
+        if program.first_paint_marker:
+            print(f"  {'':15} first paint (before data) {program.median_seconds('first_paint_seconds'):.3f} s")
+    base_time, base_rss = baseline.median_seconds(), baseline.median_rss("peak_rss_kib")
+    print(format_ratio("time, embedded server / baseline", ratio(embedded.median_seconds(), base_time), 1.6))
+    print(format_ratio("time, running server / baseline", ratio(running.median_seconds(), base_time), 1.3))
+    print(format_ratio("peak RSS, app (embedded) / baseline",
+                       ratio(embedded.median_rss("peak_rss_kib"), base_rss), 2))
+    print(format_ratio("peak RSS, app + server (embedded) / baseline",
+                       ratio(embedded.median_rss("peak_rss_kib")
+                             + embedded.median_rss("children_peak_rss_kib"), base_rss), 2))
+    print(format_ratio("peak RSS, app (running server) / baseline",
+                       ratio(running.median_rss("peak_rss_kib"), base_rss), 2))
+    left = sum(len(run.left_behind) for program in programs for run in program.runs)
+    print(f"processes left behind after quitting: {left}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
