@@ -50,10 +50,11 @@ class AccountScreen(Screen[None]):
         raise NotImplementedError
 
     def on_mount(self) -> None:
-        self.sub_title = self.MODE_TITLE
         self.watch(self.app, "account", self._account_changed, init=True)
 
     def _account_changed(self, state: AccountState) -> None:
+        # A reload keeps the data on screen; the header says it is on its way.
+        self.sub_title = f"{self.MODE_TITLE} · refreshing…" if state.loading and state.loaded else self.MODE_TITLE
         banner = self.query_one(ProblemBanner)
         if state.error is None:
             banner.clear()

@@ -51,7 +51,7 @@ async def test_admin_dashboard_shows_plan_seats_credits_card_and_activity(live_s
             assert f"{format_count(balance['remaining'])} left of {format_count(total)}" in text
 
 
-async def test_the_first_frame_shows_a_loading_state_not_a_blank_or_a_wait(serve_on: ServeOn) -> None:
+async def test_loading_states_show_while_the_network_is_slow(serve_on: ServeOn) -> None:
     port = free_port()
     with serve_on(port, latency_ms=300):
         app = app_for(f"http://127.0.0.1:{port}", ADMIN_KEY)
@@ -62,6 +62,13 @@ async def test_the_first_frame_shows_a_loading_state_not_a_blank_or_a_wait(serve
             await settle(pilot)
             assert "Business · annual" in screen_text(app)
             assert not app.screen.query_one("#loading").display
+            # A refresh keeps the data on screen and says it is under way.
+            await pilot.press("r")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "Dashboard · refreshing…" in text and "Business · annual" in text
+            await settle(pilot)
+            assert "refreshing" not in screen_text(app)
 
 
 async def test_member_sees_a_read_only_dashboard_and_no_billing(live_server: LiveServer) -> None:
@@ -321,3 +328,17 @@ async def test_a_config_error_at_startup_shows_what_is_wrong_instead_of_crashing
         assert str(config)[:30] in text and "line 1" in text
         await pilot.press("q")
     assert app.return_code == 0
+
+
+async def test_the_mouse_works_on_footer_keys_and_tabs(live_server: LiveServer) -> None:
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        billing_key = next(key for key in app.screen.query("FooterKey") if key.key == "b")
+        await pilot.click(billing_key)
+        await settle(pilot)
+        assert app.current_mode == "billing"
+        await pilot.click("#billing-tabs Tab#--content-tab-plan-billing")
+        await pilot.pause()
+        assert app.screen.query_one("#billing-tabs", TabbedContent).active == "plan-billing"
+        assert "Billing details" in screen_text(app)
