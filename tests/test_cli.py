@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
+import select
 import subprocess
 import sys
+import time
 import tomllib
 import types
 from pathlib import Path
@@ -252,3 +255,70 @@ def test_login_refuses_plain_http_to_another_machine_before_sending_the_key(tmp_
     assert result.returncode == 2
     assert "unencrypted" in result.stderr
     assert not config_path.exists()
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc and uses a pty")
+def test_kaspr_tui_in_a_terminal_shows_the_demo_dashboard_and_quits_without_leftovers(
+    tmp_path, clean_env
+):
+    """What `pip install . && kaspr-tui` does on a fresh machine, in a real (pseudo) terminal."""
+    import fcntl  # POSIX-only modules, imported where the skip above has let us through
+    import pty
+    import struct
+    import termios
+
+    env = {**clean_env, "TERM": "xterm-256color"}
+    pid, terminal = pty.fork()
+    if pid == 0:
+        try:
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+            os.execve(sys.executable, [sys.executable, "-m", "kaspr_tui.cli"], env)
+        finally:
+            os._exit(127)
+
+    escapes = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.")
+    shown = bytearray()
+
+    def dashboard_shown() -> bool:
+        return b"Acme Corp" in escapes.sub(b"", bytes(shown))
+
+    def read_until(done, within: float) -> bool:
+        """Keep reading what the app draws (it blocks on a full terminal) until `done()`."""
+        deadline = time.monotonic() + within
+        while not done() and time.monotonic() < deadline:
+            if select.select([terminal], [], [], 0.1)[0]:
+                try:
+                    shown.extend(os.read(terminal, 65536))
+                except OSError:  # the app has closed the terminal
+                    time.sleep(0.1)
+        return done()
+
+    exit_codes: list[int] = []
+
+    def exited() -> bool:
+        if not exit_codes:
+            finished, status = os.waitpid(pid, os.WNOHANG)
+            if finished:
+                exit_codes.append(os.waitstatus_to_exitcode(status))
+        return bool(exit_codes)
+
+    try:
+        assert read_until(dashboard_shown, within=60), "the dashboard never showed"
+        # One bundled server, its data in the (temporary) user's folder.
+        assert len(server_processes_using(tmp_path)) == 1
+        os.write(terminal, b"q")
+        assert read_until(exited, within=30), "the app did not quit"
+        assert exit_codes == [0]
+        deadline = time.monotonic() + 10
+        while server_processes_using(tmp_path) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert server_processes_using(tmp_path) == set(), "the bundled server outlived the app"
+        assert b"Traceback" not in shown
+        assert (tmp_path / "xdg-data" / "kaspr-tui" / "billing.db").exists()
+    finally:
+        os.close(terminal)
+        if not exit_codes:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        for leftover in server_processes_using(tmp_path):
+            os.kill(leftover, 9)
