@@ -21,7 +21,6 @@ from kaspr_tui.api.models import (
     Event,
     Me,
     PaymentMethod,
-    PlanWire,
     Role,
     Subscription,
 )
@@ -99,12 +98,6 @@ class AccountState:
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
-
-    @property
-    def plan(self) -> PlanWire | None:
-        if self.catalog is None or self.subscription is None:
-            return None
-        return next((plan for plan in self.catalog.plans if plan.id == self.subscription.plan), None)
 
     @property
     def default_card(self) -> PaymentMethod | None:

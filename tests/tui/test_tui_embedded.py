@@ -48,6 +48,8 @@ async def test_embedded_mode_starts_the_bundled_server_shows_acme_and_stops_it_o
 ) -> None:
     app = KasprApp(embedded_settings)
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Starting the bundled billing server" in screen_text(app)  # the first frame waits for nothing
         await settle(pilot)
         assert "Business · annual" in screen_text(app)
         server = app.embedded_server
