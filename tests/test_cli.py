@@ -198,16 +198,6 @@ def test_an_app_crash_is_one_line_on_the_terminal_and_a_traceback_in_the_log(
     assert "with a second line" in log
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    from kaspr_tui.server.settings import ServerSettings
-    from kaspr_tui.server.testing import LiveServer
-
-    db_path = tmp_path_factory.mktemp("login-server") / "billing.db"
-    with LiveServer(ServerSettings(db_path=db_path, payment_delay=0)) as server:
-        yield server
-
-
 def test_login_checks_the_key_and_saves_it_0600(live_server, tmp_path, clean_env):
     config_path = tmp_path / "conf" / "config.toml"
     result = run_cli("login", "--config", str(config_path),
