@@ -65,9 +65,8 @@ class SeatCounter(BoundedValue, can_focus=True):
         & > .stepper { width: auto; height: 1; }
         & .count {
             width: auto;
-            min-width: 7;
-            padding: 0 1;
-            text-align: center;
+            margin: 0 1;
+            text-wrap: nowrap;
             text-style: bold;
         }
         & > .reason {
@@ -136,6 +135,7 @@ class SeatCounter(BoundedValue, can_focus=True):
             self._reasons["max"] = max_reason
         self._change_bounds(Bounds(min, max))
         self._keep_reason_while_at_bound()
+        self._show_count()
 
     def on_step_button_pressed(self, message: StepButton.Pressed) -> None:
         message.stop()
@@ -165,4 +165,7 @@ class SeatCounter(BoundedValue, can_focus=True):
         self._show_count()
 
     def _show_count(self) -> None:
-        self._count.update(self.typed_entry + ENTRY_CURSOR if self.typed_entry else str(self.value))
+        shown = self.typed_entry + ENTRY_CURSOR if self.typed_entry else str(self.value)
+        # As wide as the largest count, so the + button stays put; the spaces are part of the
+        # text (not padding) so the focused, reversed count reads as a box.
+        self._count.update(f" {shown:^{len(str(self.max))}} ")

@@ -14,6 +14,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.geometry import Size
+from textual.style import Style
 
 from kaspr_tui.widgets._bounded import BoundedValue, Bounds
 
@@ -142,6 +143,10 @@ class Slider(BoundedValue, can_focus=True):
 
     # Rendering
 
+    def _style(self, component: str) -> Style:
+        # Not get_visual_style: in Textual 8.2.8 it drops `reverse`, the focused handle's look.
+        return Style.from_rich_style(self.get_component_rich_style(component))
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return ROWS
 
@@ -151,23 +156,23 @@ class Slider(BoundedValue, can_focus=True):
 
     def _heading(self, width: int) -> Content:
         if self.typed_entry:
-            value = Content.styled(self.typed_entry + ENTRY_CURSOR, self.get_visual_style("slider--entry"))
+            value = Content.styled(self.typed_entry + ENTRY_CURSOR, self._style("slider--entry"))
         else:
-            value = Content.styled(self.format_value(self.value), self.get_visual_style("slider--value"))
+            value = Content.styled(self.format_value(self.value), self._style("slider--value"))
         label_room = max(0, width - value.cell_length - 1)
-        label = Content.styled(self.label, self.get_visual_style("slider--label")).truncate(label_room, ellipsis=True)
+        label = Content.styled(self.label, self._style("slider--label")).truncate(label_room, ellipsis=True)
         return _spread(width, label, value)
 
     def _track(self, width: int) -> Content:
         handle = self._bounds.position_of(self.value, width - 1)
         return Content.assemble(
-            (FILLED_CELL * handle, self.get_visual_style("slider--filled")),
-            (HANDLE, self.get_visual_style("slider--handle")),
-            (EMPTY_CELL * (width - handle - 1), self.get_visual_style("slider--empty")),
+            (FILLED_CELL * handle, self._style("slider--filled")),
+            (HANDLE, self._style("slider--handle")),
+            (EMPTY_CELL * (width - handle - 1), self._style("slider--empty")),
         )
 
     def _bounds_row(self, width: int) -> Content:
-        style = self.get_visual_style("slider--bounds")
+        style = self._style("slider--bounds")
         low = Content.styled(self.format_value(self.min), style)
         high = Content.styled(self.format_value(self.max), style)
         hint = Content.styled(ENTRY_HINT if self.typed_entry else "", style)

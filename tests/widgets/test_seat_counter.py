@@ -20,7 +20,7 @@ def shown_reason(counter: SeatCounter) -> str | None:
 
 
 def count_on_screen(counter: SeatCounter) -> str:
-    return str(counter.query_one(".count", Static).content)
+    return str(counter.query_one(".count", Static).content).strip()
 
 
 @pytest.mark.parametrize(
