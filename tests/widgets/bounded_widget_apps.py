@@ -9,7 +9,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button
+from textual.widgets import Button, Static
 
 from kaspr_tui.widgets.seat_counter import SeatCounter
 from kaspr_tui.widgets.slider import Slider
@@ -77,3 +77,28 @@ class OneWidgetApp(App[None]):
             for message in self.messages
             if isinstance(message, SeatCounter.BoundReached)
         ]
+
+
+class SnapshotApp(App[None]):
+    """`widget` under a heading, as a modal would hold it; focused only when asked."""
+
+    AUTO_FOCUS = None
+
+    CSS = """
+    Screen { padding: 1 2; }
+    #heading { margin-bottom: 1; text-style: bold; }
+    """
+
+    def __init__(self, heading: str, widget: Widget, *, focused: bool) -> None:
+        super().__init__()
+        self.heading = heading
+        self.widget = widget
+        self.focused_at_start = focused
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.heading, id="heading")
+        yield self.widget
+
+    def on_mount(self) -> None:
+        if self.focused_at_start:
+            self.widget.focus()
