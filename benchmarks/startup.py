@@ -17,6 +17,7 @@ It reports and always exits 0; the tests assert behaviour.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import os
 import pty
@@ -47,8 +48,13 @@ READY_TIMEOUT = 60.0
 EXIT_TIMEOUT = 15.0
 QUIT_KEY = b"\x11"  # ctrl+q
 LISTENING = re.compile(r"listening on (http://\S+)")
-# CSI, OSC and two-character escapes: what a terminal interprets rather than shows.
-ESCAPES = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[PX^_][^\x1b]*\x1b\\|\x1b[ -/]*[0-~]")
+# What a terminal interprets rather than shows.
+ESCAPES = re.compile(
+    rb"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: cursor moves, colours, modes
+    rb"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC: titles, clipboard
+    rb"|\x1b[PX^_][^\x1b]*\x1b\\"  # DCS and other strings
+    rb"|\x1b[ -/]*[0-~]"  # two-character escapes
+)
 
 BASELINE_APP = textwrap.dedent(
     f"""
@@ -71,6 +77,7 @@ class Run:
     peak_rss_kib: int  # the launched process
     children_peak_rss_kib: int  # its child processes (the embedded server), summed
     left_behind: list[int] = field(default_factory=list)  # pids still alive after quitting
+    last_output: str = ""  # the end of what it showed, escape codes stripped
 
 
 @dataclass
@@ -84,8 +91,9 @@ class Program:
     runs: list[Run] = field(default_factory=list)
 
     def median_seconds(self, attribute: str = "seconds") -> float:
-        times = [getattr(run, attribute) for run in self.runs if getattr(run, attribute) is not None]
-        return statistics.median(times) if times else float("nan")
+        times = [getattr(run, attribute) for run in self.runs]
+        measured = [value for value in times if value is not None]
+        return statistics.median(measured) if measured else float("nan")
 
     def median_rss(self, attribute: str) -> float:
         values = [getattr(run, attribute) for run in self.runs if run.seconds is not None]
@@ -97,7 +105,11 @@ def measure(program: Program) -> Run:
         env = dict(program.env)
         if program.fresh_home:
             env.update(user_folders(Path(home)))
-        return run_under_pty(program.argv, env, program.marker, program.first_paint_marker)
+        run = run_under_pty(program.argv, env, program.marker, program.first_paint_marker)
+    if run.seconds is None:
+        print(f"  ! {program.name}: no {program.marker!r} within {READY_TIMEOUT:g} s; it showed:")
+        print(run.last_output)
+    return run
 
 
 def run_under_pty(
@@ -126,19 +138,18 @@ def run_under_pty(
                 break
         children = child_pids(pid)
         peak, children_peak = vm_hwm_kib(pid), sum(vm_hwm_kib(child) for child in children)
-        os.write(master, QUIT_KEY)
+        with contextlib.suppress(OSError):  # it may have exited already
+            os.write(master, QUIT_KEY)
         exited = drain_until_exit(pid, master, time.perf_counter() + EXIT_TIMEOUT)
         if not exited:
             kill_group(pid)
     finally:
         os.close(master)
-    left_behind = [child for child in children if wait_gone(child, EXIT_TIMEOUT)]
+    left_behind = [child for child in children if still_running_after(child, EXIT_TIMEOUT)]
     for child in left_behind:
         os.kill(child, signal.SIGKILL)
-    if seconds is None:
-        tail = ESCAPES.sub(b"", bytes(output[-2000:])).decode(errors="replace")
-        print(f"  ! {Path(argv[-1]).name}: no {marker!r} within {READY_TIMEOUT:g} s; last output:\n{tail}")
-    return Run(seconds, first_paint, peak, children_peak, left_behind)
+    last_output = ESCAPES.sub(b"", bytes(output[-2000:])).decode(errors="replace")
+    return Run(seconds, first_paint, peak, children_peak, left_behind, last_output)
 
 
 def read_some(master: int, output: bytearray, timeout: float) -> bool:
@@ -200,8 +211,8 @@ def vm_hwm_kib(pid: int) -> int:
     return 0
 
 
-def wait_gone(pid: int, within: float) -> bool:
-    """True if `pid` is still running after `within` seconds (zombies count as gone)."""
+def still_running_after(pid: int, within: float) -> bool:
+    """Whether `pid` is still running after waiting up to `within` seconds (zombies are gone)."""
     deadline = time.perf_counter() + within
     while time.perf_counter() < deadline:
         try:
@@ -282,24 +293,33 @@ def report(programs: Sequence[Program], runs: int) -> None:
     baseline, embedded, running = programs
     print(f"startup to live data under a pty ({COLUMNS}×{ROWS}), median of {runs} runs")
     for program in programs:
-        times = ", ".join("—" if run.seconds is None else f"{run.seconds:.3f}" for run in program.runs)
-        children = program.median_rss("children_peak_rss_kib")
+        times = ", ".join(
+            "—" if run.seconds is None else f"{run.seconds:.3f}" for run in program.runs
+        )
         rss = f"peak RSS {program.median_rss('peak_rss_kib') / 1024:.1f} MiB"
+        children = program.median_rss("children_peak_rss_kib")
         if children:
             rss += f" (+ server {children / 1024:.1f} MiB)"
         print(f"  {program.name:15} {program.median_seconds():.3f} s  [{times}]  {rss}")
         if program.first_paint_marker:
-            print(f"  {'':15} first paint (before data) {program.median_seconds('first_paint_seconds'):.3f} s")
-    base_time, base_rss = baseline.median_seconds(), baseline.median_rss("peak_rss_kib")
-    print(format_ratio("time, embedded server / baseline", ratio(embedded.median_seconds(), base_time), 1.6))
-    print(format_ratio("time, running server / baseline", ratio(running.median_seconds(), base_time), 1.3))
-    print(format_ratio("peak RSS, app (embedded) / baseline",
-                       ratio(embedded.median_rss("peak_rss_kib"), base_rss), 2))
+            first_paint = program.median_seconds("first_paint_seconds")
+            print(f"  {'':15} first paint (before data) {first_paint:.3f} s")
+
+    def time_ratio(program: Program) -> float:
+        return ratio(program.median_seconds(), baseline.median_seconds())
+
+    def rss_ratio(*values: float) -> float:
+        return ratio(sum(values), baseline.median_rss("peak_rss_kib"))
+
+    app_rss = embedded.median_rss("peak_rss_kib")
+    server_rss = embedded.median_rss("children_peak_rss_kib")
+    print(format_ratio("time, embedded server / baseline", time_ratio(embedded), 1.6))
+    print(format_ratio("time, running server / baseline", time_ratio(running), 1.3))
+    print(format_ratio("peak RSS, app (embedded) / baseline", rss_ratio(app_rss), 2))
     print(format_ratio("peak RSS, app + server (embedded) / baseline",
-                       ratio(embedded.median_rss("peak_rss_kib")
-                             + embedded.median_rss("children_peak_rss_kib"), base_rss), 2))
+                       rss_ratio(app_rss, server_rss), 2))
     print(format_ratio("peak RSS, app (running server) / baseline",
-                       ratio(running.median_rss("peak_rss_kib"), base_rss), 2))
+                       rss_ratio(running.median_rss("peak_rss_kib")), 2))
     left = sum(len(run.left_behind) for program in programs for run in program.runs)
     print(f"processes left behind after quitting: {left}")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kaspr_tui.config import DEMO_ADMIN_KEY, ConfigError, Settings, resolve_settings
+from kaspr_tui.config import DEMO_ADMIN_KEY, ConfigError, resolve_settings
 
 
 def write_config(path: Path, text: str, mode: int = 0o600) -> Path:
