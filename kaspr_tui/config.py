@@ -214,9 +214,10 @@ def _read_config_file(path: Path) -> tuple[dict[str, object], list[str]]:
             )
         elif value != "":
             values[key] = value
-    if "api_key" in values and _readable_by_others(path):
+    if "api_key" in values and _open_to_others(path):
         warnings.append(
-            f"{path} holds an API key and other users can read it; run: chmod 600 {path}"
+            f"{path} holds an API key and other users can read or change it; "
+            f"run: chmod 600 {path}"
         )
     return values, warnings
 
@@ -238,7 +239,8 @@ def _strip_location(message: str) -> str:
     return re.sub(r"\s+at line \d+ col \d+$", "", message)
 
 
-def _readable_by_others(path: Path) -> bool:
+def _open_to_others(path: Path) -> bool:
+    """Group or others may read it (the key) or write it (point the key at another server)."""
     if os.name != "posix":
         return False
     return bool(path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO))

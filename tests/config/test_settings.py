@@ -206,7 +206,7 @@ class TestKeyFilePermissions:
         config_path = write_config(tmp_path / "config.toml", 'api_key = "kt_x"\n', mode=0o644)
         settings = resolve_settings(env={}, config_path=config_path)
         assert settings.warnings == (
-            f"{config_path} holds an API key and other users can read it; "
+            f"{config_path} holds an API key and other users can read or change it; "
             f"run: chmod 600 {config_path}",
         )
 
