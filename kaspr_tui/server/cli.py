@@ -104,5 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     for key, who in DEMO_KEYS.items():
         print(f"  {key:<18} {who}")
     sys.stdout.flush()
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass  # uvicorn shut down cleanly, then re-raised Ctrl-C: no traceback for that
     return 0
