@@ -24,6 +24,7 @@ MAX_TYPED_DIGITS = 9
 """More digits than any bound here needs; beyond it typing is ignored so the entry stays on one line."""
 
 DIGITS = frozenset("0123456789")
+ENTRY_CURSOR = "_"
 
 ENTRY_ACTIONS = frozenset({"commit_entry", "cancel_entry", "erase_digit"})
 
@@ -172,6 +173,10 @@ class BoundedValue(Widget):
             event.prevent_default()
             if len(self.typed_entry) < MAX_TYPED_DIGITS:
                 self.typed_entry += event.character
+
+    def _entry_with_cursor(self) -> str:
+        """How the number being typed shows: `63_`."""
+        return self.typed_entry + ENTRY_CURSOR
 
     def _take_entry(self) -> int | None:
         """The typed number, if any, and the entry is over."""

@@ -18,8 +18,6 @@ from textual.widgets import Static
 
 from kaspr_tui.widgets._bounded import Bound, BoundedValue, Bounds
 
-ENTRY_CURSOR = "_"
-
 
 class StepButton(Static):
     """`[ − ]` or `[ + ]` inside a `SeatCounter`. Never focused itself: a click focuses the counter."""
@@ -165,7 +163,7 @@ class SeatCounter(BoundedValue, can_focus=True):
         self._show_count()
 
     def _show_count(self) -> None:
-        shown = self.typed_entry + ENTRY_CURSOR if self.typed_entry else str(self.value)
+        shown = self._entry_with_cursor() if self.typed_entry else str(self.value)
         # As wide as the largest count, so the + button stays put; the spaces are part of the
         # text (not padding) so the focused, reversed count reads as a box.
         self._count.update(f" {shown:^{len(str(self.max))}} ")

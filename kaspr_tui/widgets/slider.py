@@ -21,7 +21,6 @@ from kaspr_tui.widgets._bounded import BoundedValue, Bounds
 FILLED_CELL = "━"
 EMPTY_CELL = "─"
 HANDLE = "●"
-ENTRY_CURSOR = "_"
 ENTRY_HINT = "enter sets · esc cancels"
 PAGE_STEPS = 10
 
@@ -102,21 +101,20 @@ class Slider(BoundedValue, can_focus=True):
     # Keys
 
     def action_to_min(self) -> None:
-        self.typed_entry = ""
-        self.value = self.min
+        self._replace_with(self.min)
 
     def action_to_max(self) -> None:
+        self._replace_with(self.max)
+
+    def _replace_with(self, value: int) -> None:
+        """Set `value` outright: a number being typed is dropped, as the user chose another way."""
         self.typed_entry = ""
-        self.value = self.max
+        self.value = value
 
     # Mouse: a press on the track sets the value there, and holding it down drags the handle.
 
-    def _last_track_cell(self) -> int:
-        return self.size.width - 1
-
     def _set_from_column(self, column: int) -> None:
-        self.typed_entry = ""
-        self.value = self._bounds.at_position(column, self._last_track_cell())
+        self._replace_with(self._bounds.at_position(column, last_position=self.size.width - 1))
 
     def _on_mouse_down(self, event: events.MouseDown) -> None:
         offset = event.get_content_offset(self)
@@ -156,7 +154,7 @@ class Slider(BoundedValue, can_focus=True):
 
     def _heading(self, width: int) -> Content:
         if self.typed_entry:
-            value = Content.styled(self.typed_entry + ENTRY_CURSOR, self._style("slider--entry"))
+            value = Content.styled(self._entry_with_cursor(), self._style("slider--entry"))
         else:
             value = Content.styled(self.format_value(self.value), self._style("slider--value"))
         label_room = max(0, width - value.cell_length - 1)
@@ -164,7 +162,7 @@ class Slider(BoundedValue, can_focus=True):
         return _spread(width, label, value)
 
     def _track(self, width: int) -> Content:
-        handle = self._bounds.position_of(self.value, width - 1)
+        handle = self._bounds.position_of(self.value, last_position=width - 1)
         return Content.assemble(
             (FILLED_CELL * handle, self._style("slider--filled")),
             (HANDLE, self._style("slider--handle")),
