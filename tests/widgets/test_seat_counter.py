@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from bounded_widget_apps import ACME_MIN_REASON, STARTER_MAX_REASON, OneWidgetApp, licenses
+from textual import on
+from textual.app import App, ComposeResult
 from textual.widgets import Static
 
 from kaspr_tui.widgets.seat_counter import SeatCounter
@@ -185,3 +187,23 @@ async def test_the_count_is_read_from_code_and_set_from_code() -> None:
 def test_bounds_the_wrong_way_round_are_refused() -> None:
     with pytest.raises(ValueError, match="above"):
         SeatCounter(5, min=9, max=8)
+
+
+class CounterWithId(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.reasons: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield licenses(8, id="seat-counter")
+
+    @on(SeatCounter.BoundReached, "#seat-counter")
+    def record_reason(self, message: SeatCounter.BoundReached) -> None:
+        self.reasons.append(message.reason)
+
+
+async def test_a_screen_can_listen_to_the_counter_by_its_id() -> None:
+    app = CounterWithId()
+    async with app.run_test() as pilot:
+        await pilot.press("minus")
+        assert app.reasons == [ACME_MIN_REASON]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from bounded_widget_apps import OneWidgetApp, phone_credits
+from textual import on
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
 from kaspr_tui.widgets.slider import Slider
-from bounded_widget_apps import OneWidgetApp, phone_credits
 
 # Phone credits run 25 → 5,000 in steps of 25; a page is ten steps (250).
 
@@ -222,3 +224,26 @@ async def test_a_click_replaces_a_number_being_typed() -> None:
         assert app.widget.value == 100
         assert app.widget.typed_entry == ""
         assert app.changes() == [100]
+
+
+class TwoSliders(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.phone: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield phone_credits(100, id="credits-slider")
+        yield phone_credits(100, id="other-slider")
+
+    @on(Slider.Changed, "#credits-slider")
+    def record_phone(self, message: Slider.Changed) -> None:
+        self.phone.append(message.value)
+
+
+async def test_a_screen_can_listen_to_one_slider_by_its_id() -> None:
+    app = TwoSliders()
+    async with app.run_test() as pilot:
+        await pilot.press("right")  # the first slider has the focus
+        app.query_one("#other-slider", Slider).value = 4_000
+        await pilot.pause()
+        assert app.phone == [125]
