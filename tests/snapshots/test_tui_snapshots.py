@@ -11,8 +11,8 @@ from collections.abc import Callable
 import pytest
 from textual.pilot import Pilot
 
-from kaspr_tui.server.testing import LiveServer
-from tui_helpers import ADMIN_KEY, MEMBER_KEY, app_for, settle
+from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, LiveServer
+from tui_helpers import app_for, settle
 
 SMALL = (80, 24)
 LARGE = (120, 40)

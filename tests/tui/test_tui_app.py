@@ -11,16 +11,10 @@ from textual.widgets import DataTable, TabbedContent
 
 from kaspr_tui.app import KasprApp
 from kaspr_tui.screens.help import KeysScreen
-from kaspr_tui.server.testing import LiveServer
+from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, SUPPORT_KEY, LiveServer
 from kaspr_tui.widgets.credit_meter import CreditMeter
 from kaspr_tui.widgets.formatting import format_count
-from tui_helpers import ADMIN_KEY, MEMBER_KEY, SUPPORT_KEY, ServeOn, app_for, free_port, screen_text, settings_for, settle
-
-
-def api_get(server: LiveServer, path: str, key: str = ADMIN_KEY) -> dict:
-    response = httpx.get(f"{server.url}{path}", headers={"Authorization": f"Bearer {key}"})
-    response.raise_for_status()
-    return response.json()
+from tui_helpers import ServeOn, app_for, free_port, screen_text, settings_for, settle
 
 
 def visible_problem(app: KasprApp) -> str:
@@ -31,9 +25,11 @@ def visible_problem(app: KasprApp) -> str:
 # ---- what each role sees --------------------------------------------------------------------
 
 
-async def test_admin_dashboard_shows_plan_seats_credits_card_and_activity(live_server: LiveServer) -> None:
-    credits = api_get(live_server, "/v1/credits")["data"]
-    latest_event = api_get(live_server, "/v1/events?limit=1")["data"][0]["description"]
+async def test_admin_dashboard_shows_plan_seats_credits_card_and_activity(
+    live_server: LiveServer, admin: httpx.Client
+) -> None:
+    credits = admin.get("/v1/credits").raise_for_status().json()["data"]
+    latest_event = admin.get("/v1/events", params={"limit": 1}).raise_for_status().json()["data"][0]["description"]
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -118,8 +114,10 @@ async def test_support_page_gives_the_articles_contact_for_customers(live_server
 # ---- navigation -----------------------------------------------------------------------------
 
 
-async def test_single_keys_switch_modes_and_each_mode_shows_its_content(live_server: LiveServer) -> None:
-    members = api_get(live_server, "/v1/members?limit=100")["data"]
+async def test_single_keys_switch_modes_and_each_mode_shows_its_content(
+    live_server: LiveServer, admin: httpx.Client
+) -> None:
+    members = admin.get("/v1/members", params={"limit": 100}).raise_for_status().json()["data"]
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -190,19 +188,14 @@ async def test_q_quits(live_server: LiveServer) -> None:
 # ---- refresh --------------------------------------------------------------------------------
 
 
-async def test_r_shows_changes_made_elsewhere(live_server: LiveServer) -> None:
+async def test_r_shows_changes_made_elsewhere(live_server: LiveServer, admin: httpx.Client) -> None:
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         meter = app.screen.query_one("#credit-phone", CreditMeter)
         used_before = meter.used
         # Someone spends 25 phone credits in another client.
-        response = httpx.post(
-            f"{live_server.url}/v1/credits/consume",
-            json={"type": "phone", "quantity": 25},
-            headers={"Authorization": f"Bearer {ADMIN_KEY}"},
-        )
-        response.raise_for_status()
+        admin.post("/v1/credits/consume", json={"type": "phone", "quantity": 25}).raise_for_status()
         await pilot.pause()
         assert meter.used == used_before  # nothing changes on its own
         await pilot.press("r")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.app import App
@@ -15,11 +14,6 @@ from kaspr_tui.api import BillingClient
 from kaspr_tui.app import KasprApp
 from kaspr_tui.config import Settings
 from kaspr_tui.server.testing import LiveServer
-
-FROZEN_NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
-ADMIN_KEY = "kt_demo_admin"
-MEMBER_KEY = "kt_demo_member"
-SUPPORT_KEY = "kt_demo_support"
 
 ServeOn = Callable[..., AbstractContextManager[LiveServer]]
 """`with serve_on(port, **faults):` the bundled server on a given port (see conftest)."""
