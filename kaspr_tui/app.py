@@ -76,8 +76,8 @@ class KasprApp(App[None]):
                 self.config_error = str(error)
         self.settings = settings
         super().__init__()
+        # The app owns its client, given or built: it closes it on exit.
         self._client = client
-        self._owns_client = client is None
         self._server: EmbeddedServer | None = None
 
     @property
@@ -114,7 +114,7 @@ class KasprApp(App[None]):
             self.notify(f"Unknown theme {theme!r}; using {self.theme}. Themes: {names}", severity="warning")
 
     async def on_unmount(self) -> None:
-        if self._client is not None and self._owns_client:
+        if self._client is not None:
             await self._client.aclose()
         if self._server is not None:
             await self._server.stop()
