@@ -21,7 +21,7 @@ EXIT_WAIT_SECONDS = 30.0
 
 
 def process_running(pid: int) -> bool:
-    """Whether `pid` is a live process (a zombie waiting to be reaped counts as gone)."""
+    """Whether `pid` is a live process; one that has fully exited but is not yet reaped is not."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -29,9 +29,11 @@ def process_running(pid: int) -> bool:
     try:
         # The state is the field after the parenthesised command name.
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, IndexError):
-        return True
-    return state != "Z"
+        # A killed process's main thread turns zombie before its other threads have ended.
+        threads = len(os.listdir(f"/proc/{pid}/task"))
+    except FileNotFoundError:  # reaped since
+        return False
+    return not (state == "Z" and threads == 1)
 
 
 def wait_until_gone(pid: int, within: float = EXIT_WAIT_SECONDS) -> bool:
