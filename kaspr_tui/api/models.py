@@ -30,9 +30,10 @@ class WireModel(BaseModel):
 
 
 class RequestModel(BaseModel):
-    """A request body: strict, so a misspelt or unknown field is a clear 400."""
+    """A request body: strict, so a misspelt or unknown field is a clear 400, and a value of the
+    wrong JSON type (`0` for a boolean, `"5"` for a number) is refused rather than coerced."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
 
 # ---- errors ---------------------------------------------------------------------------------
