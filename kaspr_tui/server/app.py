@@ -16,6 +16,7 @@ from kaspr_tui.server.middleware import (
     RateLimitMiddleware,
     RequestIdMiddleware,
     request_id_of,
+    served_methods,
 )
 from kaspr_tui.server.routes import router
 from kaspr_tui.server.settings import ServerSettings
@@ -37,7 +38,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _request_validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     # Added innermost first: the request id wraps everything, idempotency sits next to the routes.
-    app.add_middleware(IdempotencyMiddleware, context=context)
+    app.add_middleware(IdempotencyMiddleware, context=context, router=app.router)
     app.add_middleware(RateLimitMiddleware, rate=settings.rate_limit)
     app.add_middleware(FaultInjectionMiddleware, latency_ms=settings.latency_ms, fail_rate=settings.fail_rate)
     app.add_middleware(RequestIdMiddleware)
@@ -63,8 +64,10 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code == 404:
         error = invalid("resource_missing", f"Unrecognized request URL ({where}): see the API reference.", status=404)
     elif exc.status_code == 405:
-        error = ApiError(405, "method_not_allowed", f"{request.method} is not allowed on {request.url.path}.",
-                         headers=exc.headers)
+        allowed = sorted(served_methods(request.app.router, request.scope))
+        error = ApiError(405, "method_not_allowed",
+                         f"{request.method} is not allowed on {request.url.path}: use {', '.join(allowed)}.",
+                         headers={"Allow": ", ".join(allowed)})
     elif exc.status_code == 400:
         error = invalid("parameter_invalid", "The request body could not be read: send JSON.")
     else:

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.routing import Match, Router
 
 from kaspr_tui.server.context import ServerContext
 from kaspr_tui.server.errors import REQUEST_ID_SCOPE_KEY, ApiError, internal_error, invalid, unavailable
@@ -49,6 +50,18 @@ async def send_error(scope: Scope, send: Send, error: ApiError) -> None:
 
 async def _no_body() -> Message:
     return {"type": "http.request", "body": b"", "more_body": False}
+
+
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def served_methods(router: Router, scope: Scope) -> set[str]:
+    """Every method some route serves at this request's path."""
+    return {
+        method
+        for method in HTTP_METHODS
+        if any(route.matches({**scope, "method": method})[0] == Match.FULL for route in router.routes)
+    }
 
 
 def _caller_key(scope: Scope) -> str | None:
@@ -147,12 +160,18 @@ class IdempotencyMiddleware:
     stores nothing, so it can be fixed and sent again with the same key.
     """
 
-    def __init__(self, app: ASGIApp, *, context: ServerContext) -> None:
+    def __init__(self, app: ASGIApp, *, context: ServerContext, router: Router) -> None:
         self.app = app
         self.context = context
+        self.router = router
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in IDEMPOTENT_METHODS:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in IDEMPOTENT_METHODS
+            # Unknown routes and methods are answered as such, whatever key they carry.
+            or scope["method"] not in served_methods(self.router, scope)
+        ):
             await self.app(scope, receive, send)
             return
         key = Headers(scope=scope).get(IDEMPOTENCY_HEADER)

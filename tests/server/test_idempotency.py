@@ -78,3 +78,10 @@ def test_a_replay_while_the_first_still_runs_is_409(live_server: LiveServer, adm
     after = admin.post("/v1/slow_write", headers=key)
     assert (first[0].status_code, after.status_code) == (200, 200)
     assert after.headers["Idempotent-Replayed"] == "true"
+
+
+def test_a_key_on_an_unknown_route_or_method_is_not_checked(admin: httpx.Client) -> None:
+    key = {"Idempotency-Key": "used-once"}
+    assert admin.post("/v1/quotes", json={"seats": 11}, headers=key).status_code == 200
+    assert admin.put("/v1/quotes", json={"seats": 12}, headers=key).status_code == 405
+    assert admin.post("/v1/no_such_thing", json={}, headers=key).status_code == 404
