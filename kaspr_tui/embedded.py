@@ -48,7 +48,9 @@ class EmbeddedServer:
         log_path: Path | None = None,
     ) -> None:
         self.db_path = db_path or default_data_dir() / "billing.db"
-        self.log_path = log_path or default_log_dir() / "server.log"
+        # A server with its own database logs beside it, not over the default server's log.
+        default_log = default_log_dir() / "server.log" if db_path is None else db_path.with_suffix(".log")
+        self.log_path = log_path or default_log
         self.extra_args = tuple(extra_args)
         self.url: str | None = None
         self._child: _Child | None = None

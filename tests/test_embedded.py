@@ -69,12 +69,17 @@ async def test_start_serves_the_seeded_demo_workspace_and_stop_ends_the_process(
     await server.stop()  # a second stop is harmless
 
 
-async def test_the_server_writes_to_its_log_never_to_the_terminal(server, tmp_path, capfd):
-    url = await server.start()
-    await server.stop()
+async def test_the_server_writes_to_a_log_beside_its_database_never_to_the_terminal(
+    tmp_path, capfd
+):
+    server = EmbeddedServer(tmp_path / "billing.db")
+    try:
+        url = await server.start()
+    finally:
+        await server.stop()
     out, err = capfd.readouterr()
     assert (out, err) == ("", "")
-    assert f"Kaspr billing API listening on {url}" in (tmp_path / "server.log").read_text()
+    assert f"Kaspr billing API listening on {url}" in (tmp_path / "billing.log").read_text()
 
 
 async def test_stop_now_ends_the_process_without_an_event_loop(server):
