@@ -31,6 +31,8 @@ class AcceptedChange:
     """What a quote promised, kept with it until its checkout succeeds."""
 
     changes_terms: bool
+    restarts_cycle: bool
+    """Billing starts afresh now (free → paid, monthly → annual), on `period_start`–`period_end`."""
     immediate: Terms
     scheduled: Terms | None
     scheduled_for: datetime | None
@@ -39,9 +41,12 @@ class AcceptedChange:
     addons_now: dict[CreditType, int]
 
     @classmethod
-    def of(cls, change: PriceChange, *, changes_terms: bool, addons_now: dict[CreditType, int]) -> AcceptedChange:
-        return cls(changes_terms, change.immediate, change.scheduled, change.scheduled_for,
-                   change.period_start, change.period_end, dict(addons_now))
+    def of(
+        cls, change: PriceChange, *, current_period_start: datetime, changes_terms: bool,
+        addons_now: dict[CreditType, int],
+    ) -> AcceptedChange:
+        return cls(changes_terms, change.period_start != current_period_start, change.immediate, change.scheduled,
+                   change.scheduled_for, change.period_start, change.period_end, dict(addons_now))
 
     def to_json(self) -> str:
         def terms(value: Terms | None) -> list[object] | None:
@@ -49,6 +54,7 @@ class AcceptedChange:
 
         return json.dumps({
             "changes_terms": self.changes_terms,
+            "restarts_cycle": self.restarts_cycle,
             "immediate": terms(self.immediate),
             "scheduled": terms(self.scheduled),
             "scheduled_for": to_db_time(self.scheduled_for) if self.scheduled_for else None,
@@ -62,6 +68,7 @@ class AcceptedChange:
         data = json.loads(text)
         return cls(
             changes_terms=data["changes_terms"],
+            restarts_cycle=data["restarts_cycle"],
             immediate=Terms(*data["immediate"]),
             scheduled=Terms(*data["scheduled"]) if data["scheduled"] else None,
             scheduled_for=from_db_time(data["scheduled_for"]) if data["scheduled_for"] else None,
@@ -76,7 +83,7 @@ def apply_change(tx: Tx, workspace_id: str, change: AcceptedChange, *, actor: st
     before = workspace.terms
     if change.immediate != before:
         set_terms(tx, workspace_id, change.immediate)
-        if change.period_start != workspace.period_start:
+        if change.restarts_cycle:
             start_period(tx, workspace_id, change.period_start, change.period_end, restart_cycle=True)
             move_current_period(tx, workspace_id, *credit_period_bounds(change.period_start, tx.now))
         raise_included(tx, workspace_id, change.immediate)

@@ -109,7 +109,8 @@ def create_quote(tx: Tx, workspace_id: str, request: QuoteRequest) -> Quote:
         expires_at=tx.now + QUOTE_LIFETIME,
         created=tx.now,
     )
-    accepted = AcceptedChange.of(change, changes_terms=target != current, addons_now=addons_now)
+    accepted = AcceptedChange.of(change, current_period_start=workspace.period_start,
+                                 changes_terms=target != current, addons_now=addons_now)
     tx.run(
         "INSERT INTO quotes(id, workspace_id, workspace_version, body, change, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
         (quote.id, workspace_id, workspace.version, quote.model_dump_json(), accepted.to_json(),

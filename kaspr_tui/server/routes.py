@@ -95,7 +95,7 @@ def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 ANY_ROLE = ("admin", "member", "support")
-READ_ROLES = documented(400, 403, 404)
+READ_ERRORS = documented(400, 403, 404)
 
 router = APIRouter()
 
@@ -135,7 +135,7 @@ def catalog(principal: Annotated[Principal, Depends(authenticate)]) -> Catalog:
 # ---- subscription and credits ---------------------------------------------------------------
 
 
-@router.get("/v1/subscription", response_model=Subscription, tags=["subscription"], responses=READ_ROLES)
+@router.get("/v1/subscription", response_model=Subscription, tags=["subscription"], responses=READ_ERRORS)
 def get_subscription(context: Context, scope: Annotated[Scope, Depends(workspace_scope(*ANY_ROLE))]) -> Subscription:
     with context.workspace_transaction(scope.workspace_id) as tx:
         return subscription_view(tx, scope.workspace_id)
@@ -160,7 +160,7 @@ def delete_scheduled_change(
         return cancel_scheduled_change(tx, scope.workspace_id, actor=scope.principal.email)
 
 
-@router.get("/v1/credits", response_model=CreditsResponse, tags=["credits"], responses=READ_ROLES)
+@router.get("/v1/credits", response_model=CreditsResponse, tags=["credits"], responses=READ_ERRORS)
 def get_credits(context: Context, scope: Annotated[Scope, Depends(workspace_scope(*ANY_ROLE))]) -> CreditsResponse:
     with context.workspace_transaction(scope.workspace_id) as tx:
         return CreditsResponse(data=balances(tx, scope.workspace_id))
@@ -277,7 +277,7 @@ def delete_payment_method(
 # ---- billing details and invoices -----------------------------------------------------------
 
 
-@router.get("/v1/billing_details", response_model=BillingDetails, tags=["billing"], responses=READ_ROLES)
+@router.get("/v1/billing_details", response_model=BillingDetails, tags=["billing"], responses=READ_ERRORS)
 def get_billing_details(
     context: Context, scope: Annotated[Scope, Depends(workspace_scope("admin", "support"))]
 ) -> BillingDetails:
@@ -298,7 +298,7 @@ def put_billing_details(
         return save_billing_details(tx, scope.workspace_id, body, actor=scope.principal.email)
 
 
-@router.get("/v1/invoices", response_model=ListResponse[InvoiceSummary], tags=["billing"], responses=READ_ROLES)
+@router.get("/v1/invoices", response_model=ListResponse[InvoiceSummary], tags=["billing"], responses=READ_ERRORS)
 def list_invoices(
     context: Context, scope: Annotated[Scope, Depends(workspace_scope("admin", "support"))],
     limit: Limit = 20, starting_after: StartingAfter = None,
@@ -316,7 +316,7 @@ def _invoice(context: ServerContext, scope: Scope, invoice_id: str) -> Invoice:
         return invoice_detail(row, load_workspace(tx, scope.workspace_id).name)
 
 
-@router.get("/v1/invoices/{invoice_id}", response_model=Invoice, tags=["billing"], responses=READ_ROLES)
+@router.get("/v1/invoices/{invoice_id}", response_model=Invoice, tags=["billing"], responses=READ_ERRORS)
 def get_invoice(
     context: Context, scope: Annotated[Scope, Depends(workspace_scope("admin", "support"))], invoice_id: ObjectId
 ) -> Invoice:
@@ -326,7 +326,7 @@ def get_invoice(
 @router.get(
     "/v1/invoices/{invoice_id}/pdf", response_class=Response, tags=["billing"],
     responses={200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-                     "description": "The invoice as a PDF document."}, **READ_ROLES},
+                     "description": "The invoice as a PDF document."}, **READ_ERRORS},
 )
 def get_invoice_pdf(
     context: Context, scope: Annotated[Scope, Depends(workspace_scope("admin", "support"))], invoice_id: ObjectId
@@ -342,7 +342,7 @@ def get_invoice_pdf(
 # ---- members and invitations ----------------------------------------------------------------
 
 
-@router.get("/v1/members", response_model=ListResponse[Member], tags=["workspace"], responses=READ_ROLES)
+@router.get("/v1/members", response_model=ListResponse[Member], tags=["workspace"], responses=READ_ERRORS)
 def list_members(
     context: Context, scope: Annotated[Scope, Depends(workspace_scope(*ANY_ROLE))],
     limit: Limit = 20, starting_after: StartingAfter = None,
@@ -384,7 +384,7 @@ def delete_member(
     return Response(status_code=204)
 
 
-@router.get("/v1/events", response_model=ListResponse[Event], tags=["workspace"], responses=READ_ROLES)
+@router.get("/v1/events", response_model=ListResponse[Event], tags=["workspace"], responses=READ_ERRORS)
 def list_events(
     context: Context, scope: Annotated[Scope, Depends(workspace_scope("admin", "support"))],
     limit: Limit = 20, starting_after: StartingAfter = None,

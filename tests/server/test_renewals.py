@@ -113,3 +113,15 @@ def test_the_clock_catches_up_lazily_when_a_request_touches_a_workspace(server_s
         credits = {c["type"]: c for c in admin.get("/v1/credits").json()["data"]}
         assert credits["phone"]["resets_at"] == "2027-01-17T00:00:00Z"
         assert credits["phone"]["used"] == 0
+
+
+def test_monthly_to_annual_restarts_the_cycle_now(globex_billing) -> None:
+    assert globex_billing.buy(interval="year")["status"] == "succeeded"
+    subscription = globex_billing.subscription()
+    assert (subscription["current_period_start"], subscription["current_period_end"]) == (
+        "2026-11-27T09:00:00Z", "2027-11-27T09:00:00Z")
+    assert globex_billing.credits()["phone"]["resets_at"] == "2026-12-27T09:00:00Z"
+    invoices_before = len(globex_billing.invoices())
+    globex_billing.advance(31)  # a monthly credit reset, no renewal: the year is paid
+    assert globex_billing.credits()["phone"]["resets_at"] == "2027-01-27T09:00:00Z"
+    assert len(globex_billing.invoices()) == invoices_before

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from kaspr_tui.server.testing import ADMIN_KEY, GLOBEX_KEY, MEMBER_KEY, SUPPORT_KEY
+from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, SUPPORT_KEY
 
 ACME = "ws_000001"
 GLOBEX = "ws_000002"
