@@ -104,11 +104,11 @@ class RequestIdMiddleware:
 class FaultInjectionMiddleware:
     """`latency_ms` before every request; `fail_rate` of them answered `503` before anything runs."""
 
-    def __init__(self, app: ASGIApp, *, latency_ms: int, fail_rate: float, seed: int | None = None) -> None:
+    def __init__(self, app: ASGIApp, *, latency_ms: int, fail_rate: float) -> None:
         self.app = app
         self.latency = latency_ms / 1000
         self.fail_rate = fail_rate
-        self.random = random.Random(seed)
+        self.random = random.Random()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in UNMETERED_PATHS:

@@ -53,7 +53,7 @@ from kaspr_tui.server.auth import Principal, Scope, authenticate, own_workspace,
 from kaspr_tui.server.billing_details import save_billing_details
 from kaspr_tui.server.context import ServerContext, get_context
 from kaspr_tui.server.credits import balances, consume
-from kaspr_tui.server.errors import not_found
+from kaspr_tui.server.errors import invalid, not_found
 from kaspr_tui.server.events import event_wire
 from kaspr_tui.server.invoices import invoice_detail, invoice_summary
 from kaspr_tui.server.pagination import Limit, StartingAfter, page
@@ -284,7 +284,8 @@ def get_billing_details(
     with context.transaction() as tx:
         details = billing_details_of(tx, scope.workspace_id)
     if details is None:
-        raise not_found("billing details: none were saved yet")
+        raise invalid("resource_missing", "This workspace has no billing details yet: an admin can add them.",
+                      status=404)
     return details
 
 

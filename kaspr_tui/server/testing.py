@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from datetime import UTC, datetime
 from types import TracebackType
 
@@ -76,9 +77,8 @@ class LiveServer:
             target=self._server.run, kwargs={"sockets": [self._socket]}, name="kaspr-live-server", daemon=True
         )
         self._thread.start()
-        started = threading.Event()
         while not self._server.started and self._thread.is_alive():
-            started.wait(0.01)
+            time.sleep(0.01)
         if not self._server.started:
             raise RuntimeError("the billing server did not start")
         return self
