@@ -111,8 +111,10 @@ class BillingClient:
         self._max_retries = max_retries
         self._backoff = backoff
         self._sleep = sleep
+        # Plain http never uses TLS: not loading the CA bundle saves ~70 ms of startup.
+        uses_tls = httpx.URL(base_url).scheme == "https"
         self._http = httpx.AsyncClient(
-            base_url=base_url, headers=headers, timeout=timeout, transport=transport
+            base_url=base_url, headers=headers, timeout=timeout, transport=transport, verify=uses_tls
         )
 
     async def __aenter__(self) -> BillingClient:
