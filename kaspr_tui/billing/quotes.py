@@ -1,7 +1,5 @@
 """Pricing a proposed change to a subscription: which part applies now, which waits, what it costs.
 
-INTERFACE (fixed; the server and the TUI code against it). Implementation owned by billing.
-
 How a change is priced (API.md rules 1-5):
 
 - Whatever raises the bill applies now: an upgrade (see `proration.is_upgrade`) and added seats.
@@ -21,12 +19,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
-from kaspr_tui.billing import tax as tax_rules  # a module: tax.py builds the TaxDecision defined here
 from kaspr_tui.billing.catalog import ADDON_PACKS, CREDIT_LABELS, CREDIT_TYPES, PLANS, CreditType, Interval, PlanId
 from kaspr_tui.billing.periods import next_period_end, period_seconds, remaining_seconds
 from kaspr_tui.billing.proration import is_upgrade, prorate
+from kaspr_tui.billing.tax import TaxDecision, tax_amount
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,13 +41,6 @@ class Line:
     quantity: int
     unit_amount: int
     amount: int
-
-
-@dataclass(frozen=True, slots=True)
-class TaxDecision:
-    rate_percent: Decimal
-    reverse_charge: bool
-    country: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +91,7 @@ def price_change(
     time_left = (remaining_seconds(now, period_end), period_seconds(period_start, period_end))
     lines = [*_plan_lines(current, immediate, starts_new_period, time_left), *_addon_lines(addons_now)]
     subtotal = sum(line.amount for line in lines)
-    tax_now = tax_rules.tax_amount(subtotal, tax)
+    tax_now = tax_amount(subtotal, tax)
 
     renewing_addons = {
         credit_type: recurring_addons.get(credit_type, 0) + addons_now.get(credit_type, 0)
@@ -119,7 +109,7 @@ def price_change(
         tax=tax,
         tax_amount=tax_now,
         total_due_now=subtotal + tax_now,
-        next_renewal_total=renewal_subtotal + tax_rules.tax_amount(renewal_subtotal, tax),
+        next_renewal_total=renewal_subtotal + tax_amount(renewal_subtotal, tax),
         effective_at=now,
         scheduled_for=new_period_end if scheduled else None,
         period_start=new_period_start,

@@ -5,17 +5,24 @@ VAT numbers are checked for format and checksum with python-stdnum; no outside s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError
 
-from kaspr_tui.billing import quotes  # a module: quotes.py prices with the functions here
 from kaspr_tui.billing.errors import FieldError
 from kaspr_tui.billing.money import round_half_up
 
 SELLER_COUNTRY = "FR"
+
+
+@dataclass(frozen=True, slots=True)
+class TaxDecision:
+    rate_percent: Decimal
+    reverse_charge: bool
+    country: str | None
 
 EU_STANDARD_VAT_RATES: dict[str, Decimal] = {
     "AT": Decimal("20"),
@@ -88,20 +95,20 @@ def validate_vat_number(vat_number: str, country: str, param: str = "vat_number"
     return None
 
 
-def tax_decision(country: str, vat_number: str | None) -> quotes.TaxDecision:
+def tax_decision(country: str, vat_number: str | None) -> TaxDecision:
     """The VAT to charge a customer billed in `country`, with `vat_number` if they gave one."""
     country = country.upper()
     rate = EU_STANDARD_VAT_RATES.get(country)
     if rate is None:
-        return quotes.TaxDecision(Decimal("0"), reverse_charge=False, country=country)
+        return TaxDecision(Decimal("0"), reverse_charge=False, country=country)
     if country == SELLER_COUNTRY:
-        return quotes.TaxDecision(rate, reverse_charge=False, country=country)
+        return TaxDecision(rate, reverse_charge=False, country=country)
     if vat_number and validate_vat_number(vat_number, country) is None:
-        return quotes.TaxDecision(Decimal("0"), reverse_charge=True, country=country)
-    return quotes.TaxDecision(rate, reverse_charge=False, country=country)
+        return TaxDecision(Decimal("0"), reverse_charge=True, country=country)
+    return TaxDecision(rate, reverse_charge=False, country=country)
 
 
-def tax_amount(subtotal: int, decision: quotes.TaxDecision) -> int:
+def tax_amount(subtotal: int, decision: TaxDecision) -> int:
     """The VAT on `subtotal`, rounded half up to the cent; nothing on a credit or a zero amount."""
     if subtotal <= 0:
         return 0

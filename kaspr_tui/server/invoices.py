@@ -11,7 +11,8 @@ from datetime import datetime
 
 from kaspr_tui.api.models import BillingDetails, CardSummary, Invoice, InvoiceSummary, QuoteLine, Tax
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.billing.quotes import Line, TaxDecision
+from kaspr_tui.billing.quotes import Line
+from kaspr_tui.billing.tax import TaxDecision
 from kaspr_tui.server.events import record_event
 from kaspr_tui.server.store import Tx, from_db_time, to_db_time
 

@@ -10,7 +10,8 @@ from datetime import datetime
 
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.billing.periods import credit_period_bounds, next_period_end
-from kaspr_tui.billing.quotes import PriceChange, TaxDecision, Terms, price_change
+from kaspr_tui.billing.quotes import PriceChange, Terms, price_change
+from kaspr_tui.billing.tax import TaxDecision
 from kaspr_tui.server.credits import current_credit_period, grant_credit_period
 from kaspr_tui.server.events import record_event
 from kaspr_tui.server.invoices import lines_wire, open_invoice, pay_invoice, tax_wire

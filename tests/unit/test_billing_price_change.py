@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from kaspr_tui.billing.catalog import CREDIT_TYPES, PLAN_IDS, PLANS
 from kaspr_tui.billing.periods import next_period_end
-from kaspr_tui.billing.quotes import Line, Terms, TaxDecision, price_change
+from kaspr_tui.billing.quotes import Line, Terms, price_change
+from kaspr_tui.billing.tax import TaxDecision
 from kaspr_tui.billing.tax import tax_decision
 
 UTC = timezone.utc

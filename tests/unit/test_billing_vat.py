@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.eu import vat as stdnum_vat
 
-from kaspr_tui.billing.quotes import TaxDecision
+from kaspr_tui.billing.tax import TaxDecision
 from kaspr_tui.billing.tax import (
     EU_STANDARD_VAT_RATES,
     SELLER_COUNTRY,
