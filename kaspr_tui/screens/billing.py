@@ -1,7 +1,8 @@
-"""Billing: the Upgrade tab (the plans on offer) and the Plan & Billing tab (what the workspace has).
+"""Billing: the Upgrade tab (change plan, users and credits: `screens/upgrade.py`) and the Plan &
+Billing tab (what the workspace has).
 
-Admins only. Both tabs show what the server says, read-only; choosing a plan, buying credits,
-adding licenses and updating the card are added to these panes by their own flows.
+Admins only. Buying credits, adding licenses and updating the card are added to the Plan & Billing
+pane by their own flows.
 """
 
 from __future__ import annotations
@@ -13,47 +14,12 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static, TabbedContent, TabPane
 
-from kaspr_tui.api.models import BillingDetails, Catalog, RecurringAddon
+from kaspr_tui.api.models import BillingDetails, RecurringAddon
 from kaspr_tui.billing.catalog import CREDIT_LABELS
-from kaspr_tui.billing.money import format_money
 from kaspr_tui.screens.account import AccountState
 from kaspr_tui.screens.base import AccountScreen
+from kaspr_tui.screens.upgrade import UpgradePane
 from kaspr_tui.widgets.formatting import format_card, format_count, format_date, format_expiry, format_plan
-
-CURRENT_MARK = "● "
-"""Marks the current plan; a character, not only a colour, so it reads under NO_COLOR."""
-
-
-def plans_table(catalog: Catalog, current_plan: str | None) -> Table:
-    table = Table(box=None, pad_edge=False, header_style="bold", expand=False)
-    table.add_column("Plan")
-    table.add_column("Monthly", justify="right")
-    table.add_column("Annual", justify="right")
-    table.add_column("Max users", justify="right")
-    table.add_column("Phone", justify="right")
-    table.add_column("Email", justify="right")
-    table.add_column("Export", justify="right")
-    for plan in catalog.plans:
-        is_current = plan.id == current_plan
-        name = Text(CURRENT_MARK + plan.name if is_current else "  " + plan.name, style="bold" if is_current else "")
-        table.add_row(
-            name,
-            format_money(plan.monthly_unit_amount, catalog.currency),
-            format_money(plan.annual_unit_amount, catalog.currency),
-            f"≤ {format_count(plan.max_seats)}",
-            format_count(plan.included_credits.phone),
-            format_count(plan.included_credits.direct_email),
-            format_count(plan.included_credits.export),
-        )
-    return table
-
-
-PLANS_NOTE = (
-    "Prices per user per month, excluding VAT. Annual plans are billed 12 months at once.\n"
-    "Credits are included per user per month and pooled for the workspace; "
-    "B2B email credits are unlimited on every plan."
-)
-
 
 def renewal_words(addon: RecurringAddon | None) -> str:
     if addon is None or addon.quantity == 0:
@@ -141,6 +107,7 @@ def billing_details_section(details: BillingDetails | None) -> Content:
 
 class BillingScreen(AccountScreen):
     MODE_TITLE = "Billing"
+    AUTO_FOCUS = "#plan-select"
 
     DEFAULT_CSS = """
     BillingScreen {
@@ -154,9 +121,7 @@ class BillingScreen(AccountScreen):
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="billing-tabs"):
             with TabPane("Upgrade", id="upgrade"):
-                with VerticalScroll(classes="pane-scroll"):
-                    yield Static(id="plans", classes="panel")
-                    yield Static(PLANS_NOTE, classes="note")
+                yield UpgradePane(id="upgrade-pane")
             with TabPane("Plan & Billing", id="plan-billing"):
                 with VerticalScroll(classes="pane-scroll"):
                     yield Static(id="plan-section", classes="panel")
@@ -164,7 +129,6 @@ class BillingScreen(AccountScreen):
                     yield Static(id="billing-details-summary", classes="panel")
 
     def on_mount(self) -> None:
-        self.query_one("#plans").border_title = "Plans"
         self.query_one("#plan-section").border_title = "Plan"
         self.query_one("#payment-method").border_title = "Payment method"
         self.query_one("#billing-details-summary").border_title = "Billing details"
@@ -173,7 +137,7 @@ class BillingScreen(AccountScreen):
     def show_account(self, state: AccountState) -> None:
         if state.catalog is None or state.subscription is None:
             return
-        self.query_one("#plans", Static).update(plans_table(state.catalog, state.subscription.plan))
+        self.query_one(UpgradePane).show_account(state)
         self.query_one("#plan-section", Static).update(plan_section(state))
         self.query_one("#payment-method", Static).update(payment_section(state))
         self.query_one("#billing-details-summary", Static).update(billing_details_section(state.billing_details))

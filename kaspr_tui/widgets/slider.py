@@ -98,6 +98,10 @@ class Slider(BoundedValue, can_focus=True):
         self.format_value = format_value
         self._dragging = False
 
+    def set_bounds(self, min: int, max: int, step: int) -> None:
+        """New bounds; the value is settled again within them (posting `Changed` if it moves)."""
+        self._change_bounds(Bounds(min, max, step))
+
     # Keys
 
     def action_to_min(self) -> None:

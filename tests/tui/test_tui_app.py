@@ -127,7 +127,7 @@ async def test_single_keys_switch_modes_and_each_mode_shows_its_content(
         tabs = app.screen.query_one("#billing-tabs", TabbedContent)
         assert {pane.id for pane in tabs.query("TabPane")} == {"upgrade", "plan-billing"}
         text = screen_text(app)
-        assert "● Business" in text and "€79.00" in text and "€99.00" in text
+        assert "Business  current" in text and "€79.00" in text and "€99.00" in text
 
         tabs.active = "plan-billing"
         await pilot.pause()

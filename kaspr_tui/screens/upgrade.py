@@ -1,0 +1,396 @@
+"""The Upgrade pane: choose a plan, monthly or annual, users and add-on credits; a live quote; Checkout.
+
+Every input starts at what the workspace has today, and only what differs from today goes into
+the quote request, so an untouched pane asks the server nothing. A change waits `QUOTE_DEBOUNCE`
+for the next one (holding + asks once, for the final count), then asks for a quote in an
+exclusive worker: a newer request cancels the one in flight, and an answer that no longer matches
+the inputs is dropped. The server's refusals (seat limits, members, free and paid rules) are shown
+as it words them, and Checkout only opens for the quote on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.timer import Timer
+from textual.widgets import Button, Static
+
+from kaspr_tui.api import ApiError
+from kaspr_tui.api.models import AddonQuantity, Catalog, PlanWire, Quote, QuoteRequest, Subscription
+from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, CreditType, Interval, PlanId
+from kaspr_tui.billing.money import format_money
+from kaspr_tui.screens.account import AccountState
+from kaspr_tui.widgets.choices import Choices
+from kaspr_tui.widgets.formatting import format_count
+from kaspr_tui.widgets.quote_view import QuoteView, nothing_to_pay_words, scheduled_change_words
+from kaspr_tui.widgets.seat_counter import SeatCounter
+from kaspr_tui.widgets.slider import Slider
+
+if TYPE_CHECKING:
+    from kaspr_tui.app import KasprApp
+
+QUOTE_DEBOUNCE = 0.15
+"""Seconds a change waits for the next one before a quote is asked for."""
+
+WIDE_LAYOUT_MIN_WIDTH = 110
+"""From this width the quote sits beside the choices instead of below them."""
+
+NOTHING_CHANGED = "Choose a plan, users or credits to change"
+QUOTING = "Updating the quote…"
+INTERVAL_OPTIONS: list[tuple[str, str]] = [("month", "Monthly"), ("year", "Annual, billed 12 months at once")]
+
+# Plan rows: name, price, users, then credits per user; widths fit 80 columns with the marks.
+NAME_WIDTH, PRICE_WIDTH, USERS_WIDTH, CREDIT_WIDTH = 22, 10, 9, 8
+CURRENT_WORD = "current"
+
+
+def plan_label(plan: PlanWire, interval: Interval, currency: str, *, is_current: bool) -> Content:
+    """`Business  current   €79.00   ≤ 200   200   200   1,000`: one plan's row, in columns."""
+    unit_amount = plan.monthly_unit_amount if interval == "month" else plan.annual_unit_amount
+    credits = plan.included_credits
+    return Content.assemble(
+        plan.name,
+        (f"  {CURRENT_WORD}" if is_current else "", "$text-success"),
+        " " * (NAME_WIDTH - len(plan.name) - (len(CURRENT_WORD) + 2 if is_current else 0)),
+        format_money(unit_amount, currency).rjust(PRICE_WIDTH),
+        f"≤ {format_count(plan.max_seats)}".rjust(USERS_WIDTH),
+        *(format_count(amount).rjust(CREDIT_WIDTH) for amount in (credits.phone, credits.direct_email, credits.export)),
+    )
+
+
+def plans_heading() -> str:
+    # Two columns to the right, as the rows start with the radio mark.
+    return "  " + "".join(
+        [
+            "".ljust(NAME_WIDTH),
+            "€/user/mo".rjust(PRICE_WIDTH),
+            "Users".rjust(USERS_WIDTH),
+            "Phone".rjust(CREDIT_WIDTH),
+            "Email".rjust(CREDIT_WIDTH),
+            "Export".rjust(CREDIT_WIDTH),
+        ]
+    )
+
+
+def change_request(
+    subscription: Subscription, plan: PlanId, interval: Interval, seats: int, addons: Mapping[CreditType, int]
+) -> QuoteRequest | None:
+    """The quote request for what differs from today's subscription; None when nothing does."""
+    changes: dict[str, object] = {}
+    if plan != subscription.plan:
+        changes["plan"] = plan
+    if interval != subscription.interval:
+        changes["interval"] = interval
+    if seats != subscription.seats:
+        changes["seats"] = seats
+    added = [AddonQuantity(type=credit_type, quantity=quantity) for credit_type, quantity in addons.items() if quantity]
+    if not changes and not added:
+        return None
+    return QuoteRequest.model_validate({**changes, "addons": added})
+
+
+def plural(count: int, word: str) -> str:
+    return f"{format_count(count)} {word}{'' if count == 1 else 's'}"
+
+
+def seats_floor_reason(workspace_name: str, subscription: Subscription) -> str:
+    return (
+        f"{workspace_name} has {plural(subscription.members, 'member')} and "
+        f"{plural(subscription.pending_invitations, 'pending invitation')}: remove members or revoke "
+        "invitations first to go lower."
+    )
+
+
+def seats_ceiling_reason(plan: PlanWire) -> str:
+    return f"The {plan.name} plan allows at most {plural(plan.max_seats, 'user')}: choose a larger plan for more."
+
+
+def problem_words(error: ApiError) -> str:
+    """The server's own words: every field message (seat limit and members can both apply), else its message."""
+    messages = list(dict.fromkeys(field.message for field in error.errors)) or [error.message]
+    if error.is_connection_error or error.status >= 500 or error.code == "timeout":
+        messages.append("Change a value or press r to try again.")
+    return "\n".join(messages)
+
+
+class UpgradePane(Vertical):
+    """Plan, interval, users and add-on credits on the left (or on top); the quote beside (or below)."""
+
+    DEFAULT_CSS = """
+    UpgradePane {
+        height: 1fr;
+        #upgrade-scroll { height: 1fr; scrollbar-size-vertical: 1; }
+        #choices, #quote-panel, .field { height: auto; }
+        &.-wide #upgrade-scroll { layout: horizontal; }
+        /* Wide: the plan rows at their full width, the quote in what is left beside them. */
+        &.-wide #choices { width: 72; }
+        &.-wide #quote-panel { width: 1fr; }
+        .field-label { padding: 1 0 0 1; text-style: bold; }
+        .field-note { padding: 0 0 0 1; color: $text-muted; }
+        #plans-heading { padding: 0 0 0 1; color: $text-muted; text-wrap: nowrap; }
+        #plan-select { text-wrap: nowrap; }
+        Slider { margin-top: 1; }
+        #quote-panel {
+            margin: 1 0 0 0;
+            border: round $primary 60%;
+            border-title-color: $text-primary;
+            padding: 0 1;
+        }
+        #scheduled-note { padding: 0 1; color: $text-warning; }
+        #checkout-bar {
+            dock: bottom;
+            height: auto;
+            padding: 0 1;
+            border-top: hkey $primary 60%;
+        }
+        #quote-status { width: 1fr; }
+        #quote-status.-problem { color: $text-error; }
+        #total-row { height: 1; }
+        #quote-total { width: 1fr; text-style: bold; }
+        #checkout { width: auto; min-width: 12; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._subscription: Subscription | None = None
+        self._catalog: Catalog | None = None
+        self._workspace_name = "This workspace"
+        self._quote: Quote | None = None
+        """The quote on screen, for the inputs on screen; None when there is none or it is outdated."""
+        self._quote_for: QuoteRequest | None = None
+        self._debounce: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="upgrade-scroll"):
+            # One container per field: Textual moves focus to a *sibling* of a focused widget that
+            # is hidden, so sibling inputs would drag a switched-away tab back into view.
+            with Vertical(id="choices"):
+                with Vertical(classes="field"):
+                    yield Static("Plan · prices excl. VAT, credits per user per month", classes="field-label")
+                    yield Static(plans_heading(), id="plans-heading", markup=False)
+                    yield Choices([], "", id="plan-select")
+                with Vertical(classes="field"):
+                    yield Static("Billing", classes="field-label")
+                    yield Choices(INTERVAL_OPTIONS, "year", horizontal=True, id="interval")
+                with Vertical(classes="field"):
+                    yield Static("Users", classes="field-label")
+                    yield SeatCounter(1, min=1, max=1, id="seats")
+                yield Static("Add-on credits, added now and renewed each period", classes="field-label")
+                for credit_type in CREDIT_TYPES:
+                    with Vertical(classes="field"):
+                        yield Slider(0, min=0, max=1, step=1, id=f"addon-{credit_type}")
+            with Vertical(id="quote-panel"):
+                yield Static(id="scheduled-note")
+                yield QuoteView(id="quote")
+        with Vertical(id="checkout-bar"):
+            yield Static(NOTHING_CHANGED, id="quote-status")
+            with Horizontal(id="total-row"):
+                yield Static(id="quote-total")
+                yield Button("Checkout", id="checkout", variant="primary", compact=True, disabled=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#quote-panel").border_title = "Quote"
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width >= WIDE_LAYOUT_MIN_WIDTH, "-wide")
+
+    # ---- presetting from the account ------------------------------------------------------
+
+    def show_account(self, state: AccountState) -> None:
+        """Preset the inputs to today's subscription when it changed; keep the user's choices otherwise."""
+        subscription, catalog = state.subscription, state.catalog
+        if subscription is None or catalog is None:
+            return
+        if state.me is not None and state.me.workspace is not None:
+            self._workspace_name = state.me.workspace.name
+        previous = self._subscription
+        self._subscription, self._catalog = subscription, catalog
+        if previous is None or terms(previous) != terms(subscription):
+            self._preset(subscription, catalog)
+        else:
+            self._set_seat_bounds()
+        self._show_scheduled_note(state)
+        # A reload (r) is also the moment to ask again after a failure; the terms may have moved too.
+        self._inputs_changed()
+
+    def _preset(self, subscription: Subscription, catalog: Catalog) -> None:
+        recurring = {addon.type: addon.quantity for addon in subscription.addons}
+        packs = {pack.type: pack for pack in catalog.addon_packs}
+        self.query_one("#interval", Choices).value = subscription.interval
+        picker = self.query_one("#plan-select", Choices)
+        picker.set_options(self._plan_options(subscription.interval))
+        picker.value = subscription.plan
+        self._set_seat_bounds()
+        self.query_one("#seats", SeatCounter).value = subscription.seats
+        for credit_type in CREDIT_TYPES:
+            pack = packs[credit_type]
+            slider = self.query_one(f"#addon-{credit_type}", Slider)
+            slider.label = f"{CREDIT_LABELS[credit_type]} (today {renewing_words(recurring.get(credit_type, 0))})"
+            slider.format_value = addon_words
+            # From 0 (none) in the pack's steps: 0, 25, 50, … for phone credits.
+            slider.set_bounds(0, pack.max, pack.step)
+            slider.value = 0
+
+    def _plan_options(self, interval: Interval) -> list[tuple[str, Content]]:
+        assert self._catalog is not None and self._subscription is not None
+        current = self._subscription.plan
+        return [
+            (plan.id, plan_label(plan, interval, self._catalog.currency, is_current=plan.id == current))
+            for plan in self._catalog.plans
+        ]
+
+    def _chosen_plan(self) -> PlanWire:
+        assert self._catalog is not None
+        chosen = self.query_one("#plan-select", Choices).value
+        return next(plan for plan in self._catalog.plans if plan.id == chosen)
+
+    def _set_seat_bounds(self) -> None:
+        """At least the members and invitations (the server's rule), at most what the chosen plan allows."""
+        assert self._subscription is not None
+        plan = self._chosen_plan()
+        floor = max(1, self._subscription.members + self._subscription.pending_invitations)
+        # A plan too small for the members (Free) keeps the floor: the server says why it cannot be chosen.
+        self.query_one("#seats", SeatCounter).set_bounds(
+            floor,
+            max(floor, plan.max_seats),
+            min_reason=seats_floor_reason(self._workspace_name, self._subscription),
+            max_reason=seats_ceiling_reason(plan),
+        )
+
+    def _show_scheduled_note(self, state: AccountState) -> None:
+        note = self.query_one("#scheduled-note", Static)
+        change = state.subscription.scheduled_change if state.subscription else None
+        note.display = change is not None
+        if change is not None:
+            words = scheduled_change_words(state.plan_name(change.plan), change.interval, change.seats, change.effective_at)
+            note.update(f"Already scheduled: {words}. A new change replaces it; cancel it on the Dashboard.")
+
+    # ---- the live quote -------------------------------------------------------------------
+
+    @on(Choices.Changed, "#interval")
+    def _interval_changed(self, event: Choices.Changed) -> None:
+        event.stop()
+        if self._catalog is not None:
+            self.query_one("#plan-select", Choices).set_options(self._plan_options(cast(Interval, event.value)))
+        self._inputs_changed()
+
+    @on(Choices.Changed, "#plan-select")
+    def _plan_changed(self, event: Choices.Changed) -> None:
+        event.stop()
+        if self._catalog is not None:
+            self._set_seat_bounds()
+        self._inputs_changed()
+
+    @on(SeatCounter.Changed)
+    @on(Slider.Changed)
+    def _amount_changed(self, event: SeatCounter.Changed | Slider.Changed) -> None:
+        event.stop()
+        self._inputs_changed()
+
+    def current_request(self) -> QuoteRequest | None:
+        """What the inputs on screen ask for, as a quote request; None when they match today."""
+        if self._subscription is None:
+            return None
+        addons = {
+            credit_type: self.query_one(f"#addon-{credit_type}", Slider).value for credit_type in CREDIT_TYPES
+        }
+        return change_request(
+            self._subscription,
+            cast(PlanId, self.query_one("#plan-select", Choices).value),
+            cast(Interval, self.query_one("#interval", Choices).value),
+            self.query_one("#seats", SeatCounter).value,
+            addons,
+        )
+
+    def _inputs_changed(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        request = self.current_request()
+        if request is not None and request == self._quote_for and self._quote is not None:
+            return  # back to what the quote on screen already prices
+        self._quote = self._quote_for = None
+        if request is None:
+            self.workers.cancel_group(self, "quote")
+            self._show_status(NOTHING_CHANGED)
+            self.query_one("#quote-total", Static).update("")
+            self.query_one(QuoteView).show_message("No change yet: today's plan renews as it is.")
+        else:
+            self._show_status(QUOTING)
+            self._debounce = self.set_timer(QUOTE_DEBOUNCE, self._ask_for_quote)
+        self.query_one("#checkout", Button).disabled = True
+
+    def _ask_for_quote(self) -> None:
+        request = self.current_request()
+        if request is not None:
+            self.run_worker(self._fetch_quote(request), group="quote", exclusive=True, exit_on_error=False)
+
+    async def _fetch_quote(self, request: QuoteRequest) -> None:
+        client = cast("KasprApp", self.app).client
+        if client is None:
+            return
+        try:
+            quote = await client.create_quote(request)
+        except ApiError as error:
+            if request == self.current_request():
+                self._show_problem(error)
+            return
+        if request == self.current_request():
+            self._show_quote(request, quote)
+
+    def _show_quote(self, request: QuoteRequest, quote: Quote) -> None:
+        assert self._catalog is not None
+        self._quote, self._quote_for = quote, request
+        plan_names = {plan.id: plan.name for plan in self._catalog.plans}
+        self.query_one(QuoteView).show_quote(quote, plan_names)
+        total = format_money(quote.total_due_now, quote.currency)
+        self.query_one("#quote-total", Static).update(f"Total due now {total}")
+        if quote.scheduled_for is not None and quote.total_due_now == 0:
+            self._show_status(nothing_to_pay_words(quote.scheduled_for))
+        else:
+            self._show_status("Check the quote, then Checkout to pay.")
+        self.query_one("#checkout", Button).disabled = False
+
+    def _show_problem(self, error: ApiError) -> None:
+        self._show_status(problem_words(error), problem=True)
+        self.query_one("#quote-total", Static).update("")
+        self.query_one(QuoteView).show_message("No quote: see the reason below.")
+
+    def _show_status(self, words: str, *, problem: bool = False) -> None:
+        status = self.query_one("#quote-status", Static)
+        status.update(Text(words))
+        status.set_class(problem, "-problem")
+
+    # ---- checkout -------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#checkout")
+    def _checkout(self, event: Button.Pressed) -> None:
+        event.stop()
+        if self._quote is None or self._quote_for is None:
+            return
+        # Imported here until the checkout package's own imports are all in place (issue 4, helper "flow").
+        from kaspr_tui.screens.checkout.flow import run_checkout
+
+        self.run_worker(
+            run_checkout(self.screen, self._quote_for, title="Change plan"), group="checkout", exclusive=True
+        )
+
+
+def terms(subscription: Subscription) -> tuple[object, ...]:
+    """What the inputs are preset from: a change to any of these means a new starting point."""
+    addons = tuple((addon.type, addon.quantity) for addon in subscription.addons)
+    return (subscription.plan, subscription.interval, subscription.seats, addons)
+
+
+def renewing_words(quantity: int) -> str:
+    return f"{format_count(quantity)} renewing" if quantity else "none"
+
+
+def addon_words(quantity: int) -> str:
+    return f"+{format_count(quantity)}" if quantity else "0 (none)"
