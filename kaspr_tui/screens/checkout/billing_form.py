@@ -1,0 +1,437 @@
+"""The billing information form: who is billed, where, with which VAT number, and which card.
+
+Every field is checked as it loses focus and all of them at once on submit, with the same rules
+the server applies (`kaspr_tui.billing`); the server's own field errors land next to the same
+inputs. Saving runs in this screen's one worker: billing details are PUT only when they changed,
+a new card is POSTed as the default, then the screen dismisses with the `PaymentChoice`.
+Escape dismisses with None and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import SecretStr
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from kaspr_tui.api import ApiError, BillingClient, new_idempotency_key
+from kaspr_tui.api.models import (
+    AddressInput,
+    BillingDetails,
+    BillingDetailsUpdate,
+    PaymentMethod,
+    PaymentMethodCreate,
+)
+from kaspr_tui.billing.countries import COUNTRY_NAMES
+from kaspr_tui.billing.tax import EU_STANDARD_VAT_RATES, tax_decision, vat_prefix
+from kaspr_tui.billing.validation import MAX_EMAIL_LENGTH, MAX_TEXT_LENGTH, validate_billing_details
+from kaspr_tui.widgets.card_input import CARD_PARAM_INPUTS, CardInput, FieldInput, FormField
+from kaspr_tui.widgets.formatting import format_card, format_expiry
+
+MAX_POSTAL_CODE_LENGTH = 20
+MAX_VAT_NUMBER_LENGTH = 32
+"""Both as the wire allows (AddressInput.postal_code, BillingDetailsUpdate.vat_number)."""
+
+PARAM_INPUTS = {
+    "company": "company",
+    "contact_name": "contact-name",
+    "email": "email",
+    "address.line1": "line1",
+    "address.city": "city",
+    "address.postal_code": "postal-code",
+    "address.country": "country",
+    "vat_number": "vat-number",
+    **CARD_PARAM_INPUTS,
+}
+"""The API's field names (client checks and server errors alike) → the input each belongs next to."""
+
+FORM_ORDER = (
+    "company", "contact-name", "email", "line1", "city", "postal-code", "country", "vat-number",
+    "card-number", "card-expiry", "card-cvc", "card-name",
+)
+"""Inputs top to bottom, to focus the first one with an error."""
+
+COUNTRY_OPTIONS = sorted(((name, code) for code, name in COUNTRY_NAMES.items()), key=lambda option: option[0])
+
+
+@dataclass(frozen=True)
+class PaymentChoice:
+    payment_method: PaymentMethod
+    """The card to charge: the saved one, or the one just added (and made the default)."""
+    billing_details: BillingDetails
+    """As saved on the server."""
+
+
+def vat_hint(country: str | None, vat_number: str) -> str:
+    """What the VAT number should look like for `country`, and what VAT the order will carry."""
+    if not country:
+        return ""
+    if country not in EU_STANDARD_VAT_RATES:
+        return "Outside the EU: no VAT is charged; leave this empty."
+    decision = tax_decision(country, vat_number)
+    if decision.reverse_charge:
+        charge = "reverse charge, 0 % VAT"
+    else:
+        charge = f"VAT {decision.rate_percent:g} % applies"
+    return f"Starts with {vat_prefix(country)} · {charge}"
+
+
+def saved_card_label(card: PaymentMethod) -> str:
+    """`Use saved card: Visa •••• 4242, expires 12/2029`."""
+    return f"Use saved card: {format_card(card.brand, card.last4)}, expires {format_expiry(card.exp_month, card.exp_year)}"
+
+
+def _as_update(details: BillingDetails) -> BillingDetailsUpdate:
+    return BillingDetailsUpdate(
+        company=details.company,
+        contact_name=details.contact_name,
+        email=details.email,
+        address=AddressInput(**details.address.model_dump()),
+        vat_number=details.vat_number,
+    )
+
+
+class BillingFormScreen(ModalScreen["PaymentChoice | None"]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    DEFAULT_CSS = """
+    BillingFormScreen {
+        align: center middle;
+        #billing-form {
+            width: 100%;
+            max-width: 118;
+            height: auto;
+            max-height: 100%;
+            border: round $primary;
+            border-title-color: $text-primary;
+            border-title-style: bold;
+            border-subtitle-color: $text-muted;
+            background: $surface;
+            padding: 0 1;
+        }
+        #form-problem { color: $text-error; display: none; margin-bottom: 1; }
+        #form-problem.-shown { display: block; }
+        #form-body { height: auto; max-height: 1fr; }
+        #form-columns { height: auto; }
+        .form-column { height: auto; }
+        .form-heading { text-style: bold; color: $text-primary; }
+        #use-saved-card { border: none; padding: 0; margin-bottom: 0; }
+        #country { width: 1fr; }
+        #form-buttons { height: auto; align-horizontal: right; margin-top: 1; }
+        #form-buttons Button { margin-left: 2; min-width: 10; }
+        &.-wide #form-columns { layout: horizontal; }
+        &.-wide .form-column { width: 1fr; }
+        &.-wide #details-column { margin-right: 2; }
+        &.-narrow #card-column { margin-top: 1; }
+    }
+    """
+
+    def __init__(
+        self,
+        *,
+        details: BillingDetails | None,
+        saved_card: PaymentMethod | None,
+        title: str = "Billing information",
+        submit_label: str = "Continue",
+        card_only_errors: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.details = details
+        self.saved_card = saved_card
+        self.form_title = title
+        self.submit_label = submit_label
+        self.card_only_errors = dict(card_only_errors or {})
+        self.saving = False
+        """A save is in flight: a second Enter or click must not start another."""
+        self._details_key: str | None = None
+        self._card_key: str | None = None
+        """Idempotency keys of the current form contents, reused when the same contents are sent again."""
+
+    # ---- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        details = self.details
+        address = details.address if details else None
+        country = address.country if address and address.country in COUNTRY_NAMES else Select.BLANK
+        vat_number = details.vat_number or "" if details else ""
+        with Vertical(id="billing-form"):
+            yield Static("", id="form-problem", markup=False)
+            with VerticalScroll(id="form-body"), Vertical(id="form-columns"):
+                with Vertical(id="details-column", classes="form-column"):
+                    yield Label("Billing details", classes="form-heading")
+                    yield self._text_field("Company", "company", details and details.company, MAX_TEXT_LENGTH)
+                    yield self._text_field("Contact name", "contact-name", details and details.contact_name, MAX_TEXT_LENGTH)
+                    yield self._text_field("Billing email", "email", details and details.email, MAX_EMAIL_LENGTH, placeholder="name@company.com")
+                    yield self._text_field("Street address", "line1", address and address.line1, MAX_TEXT_LENGTH)
+                    yield self._text_field("City", "city", address and address.city, MAX_TEXT_LENGTH)
+                    yield self._text_field("Postal code", "postal-code", address and address.postal_code, MAX_POSTAL_CODE_LENGTH)
+                    yield FormField(
+                        "Country",
+                        Select(COUNTRY_OPTIONS, value=country, prompt="Choose a country", id="country", compact=True),
+                        id="country-field",
+                    )
+                    yield FormField(
+                        "VAT number",
+                        FieldInput(vat_number, placeholder="Optional", max_length=MAX_VAT_NUMBER_LENGTH, id="vat-number", compact=True),
+                        hint=vat_hint(address.country if address else None, vat_number),
+                        id="vat-number-field",
+                    )
+                with Vertical(id="card-column", classes="form-column"):
+                    yield Label("Card", classes="form-heading")
+                    saved = self.saved_card
+                    use_saved = saved is not None and not self.card_only_errors
+                    checkbox = Checkbox(saved_card_label(saved) if saved else "", use_saved, id="use-saved-card", compact=True)
+                    checkbox.display = saved is not None
+                    yield checkbox
+                    card = CardInput(id="card-input")
+                    card.display = not use_saved
+                    yield card
+            with Horizontal(id="form-buttons"):
+                yield Button("Cancel", id="cancel", compact=True, action="screen.cancel")
+                yield Button(self.submit_label, id="submit", compact=True, variant="primary")
+
+    @staticmethod
+    def _text_field(label: str, input_id: str, value: str | None, max_length: int, placeholder: str = "") -> FormField:
+        return FormField(
+            label,
+            FieldInput(value or "", placeholder=placeholder, max_length=max_length, id=input_id, compact=True),
+            id=f"{input_id}-field",
+        )
+
+    def on_mount(self) -> None:
+        form = self.query_one("#billing-form")
+        form.border_title = self.form_title
+        form.border_subtitle = "Esc cancel"
+        if self.card_only_errors:
+            self._show_errors({PARAM_INPUTS.get(param, "card-number"): message for param, message in self.card_only_errors.items()})
+            self._focus_first_error()
+        else:
+            self.query_one("#company").focus()
+
+    # ---- reading the form -------------------------------------------------------------------
+
+    def _value(self, input_id: str) -> str:
+        return self.query_one(f"#{input_id}", Input).value
+
+    @property
+    def _country(self) -> str | None:
+        value = self.query_one("#country", Select).value
+        return value if isinstance(value, str) else None
+
+    @property
+    def _uses_saved_card(self) -> bool:
+        return self.saved_card is not None and self.query_one("#use-saved-card", Checkbox).value
+
+    @property
+    def _card(self) -> CardInput:
+        return self.query_one(CardInput)
+
+    def _client_errors(self) -> dict[str, str]:
+        """Every client-side problem, by input id (the first message per input)."""
+        problems = validate_billing_details(
+            self._value("company"),
+            self._value("contact-name"),
+            self._value("email"),
+            self._value("line1"),
+            self._value("city"),
+            self._value("postal-code"),
+            self._country,
+            self._value("vat-number"),
+        )
+        by_param = {problem.param: problem.message for problem in problems}
+        if not self._uses_saved_card:
+            by_param.update(self._card.errors(date.today()))
+        errors: dict[str, str] = {}
+        for param, message in by_param.items():
+            errors.setdefault(PARAM_INPUTS[param], message)
+        return errors
+
+    def _details_update(self) -> BillingDetailsUpdate:
+        saved_address = self.details.address if self.details else None
+        return BillingDetailsUpdate(
+            company=self._value("company"),
+            contact_name=self._value("contact-name"),
+            email=self._value("email"),
+            address=AddressInput(
+                line1=self._value("line1"),
+                # Fields this form does not show keep what was saved.
+                line2=saved_address.line2 if saved_address else None,
+                city=self._value("city"),
+                postal_code=self._value("postal-code"),
+                state=saved_address.state if saved_address else None,
+                country=self._country or "",
+            ),
+            vat_number=self._value("vat-number").strip() or None,
+        )
+
+    # ---- showing errors ---------------------------------------------------------------------
+
+    def _field(self, input_id: str) -> FormField:
+        return self.query_one(f"#{input_id}-field", FormField)
+
+    def _show_errors(self, errors: dict[str, str], only: set[str] | None = None) -> None:
+        """Show `errors` (input id → message); every other input in `only` (default all) is cleared."""
+        for input_id in only if only is not None else FORM_ORDER:
+            self._field(input_id).show_error(errors.get(input_id))
+
+    def _focus_first_error(self) -> None:
+        for input_id in FORM_ORDER:
+            if self._field(input_id).error is not None:
+                self.query_one(f"#{input_id}").focus()
+                return
+
+    def _show_problem(self, message: str | None) -> None:
+        problem = self.query_one("#form-problem", Static)
+        problem.update(message or "")
+        problem.set_class(message is not None, "-shown")
+
+    def _recheck(self, *input_ids: str) -> None:
+        """Check these inputs again, e.g. as one loses focus."""
+        self._show_errors(self._client_errors(), only=set(input_ids))
+
+    # ---- events -----------------------------------------------------------------------------
+
+    @on(Input.Blurred)
+    def _checked_on_blur(self, event: Input.Blurred) -> None:
+        if event.input.id in FORM_ORDER and self.is_mounted:
+            self._recheck(event.input.id)
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        input_id = event.input.id
+        if input_id not in FORM_ORDER:
+            return
+        self._forget_keys(input_id)
+        # An error already shown follows the typing, so it goes away as soon as the value is right.
+        if self._field(input_id).error is not None:
+            self._recheck(input_id)
+        if input_id == "vat-number":
+            self._update_vat_hint()
+
+    @on(Select.Changed, "#country")
+    def _country_changed(self) -> None:
+        self._forget_keys("country")
+        self._update_vat_hint()
+        # The postal code and VAT number are checked against the country.
+        shown = [input_id for input_id in ("country", "postal-code", "vat-number") if self._field(input_id).error]
+        if shown:
+            self._recheck(*shown)
+
+    @on(Checkbox.Changed, "#use-saved-card")
+    def _saved_card_toggled(self, event: Checkbox.Changed) -> None:
+        self._card.display = not event.value
+        self._show_errors({}, only=set(CARD_PARAM_INPUTS.values()))
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#submit")
+    def _submit(self) -> None:
+        if self.saving:
+            return
+        self._show_problem(None)
+        errors = self._client_errors()
+        self._show_errors(errors)
+        if errors:
+            self._focus_first_error()
+            return
+        self.saving = True
+        self.query_one("#submit", Button).disabled = True
+        self._save()
+
+    def _update_vat_hint(self) -> None:
+        self._field("vat-number").set_hint(vat_hint(self._country, self._value("vat-number")))
+
+    def _forget_keys(self, input_id: str) -> None:
+        if input_id in CARD_PARAM_INPUTS.values():
+            self._card_key = None
+        else:
+            self._details_key = None
+
+    # ---- saving -----------------------------------------------------------------------------
+
+    @work(exclusive=True, group="billing-form", exit_on_error=False)
+    async def _save(self) -> None:
+        """PUT the details if they changed, POST a new card, then dismiss with the choice."""
+        client: BillingClient | None = self.app.client  # type: ignore[attr-defined]
+        try:
+            if client is None:
+                self._show_problem("The billing server is not connected yet; try again in a moment.")
+                return
+            await self._send(client)
+        except ApiError as error:
+            self._show_api_error(error)
+        except Exception as error:  # a bug must not lose what was typed; its text may hold input, so only its type
+            self._show_problem(f"Could not save ({type(error).__name__}). Your entries are kept: try again.")
+        finally:
+            self.saving = False
+            if self.is_mounted:
+                self.query_one("#submit", Button).disabled = False
+
+    async def _send(self, client: BillingClient) -> None:
+        update = self._details_update()
+        details = self.details
+        if details is None or update != _as_update(details):
+            self._details_key = self._details_key or new_idempotency_key()
+            details = await client.update_billing_details(update, idempotency_key=self._details_key)
+            # Saved: a retry after a card problem does not send them again.
+            self.details = details
+        if self._uses_saved_card:
+            assert self.saved_card is not None
+            card = self.saved_card
+        else:
+            entry = self._card.entry()
+            self._card_key = self._card_key or new_idempotency_key()
+            card = await client.add_payment_method(
+                PaymentMethodCreate(
+                    number=SecretStr(entry.number),
+                    exp_month=entry.exp_month,
+                    exp_year=entry.exp_year,
+                    cvc=SecretStr(entry.cvc),
+                    name=entry.name,
+                    make_default=True,
+                ),
+                idempotency_key=self._card_key,
+            )
+        self._close(PaymentChoice(payment_method=card, billing_details=details))
+
+    def _show_api_error(self, error: ApiError) -> None:
+        """Field errors next to their inputs, all at once; anything else at the top of the form."""
+        field_errors: dict[str, str] = {}
+        other: list[str] = []
+        for param, message in error.field_errors().items():
+            input_id = PARAM_INPUTS.get(param)
+            if input_id is None:
+                other.append(message)
+            else:
+                field_errors.setdefault(input_id, message)
+        self._show_errors(field_errors)
+        if field_errors:
+            self._show_problem(" ".join(other) or None)
+            self._focus_first_error()
+        else:
+            self._show_problem(f"{error.message} Your entries are kept: press {self.submit_label} to try again.")
+
+    # ---- leaving ----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Leaving while a save is in flight would leave it half done behind the person's back.
+        if action == "cancel":
+            return not self.saving
+        return True
+
+    def action_cancel(self) -> None:
+        self._close(None)
+
+    def _close(self, choice: PaymentChoice | None) -> None:
+        self._card.forget_secrets()
+        self.dismiss(choice)
+
+
+__all__ = ["BillingFormScreen", "PaymentChoice", "saved_card_label", "vat_hint"]

@@ -1,0 +1,257 @@
+"""Card entry, and the labelled field with an error line every form input sits in.
+
+`CardInput` groups the number as it is typed (4-4-4-4, 4-6-5 for Amex) with the brand beside it,
+inserts the slash of the expiry, masks the CVC and asks for 3 or 4 digits by brand. It does no
+I/O: a screen reads `entry()` when submitting and shows errors with `FormField.show_error`.
+
+The card number and CVC live only in their `Input` widgets: `CardEntry` hides them from its repr,
+nothing here logs them, and `forget_secrets()` empties them once the screen is done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Label, Static
+
+from kaspr_tui.billing.cards import (
+    MAX_CARD_DIGITS,
+    detect_brand,
+    format_card_number,
+    normalize_card_number,
+    parse_expiry,
+    validate_card,
+)
+from kaspr_tui.billing.validation import has_control_characters
+from kaspr_tui.widgets.formatting import CARD_BRANDS
+
+MAX_NAME_LENGTH = 100
+"""What a card's name may hold on the wire (PaymentMethodCreate.name)."""
+
+CARD_NUMBER_LENGTH = MAX_CARD_DIGITS + MAX_CARD_DIGITS // 4
+"""19 digits and the spaces between their groups."""
+
+EXPIRY_LENGTH = len("MM/YYYY")
+CVC_LENGTH = 4
+
+CARD_PARAM_INPUTS = {
+    "number": "card-number",
+    "exp_month": "card-expiry",
+    "exp_year": "card-expiry",
+    "cvc": "card-cvc",
+    "name": "card-name",
+}
+"""The API's card params (`POST /v1/payment_methods`) → the id of the input each belongs next to."""
+
+
+class FieldInput(Input):
+    """An `Input` that says why it refused a paste or a key instead of only ringing the bell."""
+
+    class Refused(Message):
+        def __init__(self, input: FieldInput) -> None:
+            super().__init__()
+            self.input = input
+
+    def restricted(self) -> None:
+        # The only restriction these inputs have is their length.
+        super().restricted()
+        self.post_message(self.Refused(self))
+
+
+class FormField(Vertical):
+    """A label, its input (plus an optional widget beside it), a hint line and an error line."""
+
+    DEFAULT_CSS = """
+    FormField {
+        height: auto;
+        & > .field-row { height: auto; }
+        & .field-label { width: 15; padding-right: 1; color: $text-muted; }
+        & .field-row > Input { width: 1fr; background: $boost; }
+        & .field-hint { padding-left: 15; color: $text-muted; }
+        & .field-error { padding-left: 15; color: $text-error; display: none; }
+        &.-invalid .field-error { display: block; }
+        &.-invalid .field-label { color: $text-error; }
+    }
+    """
+
+    def __init__(
+        self, label: str, control: Widget, *, beside: Widget | None = None, hint: str = "", id: str | None = None
+    ) -> None:
+        super().__init__(id=id)
+        self.label = label
+        self.control = control
+        self.beside = beside
+        self.hint = hint
+        self.error: str | None = None
+        """The message shown under the input, if any."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="field-row"):
+            yield Label(self.label, classes="field-label")
+            yield self.control
+            if self.beside is not None:
+                yield self.beside
+        hint = Static(self.hint, classes="field-hint", markup=False)
+        hint.display = bool(self.hint)
+        yield hint
+        yield Static("", classes="field-error", markup=False)
+
+    def show_error(self, message: str | None) -> None:
+        """Show `message` under the input, or clear the error with None."""
+        self.error = message
+        self.query_one(".field-error", Static).update(message or "")
+        self.set_class(message is not None, "-invalid")
+
+    def set_hint(self, hint: str) -> None:
+        line = self.query_one(".field-hint", Static)
+        line.update(hint)
+        line.display = bool(hint)
+
+    @on(FieldInput.Refused)
+    def _refused(self, event: FieldInput.Refused) -> None:
+        event.stop()
+        limit = event.input.max_length
+        self.show_error(f"That does not fit here: at most {limit} characters.")
+
+
+@dataclass(frozen=True)
+class CardEntry:
+    """The card as typed, for the one request that sends it. Never kept, never shown in a repr."""
+
+    number: str = field(repr=False)
+    exp_month: int
+    exp_year: int
+    cvc: str = field(repr=False)
+    name: str
+
+
+class CardInput(Vertical):
+    """Card number (grouped, brand beside it), expiry MM/YY, CVC (masked), name on card."""
+
+    DEFAULT_CSS = """
+    CardInput {
+        height: auto;
+        #card-brand { width: 18; padding-left: 1; color: $text-accent; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None, disabled: bool = False) -> None:
+        super().__init__(id=id, classes=classes, disabled=disabled)
+        self._previous_expiry = ""
+
+    def compose(self) -> ComposeResult:
+        yield FormField(
+            "Card number",
+            FieldInput(placeholder="1234 5678 9012 3456", max_length=CARD_NUMBER_LENGTH, id="card-number", compact=True),
+            beside=Label("", id="card-brand"),
+            id="card-number-field",
+        )
+        yield FormField(
+            "Expiry",
+            FieldInput(placeholder="MM/YY", max_length=EXPIRY_LENGTH, id="card-expiry", compact=True),
+            id="card-expiry-field",
+        )
+        yield FormField(
+            "Security code",
+            FieldInput(placeholder="3 digits", password=True, max_length=CVC_LENGTH, id="card-cvc", compact=True),
+            id="card-cvc-field",
+        )
+        yield FormField(
+            "Name on card",
+            FieldInput(placeholder="As printed on the card", max_length=MAX_NAME_LENGTH, id="card-name", compact=True),
+            id="card-name-field",
+        )
+
+    def _input(self, input_id: str) -> Input:
+        return self.query_one(f"#{input_id}", Input)
+
+    @property
+    def brand(self) -> str:
+        """`visa`, `mastercard`, `amex`, `discover` or `unknown`, from the digits typed so far."""
+        return detect_brand(self._input("card-number").value)
+
+    @on(Input.Changed, "#card-number")
+    def _group_number(self, event: Input.Changed) -> None:
+        number = event.input
+        # Group only what is a card number so far; anything else stays as typed for the error to name.
+        digits = normalize_card_number(number.value)
+        if digits.isascii() and digits.isdigit():
+            grouped = format_card_number(number.value)
+            if grouped != number.value:
+                digits_before_cursor = sum(char.isdigit() for char in number.value[: number.cursor_position])
+                number.value = grouped
+                number.cursor_position = _index_after_digits(grouped, digits_before_cursor)
+        brand = self.brand
+        self.query_one("#card-brand", Label).update(CARD_BRANDS.get(brand, ""))
+        self._input("card-cvc").placeholder = f"{_cvc_length(brand)} digits"
+
+    @on(Input.Changed, "#card-expiry")
+    def _insert_expiry_slash(self, event: Input.Changed) -> None:
+        expiry = event.input
+        value, grew = expiry.value, len(expiry.value) > len(self._previous_expiry)
+        # Only while typing forward: a backspace over the slash must be able to remove it.
+        if grew and value.isdigit():
+            if len(value) == 1 and value in "23456789":
+                value = f"0{value}/"  # no month starts with these, so the month is complete
+            elif len(value) >= 2:
+                value = f"{value[:2]}/{value[2:]}"
+        self._previous_expiry = value
+        if value != expiry.value:
+            expiry.value = value
+            expiry.cursor_position = len(value)
+
+    def entry(self) -> CardEntry:
+        """The card as typed; the expiry is (0, 0) when it cannot be read, which `errors` names."""
+        month, year = parse_expiry(self._input("card-expiry").value) or (0, 0)
+        return CardEntry(
+            number=normalize_card_number(self._input("card-number").value),
+            exp_month=month,
+            exp_year=year,
+            cvc=self._input("card-cvc").value.strip(),
+            name=self._input("card-name").value.strip(),
+        )
+
+    def errors(self, today: date) -> dict[str, str]:
+        """Every problem with the card as typed, by API param (`number`, `exp_month`, `cvc`, `name`)."""
+        entry = self.entry()
+        problems = {
+            error.param: error.message
+            for error in validate_card(entry.number, entry.exp_month, entry.exp_year, entry.cvc, today)
+        }
+        expiry_text = self._input("card-expiry").value.strip()
+        if not expiry_text:
+            problems["exp_month"] = "Enter the expiry date as printed on the card, MM/YY."
+        elif entry.exp_month == 0:
+            problems["exp_month"] = "Enter the expiry as MM/YY, like 08/29."
+        if not entry.name:
+            problems["name"] = "Enter the name as printed on the card."
+        elif has_control_characters(entry.name):
+            problems["name"] = "Remove line breaks and control characters from the name."
+        return problems
+
+    def forget_secrets(self) -> None:
+        """Empty the number and the CVC, so nothing holds them once the form is closed."""
+        for input_id in ("card-number", "card-cvc"):
+            self._input(input_id).value = ""
+
+
+def _cvc_length(brand: str) -> int:
+    return 4 if brand == "amex" else 3
+
+
+def _index_after_digits(text: str, digits: int) -> int:
+    """The position in `text` right after its `digits`-th digit (0: the start)."""
+    if digits == 0:
+        return 0
+    seen = 0
+    for index, char in enumerate(text):
+        seen += char.isdigit()
+        if seen == digits:
+            return index + 1
+    return len(text)
