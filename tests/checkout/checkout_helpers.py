@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-
 import httpx
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
@@ -12,6 +10,7 @@ from textual.widgets import Static
 
 from kaspr_tui.api.models import BillingDetails, PaymentMethod, QuoteRequest
 from kaspr_tui.app import KasprApp
+from kaspr_tui.screens.checkout import PaymentChoice
 
 GOOD_CARD = "4242424242424242"
 THREE_D_SECURE_CARD = "4000002760003184"
@@ -28,14 +27,6 @@ UPGRADE = QuoteRequest(plan="organization", interval="year")
 """Acme Corp (Business, annual, 10 seats) moves up to Organization: prorated, charged now."""
 
 
-@dataclass(frozen=True)
-class Choice:
-    """What the billing form hands on (`PaymentChoice`): the card to charge and the details."""
-
-    payment_method: PaymentMethod
-    billing_details: BillingDetails
-
-
 def add_card(admin: httpx.Client, number: str) -> PaymentMethod:
     """A test card saved on the server (the processor decides its outcome by the number)."""
     body = {"number": number, "exp_month": 12, "exp_year": 2030, "cvc": "123", "name": "Alice Martin"}
@@ -44,8 +35,8 @@ def add_card(admin: httpx.Client, number: str) -> PaymentMethod:
     return PaymentMethod.model_validate(response.json())
 
 
-def choice_for(admin: httpx.Client, card: PaymentMethod) -> Choice:
-    return Choice(card, BillingDetails.model_validate(admin.get("/v1/billing_details").json()))
+def choice_for(admin: httpx.Client, card: PaymentMethod) -> PaymentChoice:
+    return PaymentChoice(card, BillingDetails.model_validate(admin.get("/v1/billing_details").json()))
 
 
 def invoices(client: httpx.Client) -> list[dict]:

@@ -15,14 +15,13 @@ import pytest
 from textual.pilot import Pilot
 
 from kaspr_tui.api import new_idempotency_key
-from kaspr_tui.screens.checkout import OrderReviewScreen, ProcessingScreen
+from kaspr_tui.screens.checkout import OrderReviewScreen, PaymentChoice, ProcessingScreen
 from kaspr_tui.screens.checkout.review import renewal_date
 from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from checkout_helpers import (
     THREE_D_SECURE_CARD,
     UPGRADE,
-    Choice,
     add_card,
     choice_for,
     showing,
@@ -37,7 +36,7 @@ Snap = Callable[..., bool]
 RunBefore = Callable[[Pilot[None]], Awaitable[None]]
 
 
-def paying_with(choose: Callable[[Pilot[None]], Choice], shown: str) -> RunBefore:
+def paying_with(choose: Callable[[Pilot[None]], PaymentChoice], shown: str) -> RunBefore:
     """Open the payment dialog for the upgrade and wait until `shown` is on screen."""
 
     async def run_before(pilot: Pilot[None]) -> None:
@@ -50,9 +49,9 @@ def paying_with(choose: Callable[[Pilot[None]], Choice], shown: str) -> RunBefor
     return run_before
 
 
-def saved_card(pilot: Pilot[None]) -> Choice:
+def saved_card(pilot: Pilot[None]) -> PaymentChoice:
     account = pilot.app.account
-    return Choice(account.default_card, account.billing_details)
+    return PaymentChoice(account.default_card, account.billing_details)
 
 
 @SIZES

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from kaspr_tui.api import BillingClient, new_idempotency_key
 from kaspr_tui.api.models import Quote
 from kaspr_tui.app import KasprApp
-from kaspr_tui.screens.checkout import CheckoutResult, ProcessingScreen
+from kaspr_tui.screens.checkout import CheckoutResult, PaymentChoice, ProcessingScreen
 from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from checkout_helpers import (
@@ -20,7 +20,6 @@ from checkout_helpers import (
     GOOD_CARD,
     THREE_D_SECURE_CARD,
     UPGRADE,
-    Choice,
     add_card,
     choice_for,
     dialog_message,
@@ -33,7 +32,7 @@ from checkout_helpers import (
 from tui_helpers import FAST_CLIENT, app_for, screen_text, settings_for, settle
 
 
-async def pay(pilot: Pilot[None], choice: Choice) -> tuple[ProcessingScreen, list[object]]:
+async def pay(pilot: Pilot[None], choice: PaymentChoice) -> tuple[ProcessingScreen, list[object]]:
     """Quote the upgrade and open the payment dialog for it with a fresh key."""
     app = pilot.app
     quote = await app.client.create_quote(UPGRADE)
