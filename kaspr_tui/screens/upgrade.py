@@ -26,6 +26,7 @@ from kaspr_tui.api.models import AddonQuantity, Catalog, PlanWire, Quote, QuoteR
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, CreditType, Interval, PlanId
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.screens.account import AccountState
+from kaspr_tui.screens.checkout import run_checkout
 from kaspr_tui.widgets.choices import Choices
 from kaspr_tui.widgets.formatting import format_count
 from kaspr_tui.widgets.quote_view import QuoteView, nothing_to_pay_words, scheduled_change_words
@@ -374,9 +375,6 @@ class UpgradePane(Vertical):
         event.stop()
         if self._quote is None or self._quote_for is None:
             return
-        # Imported here until the checkout package's own imports are all in place (issue 4, helper "flow").
-        from kaspr_tui.screens.checkout.flow import run_checkout
-
         self.run_worker(
             run_checkout(self.screen, self._quote_for, title="Change plan"), group="checkout", exclusive=True
         )

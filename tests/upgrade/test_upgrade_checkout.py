@@ -1,0 +1,68 @@
+"""Checkout from the Upgrade pane with the saved card, through to the dashboard showing the new plan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+from textual.pilot import Pilot
+from textual.screen import Screen
+
+from kaspr_tui.billing.money import format_money
+from kaspr_tui.screens.checkout import BillingFormScreen, OrderReviewScreen, ProcessingScreen
+from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
+from kaspr_tui.widgets.choices import Choices
+from kaspr_tui.widgets.seat_counter import SeatCounter
+from tui_helpers import screen_text, settle
+from upgrade_helpers import open_upgrade, quoted, recording_app, shown
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
+    for _ in range(500):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def press(pilot: Pilot[None], selector: str, on: type[Screen]) -> None:
+    """On screen `on`, focus a button and press Enter, as the keyboard does."""
+    await until(pilot, lambda: isinstance(pilot.app.screen, on) and bool(pilot.app.screen.query(selector)), selector)
+    await pilot.pause()
+    pilot.app.screen.query_one(selector).focus()
+    await pilot.press("enter")
+
+
+async def test_checkout_with_the_saved_card_moves_the_workspace_to_the_new_plan(
+    live_server: LiveServer, admin: httpx.Client
+) -> None:
+    app, _ = recording_app(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_upgrade(pilot)
+        await pilot.press("down")  # Organization, charged now (prorated)
+        await quoted(pilot)
+        total = shown(app, "#quote-total")
+        app.screen.query_one("#checkout").focus()
+        await pilot.press("enter")
+
+        await press(pilot, "#submit", BillingFormScreen)  # the saved card is preselected
+        await press(pilot, "#continue-to-payment", OrderReviewScreen)
+        await until(pilot, lambda: isinstance(app.screen, ProcessingScreen) and bool(app.screen.query("#ok"))
+                    and app.screen.query_one("#ok").display, "the payment's outcome")
+        await press(pilot, "#ok", ProcessingScreen)
+        await settle(pilot)
+
+        subscription = admin.get("/v1/subscription").json()
+        assert subscription["plan"] == "organization"
+        latest_invoice = admin.get("/v1/invoices", params={"limit": 1}).json()["data"][0]
+        assert latest_invoice["status"] == "paid"
+        assert format_money(latest_invoice["total"]) in total  # paid what the pane said was due now
+
+        # The pane starts again from the new subscription: nothing to change, nothing to pay.
+        assert app.screen.query_one("#plan-select", Choices).value == "organization"
+        assert app.screen.query_one("#seats", SeatCounter).value == subscription["seats"]
+        assert "Organization  current" in shown(app, "#plan-select")
+
+        await pilot.press("d")
+        await settle(pilot)
+        assert "Organization · annual" in screen_text(app)
