@@ -193,6 +193,16 @@ class KasprApp(App[None]):
     def on_problem_banner_retry(self) -> None:
         self.action_refresh()
 
+    async def action_change_plan(self) -> None:
+        """The Billing page's Upgrade tab, with the plan picker focused (focusing it shows its tab)."""
+        if "billing" in self.allowed_modes:
+            await self.switch_mode("billing")
+            self.screen.query_one("#plan-select").focus()
+
+    async def action_cancel_scheduled_change(self) -> None:
+        await self.switch_mode("dashboard")
+        await self.run_action("screen.cancel_scheduled_change")
+
     def action_show_keys(self) -> None:
         if isinstance(self.screen, KeysScreen):
             return
@@ -203,6 +213,15 @@ class KasprApp(App[None]):
         for mode in self.allowed_modes:
             title = MODE_TITLES[mode]
             yield SystemCommand(f"Go to {title.lower()}", f"Show the {title} page", lambda mode=mode: self.action_go(mode))
+        if "billing" in self.allowed_modes:
+            yield SystemCommand(
+                "Change plan", "Choose another plan, annual or monthly, users and add-on credits", self.action_change_plan
+            )
+        subscription = self.account.subscription
+        if self.account.is_admin and subscription is not None and subscription.scheduled_change is not None:
+            yield SystemCommand(
+                "Cancel scheduled change", "Keep today's plan and seats at the renewal", self.action_cancel_scheduled_change
+            )
         if self.check_action("refresh", ()):
             yield SystemCommand("Refresh account", "Load plan, credits and card again from the billing server", self.action_refresh)
         yield SystemCommand("Show keys", "Every key, and how to move around", self.action_show_keys)
