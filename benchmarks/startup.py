@@ -18,18 +18,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import fcntl
 import os
-import pty
-import re
-import select
 import signal
 import statistics
-import struct
-import subprocess
 import sys
 import tempfile
-import termios
 import textwrap
 import time
 from collections.abc import Sequence
@@ -37,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _pty import ESCAPES, drain_until_exit, kill_group, read_some, spawn, start_running_server, user_folders  # noqa: E402
 from _stats import format_ratio, ratio  # noqa: E402
 
 APP_MARKER = "Acme Corp"
@@ -47,15 +41,6 @@ ROWS, COLUMNS = 24, 80
 READY_TIMEOUT = 60.0
 EXIT_TIMEOUT = 15.0
 QUIT_KEY = b"\x11"  # ctrl+q
-LISTENING = re.compile(r"listening on (http://\S+)")
-# What a terminal interprets rather than shows.
-ESCAPES = re.compile(
-    rb"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: cursor moves, colours, modes
-    rb"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC: titles, clipboard
-    rb"|\x1b[PX^_][^\x1b]*\x1b\\"  # DCS and other strings
-    rb"|\x1b[ -/]*[0-~]"  # two-character escapes
-)
-
 BASELINE_APP = textwrap.dedent(
     f"""
     from textual.app import App
@@ -116,13 +101,7 @@ def run_under_pty(
     argv: Sequence[str], env: dict[str, str], marker: str, first_paint_marker: str | None
 ) -> Run:
     started = time.perf_counter()
-    pid, master = pty.fork()
-    if pid == 0:  # the child: size the terminal before the program can ask for it
-        try:
-            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
-            os.execve(argv[0], list(argv), env)
-        finally:
-            os._exit(127)  # never run the parent's code in the child
+    pid, master = spawn(argv, env, ROWS, COLUMNS)
     seconds = first_paint = None
     output = bytearray()
     try:
@@ -150,42 +129,6 @@ def run_under_pty(
         os.kill(child, signal.SIGKILL)
     last_output = ESCAPES.sub(b"", bytes(output[-2000:])).decode(errors="replace")
     return Run(seconds, first_paint, peak, children_peak, left_behind, last_output)
-
-
-def read_some(master: int, output: bytearray, timeout: float) -> bool:
-    """Append what the program wrote; False once it has closed the terminal."""
-    ready, _, _ = select.select([master], [], [], max(timeout, 0))
-    if not ready:
-        return True
-    try:
-        chunk = os.read(master, 65536)
-    except OSError:  # EIO: the program exited and closed the terminal
-        return False
-    output.extend(chunk)
-    return bool(chunk)
-
-
-def drain_until_exit(pid: int, master: int, deadline: float) -> bool:
-    """Keep reading (a program blocked on a full terminal cannot exit) until it has exited."""
-    sink = bytearray()
-    while time.perf_counter() < deadline:
-        finished, _ = os.waitpid(pid, os.WNOHANG)
-        if finished:
-            return True
-        read_some(master, sink, 0.05)
-        sink.clear()
-    return False
-
-
-def kill_group(pid: int) -> None:
-    # pty.fork made the program a session and process-group leader.
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(pid, sig)
-        except ProcessLookupError:
-            return
-        time.sleep(1)
-    os.waitpid(pid, 0)
 
 
 def child_pids(pid: int) -> list[int]:
@@ -223,35 +166,6 @@ def still_running_after(pid: int, within: float) -> bool:
             return False
         time.sleep(0.05)
     return True
-
-
-def user_folders(home: Path) -> dict[str, str]:
-    """Environment that points platformdirs (config, data, logs) into `home`."""
-    return {
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_STATE_HOME": str(home / "state"),
-        "XDG_CACHE_HOME": str(home / "cache"),
-    }
-
-
-def start_running_server(workdir: Path, env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kaspr_tui.cli", "mock-server", "--port", "0",
-         "--db", str(workdir / "billing.db")],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env={**env, "PYTHONUNBUFFERED": "1"},
-    )
-    assert server.stdout is not None
-    for line in server.stdout:
-        match = LISTENING.search(line)
-        if match:
-            return server, match.group(1)
-    raise SystemExit("the billing server exited before it started listening")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
