@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+import rich.repr
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -62,6 +63,29 @@ class FieldInput(Input):
         # The only restriction these inputs have is their length.
         super().restricted()
         self.post_message(self.Refused(self))
+
+
+class _ValueHidden:
+    """For an input's messages: shown without the value, which Textual's debug log would record."""
+
+    def __rich_repr__(self) -> rich.repr.Result:
+        yield "input", self.input  # type: ignore[attr-defined]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}(input={self.input!r})"  # type: ignore[attr-defined]
+
+
+class SecretInput(FieldInput):
+    """The card number or CVC: its Changed, Blurred and Submitted messages never show the value."""
+
+    class Changed(_ValueHidden, Input.Changed):
+        pass
+
+    class Blurred(_ValueHidden, Input.Blurred):
+        pass
+
+    class Submitted(_ValueHidden, Input.Submitted):
+        pass
 
 
 class FormField(Vertical):
@@ -148,7 +172,7 @@ class CardInput(Vertical):
     def compose(self) -> ComposeResult:
         yield FormField(
             "Card number",
-            FieldInput(placeholder="1234 5678 9012 3456", max_length=CARD_NUMBER_LENGTH, id="card-number", compact=True),
+            SecretInput(placeholder="1234 5678 9012 3456", max_length=CARD_NUMBER_LENGTH, id="card-number", compact=True),
             beside=Label("", id="card-brand"),
             id="card-number-field",
         )
@@ -159,7 +183,7 @@ class CardInput(Vertical):
         )
         yield FormField(
             "Security code",
-            FieldInput(placeholder="3 digits", password=True, max_length=CVC_LENGTH, id="card-cvc", compact=True),
+            SecretInput(placeholder="3 digits", password=True, max_length=CVC_LENGTH, id="card-cvc", compact=True),
             id="card-cvc-field",
         )
         yield FormField(

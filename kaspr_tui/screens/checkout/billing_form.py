@@ -117,15 +117,16 @@ class BillingFormScreen(ModalScreen["PaymentChoice | None"]):
             background: $surface;
             padding: 0 1;
         }
-        #form-problem { color: $text-error; display: none; margin-bottom: 1; }
+        /* Docked, the message and the buttons stay in view; the fields scroll between them. */
+        #form-problem { dock: top; color: $text-error; display: none; margin-bottom: 1; }
         #form-problem.-shown { display: block; }
-        #form-body { height: auto; max-height: 1fr; }
+        #form-body { height: auto; max-height: 100%; }
         #form-columns { height: auto; }
         .form-column { height: auto; }
         .form-heading { text-style: bold; color: $text-primary; }
         #use-saved-card { border: none; padding: 0; margin-bottom: 0; }
         #country { width: 1fr; }
-        #form-buttons { height: auto; align-horizontal: right; margin-top: 1; }
+        #form-buttons { dock: bottom; height: auto; align-horizontal: right; margin-top: 1; }
         #form-buttons Button { margin-left: 2; min-width: 10; }
         &.-wide #form-columns { layout: horizontal; }
         &.-wide .form-column { width: 1fr; }
