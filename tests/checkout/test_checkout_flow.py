@@ -238,7 +238,7 @@ async def test_escape_before_paying_changes_nothing(
     assert (invoices(admin), subscription(admin), admin.get("/v1/payment_methods").json()) == before
 
 
-async def test_a_change_the_server_refuses_is_said_before_the_form(live_server: LiveServer, admin: httpx.Client) -> None:
+async def test_a_change_the_server_refuses_is_said_before_the_form(live_server: LiveServer) -> None:
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
         host = await start(pilot, QuoteRequest(seats=5))  # Acme has 7 members and 1 invitation

@@ -74,7 +74,9 @@ def test_payment_succeeded(snap_compare: Snap, live_server: LiveServer, size: tu
 
 
 @SIZES
-def test_payment_failed(snap_compare: Snap, live_server: LiveServer, admin: httpx.Client, size: tuple[int, int]) -> None:
+def test_payment_failed(
+    snap_compare: Snap, live_server: LiveServer, admin: httpx.Client, size: tuple[int, int]
+) -> None:
     run_before = paying_with(lambda _: choice_for(admin, add_card(admin, DECLINED_CARD)), "#try-another-card")
     assert snap_compare(app_for(live_server.url, ADMIN_KEY), terminal_size=size, run_before=run_before)
 

@@ -47,7 +47,8 @@ async def run_checkout(screen: Screen, request: QuoteRequest, *, title: str) -> 
         quote = await _quote(screen, client, request, title)
         if quote is None:
             return None
-        review = OrderReviewScreen(quote, choice, renews_at=renewal_date(quote, app.account.subscription))  # type: ignore[attr-defined]
+        renews_at = renewal_date(quote, app.account.subscription)  # type: ignore[attr-defined]
+        review = OrderReviewScreen(quote, choice, renews_at=renews_at)
         if not await app.push_screen_wait(review):
             return None
         result: CheckoutResult = await app.push_screen_wait(

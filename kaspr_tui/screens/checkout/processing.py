@@ -226,7 +226,9 @@ class ProcessingScreen(ModalScreen[CheckoutResult]):
     def _show_refused(self, error: ApiError) -> None:
         self._final = CheckoutResult("failed", None)
         advice = REFUSAL_ADVICE.get(error.code, "")
-        message = Content.assemble((error.message, "bold"), f"\n\n{advice}" if advice else "", "\n\nNothing was charged.")
+        message = Content.assemble(
+            (error.message, "bold"), f"\n\n{advice}" if advice else "", "\n\nNothing was charged."
+        )
         self.query_one("#ok", Button).label = "OK"
         self._show("failed", title="The payment could not start", message=message, buttons=("ok",))
 

@@ -90,9 +90,8 @@ def totals_table(quote: Quote, renews_at: datetime | None) -> Table:
     table.add_column(justify="right")
     table.add_row("Subtotal", format_money(quote.subtotal, quote.currency))
     table.add_row(tax_label(quote.tax), format_money(quote.tax.amount, quote.currency))
-    table.add_row(
-        Text("Total due now", style="bold"), Text(format_money(quote.total_due_now, quote.currency), style="bold reverse")
-    )
+    total = Text(format_money(quote.total_due_now, quote.currency), style="bold reverse")
+    table.add_row(Text("Total due now", style="bold"), total)
     renewal = "Next renewal" if renews_at is None else f"Next renewal on {format_date(renews_at)}"
     table.add_row(Text(renewal, style="dim"), Text(format_money(quote.next_renewal_total, quote.currency), style="dim"))
     return table
