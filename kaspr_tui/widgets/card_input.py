@@ -88,6 +88,43 @@ class SecretInput(FieldInput):
         pass
 
 
+class CardNumberInput(SecretInput):
+    """Groups the digits as printed on the card, whether typed, pasted or set; the cursor stays put.
+
+    Formatting happens as the value is set, not in a later message, so fast typing never races it.
+    """
+
+    def validate_value(self, value: str) -> str:
+        # Group only what is a card number so far; anything else stays as typed for the error to name.
+        return format_card_number(value) if _is_grouped_number(value) else value
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        digits_before_cursor = sum(char.isdigit() for char in self.value[:start] + text)
+        super().replace(text, start, end)
+        if _is_grouped_number(self.value):
+            # Regrouped: the cursor goes after the same digits it followed; text left as typed keeps Input's cursor.
+            self.cursor_position = _index_after_digits(self.value, digits_before_cursor)
+
+
+class ExpiryInput(FieldInput):
+    """Inserts the slash of MM/YY while typing forward; a backspace over it removes it."""
+
+    def validate_value(self, value: str) -> str:
+        if len(value) <= len(self.value) or not (value.isascii() and value.isdigit()):
+            return value
+        if len(value) == 1 and value in "23456789":
+            return f"0{value}/"  # no month starts with these, so the month is complete
+        if len(value) >= 2:
+            return f"{value[:2]}/{value[2:]}"
+        return value
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        at_end = end >= len(self.value)
+        super().replace(text, start, end)
+        if at_end:
+            self.cursor_position = len(self.value)
+
+
 class FormField(Vertical):
     """A label, its input (plus an optional widget beside it), a hint line and an error line."""
 
@@ -167,18 +204,17 @@ class CardInput(Vertical):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None, disabled: bool = False) -> None:
         super().__init__(id=id, classes=classes, disabled=disabled)
-        self._previous_expiry = ""
 
     def compose(self) -> ComposeResult:
         yield FormField(
             "Card number",
-            SecretInput(placeholder="1234 5678 9012 3456", max_length=CARD_NUMBER_LENGTH, id="card-number", compact=True),
+            CardNumberInput(placeholder="1234 5678 9012 3456", max_length=CARD_NUMBER_LENGTH, id="card-number", compact=True),
             beside=Label("", id="card-brand"),
             id="card-number-field",
         )
         yield FormField(
             "Expiry",
-            FieldInput(placeholder="MM/YY", max_length=EXPIRY_LENGTH, id="card-expiry", compact=True),
+            ExpiryInput(placeholder="MM/YY", max_length=EXPIRY_LENGTH, id="card-expiry", compact=True),
             id="card-expiry-field",
         )
         yield FormField(
@@ -201,34 +237,10 @@ class CardInput(Vertical):
         return detect_brand(self._input("card-number").value)
 
     @on(Input.Changed, "#card-number")
-    def _group_number(self, event: Input.Changed) -> None:
-        number = event.input
-        # Group only what is a card number so far; anything else stays as typed for the error to name.
-        digits = normalize_card_number(number.value)
-        if digits.isascii() and digits.isdigit():
-            grouped = format_card_number(number.value)
-            if grouped != number.value:
-                digits_before_cursor = sum(char.isdigit() for char in number.value[: number.cursor_position])
-                number.value = grouped
-                number.cursor_position = _index_after_digits(grouped, digits_before_cursor)
+    def _show_brand(self) -> None:
         brand = self.brand
         self.query_one("#card-brand", Label).update(CARD_BRANDS.get(brand, ""))
         self._input("card-cvc").placeholder = f"{_cvc_length(brand)} digits"
-
-    @on(Input.Changed, "#card-expiry")
-    def _insert_expiry_slash(self, event: Input.Changed) -> None:
-        expiry = event.input
-        value, grew = expiry.value, len(expiry.value) > len(self._previous_expiry)
-        # Only while typing forward: a backspace over the slash must be able to remove it.
-        if grew and value.isdigit():
-            if len(value) == 1 and value in "23456789":
-                value = f"0{value}/"  # no month starts with these, so the month is complete
-            elif len(value) >= 2:
-                value = f"{value[:2]}/{value[2:]}"
-        self._previous_expiry = value
-        if value != expiry.value:
-            expiry.value = value
-            expiry.cursor_position = len(value)
 
     def entry(self) -> CardEntry:
         """The card as typed; the expiry is (0, 0) when it cannot be read, which `errors` names."""
@@ -263,6 +275,12 @@ class CardInput(Vertical):
         """Empty the number and the CVC, so nothing holds them once the form is closed."""
         for input_id in ("card-number", "card-cvc"):
             self._input(input_id).value = ""
+
+
+def _is_grouped_number(text: str) -> bool:
+    """Digits, perhaps grouped with spaces or dashes: what the number input regroups."""
+    digits = normalize_card_number(text)
+    return digits.isascii() and digits.isdigit()
 
 
 def _cvc_length(brand: str) -> int:

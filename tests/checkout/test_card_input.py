@@ -165,3 +165,11 @@ async def test_forgetting_the_secrets_empties_number_and_cvc() -> None:
         await type_into(pilot, "card-cvc", "123")
         app.query_one(CardInput).forget_secrets()
         assert value(app, "card-number") == "" and value(app, "card-cvc") == ""
+
+
+async def test_letters_typed_into_the_number_stay_in_order_for_the_error_to_name() -> None:
+    app = CardHost()
+    async with app.run_test() as pilot:
+        await type_into(pilot, "card-number", "4242abc")
+        assert value(app, "card-number") == "4242abc"
+        assert app.query_one(CardInput).errors(TODAY)["number"] == "A card number has digits only: remove any letters or symbols."

@@ -165,7 +165,8 @@ class BillingFormScreen(ModalScreen["PaymentChoice | None"]):
         vat_number = details.vat_number or "" if details else ""
         with Vertical(id="billing-form"):
             yield Static("", id="form-problem", markup=False)
-            with VerticalScroll(id="form-body"), Vertical(id="form-columns"):
+            # Not a focus stop of its own: focusing a field scrolls it into view.
+            with VerticalScroll(id="form-body", can_focus=False), Vertical(id="form-columns"):
                 with Vertical(id="details-column", classes="form-column"):
                     yield Label("Billing details", classes="form-heading")
                     yield self._text_field("Company", "company", details and details.company, MAX_TEXT_LENGTH)
