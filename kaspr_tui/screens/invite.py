@@ -51,7 +51,8 @@ class InviteMemberScreen(ModalScreen[InviteResult]):
         #invite-email-error { color: $text-error; height: auto; }
         #invite-role-label { margin-top: 1; }
         #invite-role { width: 1fr; height: auto; border: none; padding: 0; layout: horizontal; }
-        #invite-role RadioButton { margin-right: 2; }
+        #invite-role RadioButton { width: auto; margin-right: 2; }
+        #invite-role-hint { color: $text-muted; }
         #invite-buttons { height: auto; margin-top: 1; align-horizontal: right; }
         #invite-buttons Button { margin-left: 2; min-width: 10; }
     }
@@ -77,7 +78,8 @@ class InviteMemberScreen(ModalScreen[InviteResult]):
             yield Label("Role", id="invite-role-label")
             with RadioSet(id="invite-role", compact=True):
                 yield RadioButton("Member", value=True, id="role-member", compact=True)
-                yield RadioButton("Admin (manages billing and members)", id="role-admin", compact=True)
+                yield RadioButton("Admin", id="role-admin", compact=True)
+            yield Static("Admins manage billing, licenses and members.", id="invite-role-hint")
             with Horizontal(id="invite-buttons"):
                 yield Button("Add licenses", id="invite-add-licenses", compact=True, action="screen.add_licenses")
                 yield Button("Cancel", id="invite-cancel", compact=True, action="screen.cancel")
@@ -110,6 +112,7 @@ class InviteMemberScreen(ModalScreen[InviteResult]):
         except Exception as error:  # every failure is shown under the field, never a crash
             self.query_one("#send-invite", Button).disabled = False
             self.show_error(Problem.from_error(error).detail)
+            self.query_one("#invite-email", Input).focus()
             no_seat = isinstance(error, ApiError) and error.code == "no_seat_available"
             self.query_one("#invite-add-licenses").display = no_seat
             return

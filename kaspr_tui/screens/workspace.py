@@ -55,11 +55,7 @@ def seats_summary(state: AccountState) -> Content:
         (f"{used} of {subscription.seats} used", "bold"),
         " · ",
         (f"{subscription.seats_available} free", "bold $text-success" if subscription.seats_available else "bold $text-warning"),
-        (
-            f" · {plural(subscription.members, 'member')}, "
-            f"{plural(subscription.pending_invitations, 'pending invitation')}",
-            "$text-muted",
-        ),
+        (f" · {plural(subscription.members, 'member')}, {subscription.pending_invitations:,} invited", "$text-muted"),
     )
 
 
