@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
@@ -23,7 +24,7 @@ from textual.content import Content
 from textual.widgets import Button, DataTable, Static, TabbedContent
 
 from kaspr_tui.api import BillingClient
-from kaspr_tui.api.models import ListResponse, Member
+from kaspr_tui.api.models import Member
 from kaspr_tui.screens.account import AccountState, Problem
 from kaspr_tui.screens.base import AccountScreen
 from kaspr_tui.screens.confirm import ConfirmScreen
@@ -59,14 +60,17 @@ def seats_summary(state: AccountState) -> Content:
     )
 
 
-def member_row(member: Member) -> tuple[str, str, str, str, str]:
-    return (
+def member_row(member: Member) -> tuple[Text, ...]:
+    """The row's cells as plain text: a name or email is never read as markup (`[b]Eve`), and
+    the table skips parsing it, which counts with thousands of rows."""
+    cells = (
         member.name or "—",
         member.email,
         member.role,
         "active" if member.status == "active" else "invited",
         format_date(member.joined_at) if member.joined_at else "—",
     )
+    return tuple(Text(cell, no_wrap=True, end="") for cell in cells)
 
 
 def removal_question(member: Member, workspace_name: str) -> tuple[str, str, str]:
@@ -87,7 +91,7 @@ def removal_question(member: Member, workspace_name: str) -> tuple[str, str, str
     )
 
 
-class MembersTable(DataTable[str]):
+class MembersTable(DataTable[Text]):
     """The member list; End and Home go to the last and first member, not the last column."""
 
     BINDINGS = [
@@ -220,14 +224,8 @@ class WorkspaceScreen(AccountScreen):
         if client is None:
             return
         table = self.members_table
-        wanted = max(table.row_count, 1)
-        members: list[Member] = []
-        has_more = True
         try:
-            while has_more and len(members) < wanted:
-                page = await self._fetch_page(client, members[-1].id if members else None)
-                members.extend(page.data)
-                has_more = page.has_more and bool(page.data)
+            members, has_more = await self._fetch_members(client, None, wanted=max(table.row_count, 1))
         except Exception as error:  # shown on the page; the account banner covers retrying
             self._show_note(f"Could not load the members: {Problem.from_error(error).detail}", error=True)
             return
@@ -248,20 +246,33 @@ class WorkspaceScreen(AccountScreen):
         client = self.kaspr_app.client
         if client is None:
             return
+        # Walking to the end adds the rows once, at the end: the table re-measures and redraws
+        # on every addition, which would cost more than the requests themselves.
+        wanted = None if self._want_last_member else MEMBERS_PAGE_SIZE
         try:
-            while self._has_more:
-                page = await self._fetch_page(client, self._last_loaded_id)
-                self._add_rows(page.data, page.has_more and bool(page.data))
-                if not self._want_last_member:
-                    break
+            members, has_more = await self._fetch_members(client, self._last_loaded_id, wanted=wanted)
         except Exception as error:
             self._want_last_member = False
             self._show_note(f"Could not load more members: {Problem.from_error(error).detail}", error=True)
             return
+        self._add_rows(members, has_more)
         self._continue_to_last_member()
 
-    async def _fetch_page(self, client: BillingClient, starting_after: str | None) -> ListResponse[Member]:
-        return await client.members(limit=MEMBERS_PAGE_SIZE, starting_after=starting_after)
+    async def _fetch_members(
+        self, client: BillingClient, starting_after: str | None, *, wanted: int | None
+    ) -> tuple[list[Member], bool]:
+        """Pages after `starting_after` until `wanted` rows are in (None: all); (rows, more after them)."""
+        members: list[Member] = []
+        has_more = True
+        while has_more and (wanted is None or len(members) < wanted):
+            after = members[-1].id if members else starting_after
+            page = await client.members(limit=MEMBERS_PAGE_SIZE, starting_after=after)
+            members.extend(page.data)
+            has_more = page.has_more and bool(page.data)
+            if has_more and len(members) > MEMBERS_PAGE_SIZE:
+                loaded = len(members) + (0 if starting_after is None else self.members_table.row_count)
+                self._show_note(f"Loading members… {loaded:,} of {self._total_rows():,}", error=False)
+        return members, has_more
 
     def _add_rows(self, members: list[Member], has_more: bool) -> None:
         table = self.members_table
@@ -270,12 +281,18 @@ class WorkspaceScreen(AccountScreen):
             table.add_row(*member_row(member), key=member.id)
             self._last_loaded_id = member.id
         self._has_more = has_more
-        subscription = self.kaspr_app.account.subscription
-        if has_more and subscription is not None:
-            total = subscription.members + subscription.pending_invitations
-            self._show_note(f"{table.row_count:,} of {total:,} shown · more as you scroll · End: the last", error=False)
+        if has_more:
+            self._show_note(
+                f"{table.row_count:,} of {self._total_rows():,} shown · more as you scroll · End: the last",
+                error=False,
+            )
         else:
             self._show_note("", error=False)
+
+    def _total_rows(self) -> int:
+        """Members and invitations in the workspace, as the account last counted them."""
+        subscription = self.kaspr_app.account.subscription
+        return 0 if subscription is None else subscription.members + subscription.pending_invitations
 
     def _members_loading(self) -> bool:
         return any(worker.group == "members" and worker.is_running for worker in self.workers)

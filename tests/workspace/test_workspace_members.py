@@ -245,23 +245,28 @@ async def test_a_big_workspace_loads_page_by_page_and_end_reaches_the_last_membe
     live_server: LiveServer,
 ) -> None:
     context = live_server.context
-    add_members(context, workspace_id_named(context, "Acme Corp"), 242)  # 250 rows: 3 pages
+    add_members(context, workspace_id_named(context, "Acme Corp"), 442)  # 450 rows: 5 pages
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_workspace(pilot)
         table = members_on_screen(app)
         assert table.row_count == 100  # the first page only
-        assert "100 of 250 shown" in screen_text(app)
+        assert "100 of 450 shown" in screen_text(app)
 
-        for _ in range(4):  # PageDown towards the end of what is loaded fetches the next page
-            await pilot.press("pagedown")
+        table.scroll_end(animate=False)  # as the mouse wheel would: the view nears the end
         await settle(pilot)
         assert table.row_count == 200
+        assert table.cursor_row == 0  # scrolling the view does not move the selection
 
-        await pilot.press("end")
+        while table.row_count == 200 and table.cursor_row < 199:  # PageDown through what is loaded…
+            await pilot.press("pagedown")
+            await settle(pilot)
+        assert table.row_count == 300 and table.cursor_row < 199  # …gets the next page before its end
+
+        await pilot.press("end")  # walks the two pages left
         await settle(pilot)
-        assert table.row_count == 250
-        assert table.cursor_row == 249
+        assert table.row_count == 450
+        assert table.cursor_row == 449
         text = screen_text(app)
         assert "alice@acme.example" in text  # the oldest member, last in the list
         assert "shown" not in text
