@@ -5,17 +5,27 @@ Read-only for everyone; what a member may not read (cards, the event feed) is si
 
 from __future__ import annotations
 
-from textual import events
+from typing import TYPE_CHECKING, cast
+
+from textual import events, on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
+from textual.widgets import Button, Static
+
+from kaspr_tui.api import ApiError
 
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES
 from kaspr_tui.screens.account import AccountState
 from kaspr_tui.screens.base import AccountScreen
+from kaspr_tui.screens.confirm import ConfirmScreen
 from kaspr_tui.widgets.credit_meter import CreditMeter
 from kaspr_tui.widgets.formatting import format_card, format_date, format_expiry, format_plan
+from kaspr_tui.widgets.quote_view import scheduled_change_words
+
+if TYPE_CHECKING:
+    from kaspr_tui.app import KasprApp
 
 WIDE_LAYOUT_MIN_WIDTH = 110
 """From this width the credit meters sit beside the plan instead of below it."""
@@ -44,8 +54,8 @@ def plan_summary(state: AccountState) -> Content:
     lines.append(labelled("Renews", format_date(subscription.current_period_end)))
     change = subscription.scheduled_change
     if change is not None:
-        planned = format_plan(state.plan_name(change.plan), change.interval)
-        lines.append(labelled("Scheduled", f"{format_date(change.effective_at)} → {planned}, {change.seats} seats"))
+        words = scheduled_change_words(state.plan_name(change.plan), change.interval, change.seats, change.effective_at)
+        lines.append(Content.styled(words, "$text-warning"))
     return Content("\n").join(lines)
 
 
@@ -72,12 +82,16 @@ def recent_activity(state: AccountState) -> Content:
 
 class DashboardScreen(AccountScreen):
     MODE_TITLE = "Dashboard"
+    BINDINGS = [
+        Binding("c", "cancel_scheduled_change", "Cancel change", tooltip="Keep the plan as it is at the renewal"),
+    ]
 
     DEFAULT_CSS = """
     DashboardScreen {
         #overview { height: auto; }
         #summary { height: auto; layout: horizontal; }
         #plan { width: 1fr; }
+        #cancel-scheduled-change { margin-top: 1; }
         #card-on-file { width: 26; }
         /* Wide: plan over card on the left, the credit meters beside them. */
         &.-wide #overview { layout: horizontal; }
@@ -95,7 +109,9 @@ class DashboardScreen(AccountScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(id="overview"):
             with Vertical(id="summary"):
-                yield Static(id="plan", classes="panel")
+                with Vertical(id="plan", classes="panel"):
+                    yield Static(id="plan-summary")
+                    yield Button("Cancel scheduled change", id="cancel-scheduled-change", compact=True)
                 yield Static(id="card-on-file", classes="panel")
             with Vertical(id="credits", classes="panel"):
                 for credit_type in CREDIT_TYPES:
@@ -117,7 +133,9 @@ class DashboardScreen(AccountScreen):
     def show_account(self, state: AccountState) -> None:
         if state.subscription is None:
             return
-        self.query_one("#plan", Static).update(plan_summary(state))
+        self.query_one("#plan-summary", Static).update(plan_summary(state))
+        self.query_one("#cancel-scheduled-change").display = self._can_cancel(state)
+        self.refresh_bindings()
         self.query_one("#card-on-file", Static).update(card_summary(state))
         for balance in state.credits:
             self.query_one(f"#credit-{balance.type}", CreditMeter).show_balance(
@@ -128,3 +146,45 @@ class DashboardScreen(AccountScreen):
         self.query_one("#member-note").display = not state.is_admin
         if state.is_admin:
             self.query_one("#events", Static).update(recent_activity(state))
+
+    # ---- cancelling a scheduled change (admins) ---------------------------------------------
+
+    @staticmethod
+    def _can_cancel(state: AccountState) -> bool:
+        return state.is_admin and state.subscription is not None and state.subscription.scheduled_change is not None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_scheduled_change":
+            return self._can_cancel(cast("KasprApp", self.app).account)
+        return True
+
+    @on(Button.Pressed, "#cancel-scheduled-change")
+    def _cancel_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_cancel_scheduled_change()
+
+    def action_cancel_scheduled_change(self) -> None:
+        state = cast("KasprApp", self.app).account
+        if self._can_cancel(state):
+            self._cancel_scheduled_change(state)
+
+    @work(exclusive=True, group="scheduled-change", exit_on_error=False)
+    async def _cancel_scheduled_change(self, state: AccountState) -> None:
+        app = cast("KasprApp", self.app)
+        assert state.subscription is not None and state.subscription.scheduled_change is not None
+        change = state.subscription.scheduled_change
+        words = scheduled_change_words(state.plan_name(change.plan), change.interval, change.seats, change.effective_at)
+        keeps = format_plan(state.plan_name(state.subscription.plan), state.subscription.interval)
+        question = f"{words}.\n\nCancel it and keep {keeps} with {state.subscription.seats} seats at the renewal?"
+        if not await app.push_screen_wait(ConfirmScreen("Cancel the scheduled change?", question, "Yes, cancel it")):
+            return
+        client = app.client
+        if client is None:
+            return
+        try:
+            await client.cancel_scheduled_change()
+        except ApiError as error:
+            self.notify(str(error), title="The scheduled change was not cancelled", severity="error")
+            return
+        self.notify(f"You stay on {keeps}.", title="Scheduled change cancelled")
+        app.load_account()
