@@ -72,3 +72,12 @@ class AccountScreen(Screen[None]):
         body.display = state.loaded
         if state.loaded:
             self.show_account(state)
+
+
+class AccountPanel(Vertical):
+    """A section of a page that re-renders from the account state its page passes on."""
+
+    DEFAULT_CSS = "AccountPanel { height: auto; }"
+
+    def show_account(self, state: AccountState) -> None:
+        raise NotImplementedError
