@@ -67,6 +67,11 @@ def detect_brand(number: str) -> str:
     return "unknown"
 
 
+def cvc_length(brand: str) -> int:
+    """Digits in the security code: 4 on the front of an Amex, 3 on the back of any other card."""
+    return 4 if brand == "amex" else 3
+
+
 def format_card_number(raw: str) -> str:
     """Digits grouped as printed on the card: 4-4-4-4, or 4-6-5 for Amex. Works on partial input."""
     digits = re.sub(r"[^0-9]", "", raw)[:MAX_CARD_DIGITS]
@@ -102,10 +107,10 @@ def validate_card(number: str, exp_month: int, exp_year: int, cvc: str, today: d
     expiry_error = _expiry_problem(exp_month, exp_year, today)
     if expiry_error:
         errors.append(FieldError("exp_month", "expiry_invalid", expiry_error))
-    cvc_length = 4 if brand == "amex" else 3
-    if not (_is_digits(cvc) and len(cvc) == cvc_length):
+    digits_needed = cvc_length(brand)
+    if not (_is_digits(cvc) and len(cvc) == digits_needed):
         where = "on the front of the card" if brand == "amex" else "on the back of the card"
-        errors.append(FieldError("cvc", "cvc_invalid", f"Enter the {cvc_length}-digit security code {where}."))
+        errors.append(FieldError("cvc", "cvc_invalid", f"Enter the {digits_needed}-digit security code {where}."))
     return errors
 
 

@@ -23,6 +23,7 @@ from textual.widgets import Input, Label, Static
 
 from kaspr_tui.billing.cards import (
     MAX_CARD_DIGITS,
+    cvc_length,
     detect_brand,
     format_card_number,
     normalize_card_number,
@@ -39,7 +40,8 @@ CARD_NUMBER_LENGTH = MAX_CARD_DIGITS + MAX_CARD_DIGITS // 4
 """19 digits and the spaces between their groups."""
 
 EXPIRY_LENGTH = len("MM/YYYY")
-CVC_LENGTH = 4
+MAX_CVC_LENGTH = cvc_length("amex")
+"""The longest security code any brand has."""
 
 CARD_PARAM_INPUTS = {
     "number": "card-number",
@@ -219,7 +221,7 @@ class CardInput(Vertical):
         )
         yield FormField(
             "Security code",
-            SecretInput(placeholder="3 digits", password=True, max_length=CVC_LENGTH, id="card-cvc", compact=True),
+            SecretInput(placeholder=_cvc_placeholder("unknown"), password=True, max_length=MAX_CVC_LENGTH, id="card-cvc", compact=True),
             id="card-cvc-field",
         )
         yield FormField(
@@ -240,7 +242,7 @@ class CardInput(Vertical):
     def _show_brand(self) -> None:
         brand = self.brand
         self.query_one("#card-brand", Label).update(CARD_BRANDS.get(brand, ""))
-        self._input("card-cvc").placeholder = f"{_cvc_length(brand)} digits"
+        self._input("card-cvc").placeholder = _cvc_placeholder(brand)
 
     def entry(self) -> CardEntry:
         """The card as typed; the expiry is (0, 0) when it cannot be read, which `errors` names."""
@@ -283,8 +285,8 @@ def _is_grouped_number(text: str) -> bool:
     return digits.isascii() and digits.isdigit()
 
 
-def _cvc_length(brand: str) -> int:
-    return 4 if brand == "amex" else 3
+def _cvc_placeholder(brand: str) -> str:
+    return f"{cvc_length(brand)} digits"
 
 
 def _index_after_digits(text: str, digits: int) -> int:
