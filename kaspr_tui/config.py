@@ -26,7 +26,12 @@ DEFAULT_THEME = "textual-dark"
 
 # Environment variable per setting; the config file's own location is KASPR_CONFIG.
 ENV_VARS: Mapping[str, str] = MappingProxyType(
-    {"api_url": "KASPR_API_URL", "api_key": "KASPR_API_TOKEN", "theme": "KASPR_THEME"}
+    {
+        "api_url": "KASPR_API_URL",
+        "api_key": "KASPR_API_TOKEN",
+        "theme": "KASPR_THEME",
+        "download_dir": "KASPR_DOWNLOAD_DIR",
+    }
 )
 CONFIG_ENV_VAR = "KASPR_CONFIG"
 # Keys the config file may hold, with the Python type each must parse to.
@@ -45,7 +50,7 @@ class Settings:
     api_key: str | None = field(repr=False)  # kept out of tracebacks and logs
     config_path: Path
     theme: str = DEFAULT_THEME
-    download_dir: Path | None = None
+    download_dir: Path | None = None  # None → the user's Downloads folder; where invoice PDFs are saved
     insecure: bool = False
     # value name → "cli" | "env" | "config" | "default"
     sources: Mapping[str, str] = field(default_factory=dict)
