@@ -1,0 +1,114 @@
+"""The billing server killed (SIGKILL) while a payment is processing, then started again on the
+same database: the workspace is in its old state or its new one, never half of each, and the TUI
+that was paying finds out how the payment went once the server is back."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kaspr_tui.screens.checkout import ProcessingScreen
+from kaspr_tui.server.testing import ADMIN_KEY
+from checkout_helpers import showing, until
+from mock_server_process import MockServerProcess
+from reliability_helpers import NOT_CONFIRMED, SUCCEEDED, dialog_title, press_button, refresh_until_loaded
+from tui_helpers import app_for, screen_text, settle
+from upgrade_helpers import open_upgrade, quoted
+
+PAYMENT_DELAY = 3.0
+"""Seconds the payment processes: long enough to kill the server in the middle, short enough to wait out."""
+
+
+@pytest.fixture
+def mock_server(tmp_path: Path) -> Iterator[MockServerProcess]:
+    server = MockServerProcess(tmp_path / "billing.db", tmp_path / "server.log", payment_delay=PAYMENT_DELAY)
+    yield server.start()
+    server.stop()
+
+
+def admin_of(server: MockServerProcess) -> httpx.Client:
+    return httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {ADMIN_KEY}"}, timeout=10)
+
+
+def account_state(admin: httpx.Client) -> dict[str, object]:
+    """What a half-applied payment would disagree on: terms, seats, credits granted and invoices."""
+    subscription = admin.get("/v1/subscription").json()
+    invoices = admin.get("/v1/invoices", params={"limit": 100}).json()["data"]
+    return {
+        "terms": (subscription["plan"], subscription["interval"], subscription["seats"]),
+        "included": {balance["type"]: balance["included"] for balance in admin.get("/v1/credits").json()["data"]},
+        "paid": sorted(invoice["number"] for invoice in invoices if invoice["status"] == "paid"),
+    }
+
+
+def test_a_kill_mid_payment_leaves_the_old_state_or_the_new_never_half(mock_server: MockServerProcess) -> None:
+    with admin_of(mock_server) as admin:
+        old = account_state(admin)
+        card = next(card for card in admin.get("/v1/payment_methods").json()["data"] if card["is_default"])
+        quote = admin.post("/v1/quotes", json={"plan": "organization"}).json()
+        checkout = admin.post("/v1/checkouts", json={"quote_id": quote["id"], "payment_method_id": card["id"]},
+                              headers={"Idempotency-Key": "kill-mid-payment"}).json()
+        assert checkout["status"] == "processing"
+    mock_server.kill()
+
+    mock_server.start()
+    with admin_of(mock_server) as admin:
+        after_restart = account_state(admin)
+        for _ in range(100):  # the payment settles once its processing time is over
+            settled = admin.get(f"/v1/checkouts/{checkout['id']}").json()
+            if settled["status"] != "processing":
+                break
+            time.sleep(0.1)
+        new = account_state(admin)
+        replayed = admin.post("/v1/checkouts", json={"quote_id": quote["id"], "payment_method_id": card["id"]},
+                              headers={"Idempotency-Key": "kill-mid-payment"})
+
+    assert settled["status"] == "succeeded"
+    assert new["terms"][0] == "organization" and new["included"] != old["included"]
+    assert len(new["paid"]) == len(old["paid"]) + 1
+    assert after_restart in (old, new), "the restarted server showed half a payment"
+    # The payment's key survived the kill: sending it again answers the same checkout, charging nothing more.
+    assert replayed.json()["id"] == checkout["id"]
+    with admin_of(mock_server) as admin:
+        assert account_state(admin) == new
+
+
+async def test_the_tui_paying_when_the_server_dies_learns_the_outcome_once_it_is_back(
+    mock_server: MockServerProcess,
+) -> None:
+    with admin_of(mock_server) as admin:
+        paid_before = account_state(admin)["paid"]
+    app = app_for(mock_server.url, ADMIN_KEY)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_upgrade(pilot)
+        await pilot.press("down")  # Organization, charged now
+        await quoted(pilot)
+        await press_button(pilot, "#checkout")
+        await until(pilot, lambda: showing(app, "#submit"), "the billing form")
+        await press_button(pilot, "#submit")
+        await until(pilot, lambda: showing(app, "#continue-to-payment"), "the order review")
+        await press_button(pilot, "#continue-to-payment")
+        await until(pilot, lambda: isinstance(app.screen, ProcessingScreen) and app.screen.checkout is not None,
+                    "the payment to start processing")
+
+        mock_server.kill()
+        await until(pilot, lambda: showing(app, "#retry"), "the dialog to say it lost the server", attempts=1500)
+        assert dialog_title(app) == NOT_CONFIRMED
+        assert "Nothing is charged twice" in str(app.screen.query_one("#payment-message").render())
+
+        mock_server.start()
+        await press_button(pilot, "#retry")
+        await until(pilot, lambda: showing(app, "#ok"), "the payment's outcome", attempts=1500)
+        assert dialog_title(app) == SUCCEEDED
+        await press_button(pilot, "#ok")
+        await refresh_until_loaded(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert "Organization · annual" in screen_text(app)
+
+    with admin_of(mock_server) as admin:
+        assert len(account_state(admin)["paid"]) == len(paid_before) + 1
