@@ -1,18 +1,31 @@
-"""Payment method and Billing details sections of Plan & Billing: the card on file, Update payment
-information, and the billing details with a button to review them in full."""
+"""Payment method and Billing details sections of Plan & Billing: the cards on file with Update
+payment information, and the billing details with a button to review them in full.
+
+Update payment information opens the billing form with the card fields open and Confirm as its
+button: it saves the billing details if they changed and adds the new card as the default. The
+old card stays on file; a card the form or the server refuses gets the reason beside its field and
+changes nothing. `open_update_payment` and `open_billing_details` are the command palette's ways in.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from typing import TYPE_CHECKING, cast
+
+from textual import on
+from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.widgets import Button, Static
 
-from kaspr_tui.api.models import BillingDetails
 from kaspr_tui.screens.account import AccountState
 from kaspr_tui.screens.base import AccountPanel
+from kaspr_tui.screens.billing_details import billing_details_section, open_billing_details
+from kaspr_tui.screens.checkout.billing_form import BillingFormScreen, PaymentChoice
 from kaspr_tui.widgets.formatting import format_card, format_expiry
 
-VAT_STATUS_WORDS = {"valid": "valid", "invalid": "not valid", "none": "not checked"}
+if TYPE_CHECKING:
+    from kaspr_tui.app import KasprApp
+
+UPDATE_TITLE = "Update payment information"
 
 
 def payment_section(state: AccountState) -> Content:
@@ -29,21 +42,24 @@ def payment_section(state: AccountState) -> Content:
     return Content("\n").join(lines)
 
 
-def billing_details_section(details: BillingDetails | None) -> Content:
-    if details is None:
-        return Content.styled("No billing details yet", "$text-muted")
-    address = details.address
-    place = " ".join(part for part in (address.postal_code, address.city) if part)
-    lines = [
-        Content.styled(details.company, "bold"),
-        f"{details.contact_name} · {details.email}",
-        ", ".join(part for part in (address.line1, address.line2, place, address.state, address.country) if part),
-    ]
-    if details.vat_number:
-        lines.append(f"VAT number {details.vat_number} ({VAT_STATUS_WORDS[details.vat_status]})")
-    else:
-        lines.append("No VAT number")
-    return Content("\n").join(lines)
+def open_update_payment(app: App[object]) -> None:
+    """"Update payment information": the billing form with a new card; on Confirm the card is the default."""
+    kaspr = cast("KasprApp", app)
+    if kaspr.client is None or not kaspr.account.loaded:
+        app.notify("The account is not loaded yet; try again in a moment.", title=UPDATE_TITLE, severity="warning")
+        return
+
+    def updated(choice: PaymentChoice | None) -> None:
+        if choice is None:
+            return
+        card = choice.payment_method
+        app.notify(f"{format_card(card.brand, card.last4)} is now your default card.", title=UPDATE_TITLE)
+        kaspr.load_account()
+
+    form = BillingFormScreen(
+        details=kaspr.account.billing_details, saved_card=None, title=UPDATE_TITLE, submit_label="Confirm"
+    )
+    app.push_screen(form, updated)
 
 
 class PaymentPanel(AccountPanel):
@@ -55,10 +71,14 @@ class PaymentPanel(AccountPanel):
 
     def compose(self) -> ComposeResult:
         yield Static(id="payment-summary")
-        yield Button("Update payment information", id="update-payment", compact=True)
+        yield Button(UPDATE_TITLE, id="update-payment", compact=True)
 
     def show_account(self, state: AccountState) -> None:
         self.query_one("#payment-summary", Static).update(payment_section(state))
+
+    @on(Button.Pressed, "#update-payment")
+    def _update_payment(self) -> None:
+        open_update_payment(self.app)
 
 
 class BillingDetailsPanel(AccountPanel):
@@ -74,3 +94,7 @@ class BillingDetailsPanel(AccountPanel):
 
     def show_account(self, state: AccountState) -> None:
         self.query_one("#billing-details-text", Static).update(billing_details_section(state.billing_details))
+
+    @on(Button.Pressed, "#billing-details")
+    def _billing_details(self) -> None:
+        open_billing_details(self.app)

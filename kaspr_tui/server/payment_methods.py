@@ -10,9 +10,9 @@ import sqlite3
 from kaspr_tui.api.models import PaymentMethod, PaymentMethodCreate
 from kaspr_tui.billing.cards import detect_brand, normalize_card_number, validate_card
 from kaspr_tui.billing.catalog import PLANS
-from kaspr_tui.server.errors import conflict, field_errors, not_found
+from kaspr_tui.server.errors import conflict, field_errors, invalid, not_found
 from kaspr_tui.server.events import record_event
-from kaspr_tui.server.processor import card_outcome
+from kaspr_tui.server.processor import CARD_ERROR_MESSAGES, DECLINED_WHEN_SAVED, card_outcome
 from kaspr_tui.server.store import Tx, to_db_time
 from kaspr_tui.server.workspaces import load_workspace
 
@@ -48,6 +48,8 @@ def add_card(
     errors = validate_card(number, card.exp_month, card.exp_year, cvc, tx.now.date())
     if errors:
         raise field_errors(errors)
+    if number == DECLINED_WHEN_SAVED:
+        raise invalid("card_declined", CARD_ERROR_MESSAGES["card_declined"], "number", status=402)
     card_id = tx.new_id("pm")
     make_default = card.make_default or tx.one(
         "SELECT 1 FROM payment_methods WHERE workspace_id = ?", (workspace_id,)) is None

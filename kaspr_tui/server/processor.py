@@ -34,6 +34,10 @@ TEST_CARD_OUTCOMES = {
 }
 """Stripe's test cards; any other valid card succeeds."""
 
+DECLINED_WHEN_SAVED = "4100000000000019"
+"""Stripe's "always blocked" test card: the processor refuses it as soon as it is saved (a card
+update can be declined), while the cards above are saved and only decline when charged."""
+
 CARD_ERROR_MESSAGES = {
     "card_declined": "Your card was declined. Use another card, or ask your bank why.",
     "insufficient_funds": "Your card has insufficient funds. Use another card.",

@@ -243,7 +243,7 @@ def list_payment_methods(
 
 
 @router.post("/v1/payment_methods", response_model=PaymentMethod, tags=["payment methods"],
-             responses=documented(400, 403))
+             responses=documented(400, 402, 403))
 def add_payment_method(
     context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))], body: PaymentMethodCreate,
     _key: IdempotencyKey = None,

@@ -30,7 +30,7 @@ from kaspr_tui.api.models import (
     PaymentMethodCreate,
 )
 from kaspr_tui.billing.countries import COUNTRY_NAMES
-from kaspr_tui.billing.tax import EU_STANDARD_VAT_RATES, tax_decision, vat_prefix
+from kaspr_tui.billing.tax import EU_STANDARD_VAT_RATES, TaxDecision, tax_decision, vat_prefix
 from kaspr_tui.billing.validation import MAX_EMAIL_LENGTH, MAX_TEXT_LENGTH, validate_billing_details
 from kaspr_tui.widgets.card_input import CARD_PARAM_INPUTS, CardInput, FieldInput, FormField
 from kaspr_tui.widgets.formatting import format_card, format_expiry
@@ -75,12 +75,14 @@ def vat_hint(country: str | None, vat_number: str) -> str:
         return ""
     if country not in EU_STANDARD_VAT_RATES:
         return "Outside the EU: no VAT is charged; leave this empty."
-    decision = tax_decision(country, vat_number)
+    return f"Starts with {vat_prefix(country)} · {vat_charge_words(tax_decision(country, vat_number))}"
+
+
+def vat_charge_words(decision: TaxDecision) -> str:
+    """`VAT 20 % applies`, or `reverse charge, 0 % VAT` for a valid EU VAT number abroad."""
     if decision.reverse_charge:
-        charge = "reverse charge, 0 % VAT"
-    else:
-        charge = f"VAT {decision.rate_percent:g} % applies"
-    return f"Starts with {vat_prefix(country)} · {charge}"
+        return "reverse charge, 0 % VAT"
+    return f"VAT {decision.rate_percent:g} % applies"
 
 
 def saved_card_label(card: PaymentMethod) -> str:
@@ -99,7 +101,15 @@ def _as_update(details: BillingDetails) -> BillingDetailsUpdate:
 
 
 class BillingFormScreen(ModalScreen["PaymentChoice | None"]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        # Textual routes each key to the widget focused when the key is read, but a plain Tab moves
+        # focus only once the focused input has handled it, so keys typed right after a Tab (a
+        # burst from tmux, a paste, a fast typist) landed in the previous field. A priority binding
+        # moves focus before the next key is routed.
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+    ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     DEFAULT_CSS = """
@@ -161,7 +171,7 @@ class BillingFormScreen(ModalScreen["PaymentChoice | None"]):
     def compose(self) -> ComposeResult:
         details = self.details
         address = details.address if details else None
-        country = address.country if address and address.country in COUNTRY_NAMES else Select.BLANK
+        country = address.country if address and address.country in COUNTRY_NAMES else Select.NULL
         vat_number = details.vat_number or "" if details else ""
         with Vertical(id="billing-form"):
             yield Static("", id="form-problem", markup=False)
@@ -436,4 +446,4 @@ class BillingFormScreen(ModalScreen["PaymentChoice | None"]):
         self.dismiss(choice)
 
 
-__all__ = ["BillingFormScreen", "PaymentChoice", "saved_card_label", "vat_hint"]
+__all__ = ["BillingFormScreen", "PaymentChoice", "saved_card_label", "vat_charge_words", "vat_hint"]

@@ -1,0 +1,155 @@
+"""Update payment information against the bundled server: a good card becomes the default and the
+old one stays on file; a bad card (Luhn, expiry, CVC) or one the server declines gets the reason
+beside its field and changes nothing; Escape changes nothing."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from textual.widgets import Button, Input
+
+from kaspr_tui.screens.checkout.billing_form import BillingFormScreen
+from kaspr_tui.screens.payment import open_update_payment
+from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
+from checkout_helpers import until
+from payment_helpers import (
+    DECLINED_WHEN_SAVED,
+    GOOD_CARD,
+    errors_shown,
+    fill,
+    fill_card,
+    press_on_plan_billing,
+    server_state,
+)
+from tui_helpers import app_for, screen_text, settle
+
+
+def cards_by_last4(admin: httpx.Client) -> dict[str, bool]:
+    """last 4 digits → whether it is the default card."""
+    return {card["last4"]: card["is_default"] for card in admin.get("/v1/payment_methods").json()["data"]}
+
+
+async def confirm(pilot) -> None:
+    """Press Confirm and wait until the form has finished (closed, or showing why not)."""
+    screen = pilot.app.screen
+    assert isinstance(screen, BillingFormScreen)
+    screen.query_one("#submit", Button).press()
+    await pilot.pause()
+    await until(pilot, lambda: not screen.saving, "the form to finish saving")
+    await settle(pilot)
+
+
+async def test_the_button_opens_the_form_with_the_card_fields_open_and_confirm(live_server: LiveServer) -> None:
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press_on_plan_billing(pilot, "update-payment")
+        screen = app.screen
+        assert isinstance(screen, BillingFormScreen)
+        assert str(screen.query_one("#submit", Button).label) == "Confirm"
+        assert not screen.query_one("#use-saved-card").display, "a new card is asked for, not the saved one"
+        assert screen.query_one("#card-number", Input).display
+        assert screen.query_one("#company", Input).value == "Acme Corp", "the billing address is prefilled"
+        assert "Update payment information" in screen_text(app)
+
+
+async def test_a_good_card_becomes_the_default_and_the_old_one_stays(
+    live_server: LiveServer, admin: httpx.Client
+) -> None:
+    assert cards_by_last4(admin) == {"4242": True}
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press_on_plan_billing(pilot, "update-payment")
+        fill_card(app, GOOD_CARD)
+        fill(app, city="Lyon", postal_code="69002")
+        await confirm(pilot)
+        assert not isinstance(app.screen, BillingFormScreen), "the form closed"
+        notes = [notification.message for notification in app._notifications]
+        assert "Mastercard •••• 4444 is now your default card." in notes
+        await until(pilot, lambda: app.account.default_card is not None and app.account.default_card.last4 == "4444",
+                    "the account to be reloaded")
+        await settle(pilot)
+        payment_panel = app.screen.query_one("#payment-summary").render()
+        assert "Mastercard •••• 4444" in str(payment_panel) and "Visa •••• 4242" in str(payment_panel)
+    assert cards_by_last4(admin) == {"4444": True, "4242": False}
+    address = admin.get("/v1/billing_details").json()["address"]
+    assert (address["city"], address["postal_code"]) == ("Lyon", "69002"), "changed details are saved too"
+
+
+@pytest.mark.parametrize(
+    ("number", "expiry", "cvc", "field", "reason"),
+    [
+        ("4242424242424241", "12/30", "123", "card-number", "not valid"),
+        (GOOD_CARD, "01/20", "123", "card-expiry", "expired"),
+        (GOOD_CARD, "12/30", "12", "card-cvc", "3-digit"),
+        ("378282246310005", "12/30", "123", "card-cvc", "4-digit"),
+    ],
+    ids=["luhn", "expired", "short-cvc", "amex-needs-4-digit-cvc"],
+)
+async def test_a_bad_card_gets_the_reason_beside_its_field_and_changes_nothing(
+    live_server: LiveServer, admin: httpx.Client, number: str, expiry: str, cvc: str, field: str, reason: str
+) -> None:
+    before = server_state(admin)
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        open_update_payment(app)
+        await pilot.pause()
+        fill_card(app, number, expiry, cvc)
+        await confirm(pilot)
+        assert isinstance(app.screen, BillingFormScreen), "the form stays open"
+        shown = errors_shown(app)
+        assert list(shown) == [field]
+        assert reason in shown[field]
+        assert app.focused is not None and app.focused.id == field, "the cursor goes to the field to fix"
+    assert server_state(admin) == before
+
+
+async def test_a_card_the_server_declines_stays_off_file_and_another_card_then_works(
+    live_server: LiveServer, admin: httpx.Client
+) -> None:
+    before = server_state(admin)
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        open_update_payment(app)
+        await pilot.pause()
+        fill_card(app, DECLINED_WHEN_SAVED)
+        await confirm(pilot)
+        assert isinstance(app.screen, BillingFormScreen), "the form stays open"
+        shown = errors_shown(app)
+        assert list(shown) == ["card-number"]
+        assert "declined" in shown["card-number"]
+        assert "declined" in screen_text(app)
+        assert server_state(admin) == before, "the old card is still the default, nothing was added"
+
+        fill_card(app, GOOD_CARD)
+        await confirm(pilot)
+        assert not isinstance(app.screen, BillingFormScreen)
+    assert cards_by_last4(admin) == {"4444": True, "4242": False}
+
+
+async def test_escape_closes_the_form_and_changes_nothing(live_server: LiveServer, admin: httpx.Client) -> None:
+    before = server_state(admin)
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        open_update_payment(app)
+        await pilot.pause()
+        fill_card(app, GOOD_CARD)
+        fill(app, company="Someone Else SAS")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, BillingFormScreen)
+        assert not app._notifications, "no success is claimed"
+    assert server_state(admin) == before
+
+
+async def test_without_saved_billing_details_the_form_opens_empty(live_server: LiveServer) -> None:
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(BillingFormScreen(details=None, saved_card=None, submit_label="Confirm"))
+        await pilot.pause()
+        assert isinstance(app.screen, BillingFormScreen)
+        assert app.screen.query_one("#company", Input).value == ""
+        assert "Choose a country" in screen_text(app)
