@@ -153,7 +153,7 @@ class UpgradePane(Vertical):
         #quote-status { width: 1fr; }
         #quote-status.-problem { color: $text-error; }
         #total-row { height: 1; }
-        #quote-total { width: 1fr; text-style: bold; }
+        #quote-total { width: 1fr; height: 1; text-style: bold; }
         #checkout { width: auto; min-width: 12; }
     }
     """
@@ -311,25 +311,36 @@ class UpgradePane(Vertical):
         )
 
     def _inputs_changed(self) -> None:
+        # All a key does here is restart the wait: the status line, Checkout and the request follow
+        # together once the keys stop, so a key redraws only the input it changed.
         if self._debounce is not None:
             self._debounce.stop()
+        self._debounce = self.set_timer(QUOTE_DEBOUNCE, self._quote_inputs)
+
+    @property
+    def quote_pending(self) -> bool:
+        """A change is waiting for the keys to stop, or its quote has been asked for and not yet answered."""
+        return self._debounce is not None or any(
+            worker.node is self and worker.group == "quote" and not worker.is_finished for worker in self.workers
+        )
+
+    def _quote_inputs(self) -> None:
+        """Ask for the quote of the inputs on screen, or say that nothing changes."""
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
         request = self.current_request()
         if request is not None and request == self._quote_for and self._quote is not None:
             return  # back to what the quote on screen already prices
         self._quote = self._quote_for = None
+        self._enable_checkout(False)
         if request is None:
             self.workers.cancel_group(self, "quote")
             self._show_status(NOTHING_CHANGED)
-            self.query_one("#quote-total", Static).update("")
+            self._show_total("")
             self.query_one(QuoteView).show_message("No change yet: today's plan renews as it is.")
         else:
             self._show_status(QUOTING)
-            self._debounce = self.set_timer(QUOTE_DEBOUNCE, self._ask_for_quote)
-        self.query_one("#checkout", Button).disabled = True
-
-    def _ask_for_quote(self) -> None:
-        request = self.current_request()
-        if request is not None:
             self.run_worker(self._fetch_quote(request), group="quote", exclusive=True, exit_on_error=False)
 
     async def _fetch_quote(self, request: QuoteRequest) -> None:
@@ -350,23 +361,34 @@ class UpgradePane(Vertical):
         self._quote, self._quote_for = quote, request
         plan_names = {plan.id: plan.name for plan in self._catalog.plans}
         self.query_one(QuoteView).show_quote(quote, plan_names)
-        total = format_money(quote.total_due_now, quote.currency)
-        self.query_one("#quote-total", Static).update(f"Total due now {total}")
+        self._show_total(f"Total due now {format_money(quote.total_due_now, quote.currency)}")
         if quote.scheduled_for is not None and quote.total_due_now == 0:
             self._show_status(nothing_to_pay_words(quote.scheduled_for))
         else:
             self._show_status("Check the quote, then Checkout to pay.")
-        self.query_one("#checkout", Button).disabled = False
+        self._enable_checkout(True)
 
     def _show_problem(self, error: ApiError) -> None:
         self._show_status(problem_words(error), problem=True)
-        self.query_one("#quote-total", Static).update("")
+        self._show_total("")
         self.query_one(QuoteView).show_message("No quote: see the reason below.")
+
+    # Each of these redraws only on a real change: an unchanged line costs no layout.
 
     def _show_status(self, words: str, *, problem: bool = False) -> None:
         status = self.query_one("#quote-status", Static)
-        status.update(Text(words))
+        if str(status.content) != words:
+            status.update(Text(words))
         status.set_class(problem, "-problem")
+
+    def _show_total(self, words: str) -> None:
+        total = self.query_one("#quote-total", Static)
+        if str(total.content) != words:
+            # One line in a row of fixed height: the row never needs laying out again.
+            total.update(words, layout=False)
+
+    def _enable_checkout(self, enabled: bool) -> None:
+        self.query_one("#checkout", Button).disabled = not enabled
 
     # ---- checkout -------------------------------------------------------------------------
 
@@ -374,6 +396,10 @@ class UpgradePane(Vertical):
     def _checkout(self, event: Button.Pressed) -> None:
         event.stop()
         if self._quote is None or self._quote_for is None:
+            return
+        if self._quote_for != self.current_request():
+            # Pressed in the moment between a key and its quote: price what is on screen now.
+            self._quote_inputs()
             return
         self.run_worker(
             run_checkout(self.screen, self._quote_for, title="Change plan"), group="checkout", exclusive=True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from textual.screen import ModalScreen
 from textual.widgets import Button
 
 from kaspr_tui.billing.money import format_money
@@ -84,7 +85,7 @@ async def test_a_change_shows_the_total_the_server_quotes_for_it(
         app.screen.query_one("#interval", Choices).value = "year"
         for credit_type in ("phone", "direct_email", "export"):
             app.screen.query_one(f"#addon-{credit_type}", Slider).value = 0
-        await pilot.pause(upgrade.QUOTE_DEBOUNCE * 2)
+        await quoted(pilot)
         assert shown(app, "#quote-status") == NOTHING_CHANGED
         assert shown(app, "#quote-total") == ""
         assert not checkout_enabled(app)
@@ -105,6 +106,28 @@ async def test_quick_presses_make_one_request_for_the_final_count(
         assert transport.quote_requests == [{"seats": 16, "addons": []}]
         expected = server_quote(admin, {"seats": 16})["total_due_now"]
         assert format_money(expected) in shown(app, "#quote-total")
+
+
+async def test_checkout_pressed_before_a_change_is_quoted_prices_the_change_and_buys_nothing(
+    live_server: LiveServer, admin: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, transport = recording_app(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_upgrade(pilot)
+        app.screen.query_one("#seats").focus()
+        await pilot.press("plus")
+        await quoted(pilot)
+        # The next change would wait longer than the test runs: only Checkout can ask for its quote.
+        monkeypatch.setattr(upgrade, "QUOTE_DEBOUNCE", 600)
+        await pilot.press("plus")
+        app.screen.query_one("#checkout").focus()
+        await pilot.press("enter")
+        await quoted(pilot)
+        assert transport.quote_requests == [{"seats": 11, "addons": []}, {"seats": 12, "addons": []}]
+        assert not isinstance(app.screen, ModalScreen)  # no checkout of the 11 seats quoted before
+        expected = server_quote(admin, {"seats": 12})["total_due_now"]
+        assert format_money(expected) in shown(app, "#quote-total")
+        assert checkout_enabled(app)
 
 
 async def test_a_plan_too_small_shows_the_servers_seat_limit_and_blocks_checkout(

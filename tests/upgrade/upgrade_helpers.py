@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 
 from kaspr_tui.api import BillingClient
 from kaspr_tui.app import KasprApp
-from kaspr_tui.screens.upgrade import QUOTING
+from kaspr_tui.screens.upgrade import QUOTING, UpgradePane
 from tui_helpers import FAST_CLIENT, screen_text, settings_for, settle
 
 
@@ -55,9 +55,10 @@ def on_screen(app: KasprApp, selector: str) -> str:
 
 async def quoted(pilot: Pilot[None], attempts: int = 300) -> None:
     """Wait until the debounced quote has been asked for and its answer (or refusal) is on screen."""
+    pane = pilot.app.screen.query_one(UpgradePane)
     for _ in range(attempts):
         await pilot.pause(0.02)
-        if shown(pilot.app, "#quote-status") != QUOTING and not pilot.app.workers:
+        if not pane.quote_pending and shown(pilot.app, "#quote-status") != QUOTING and not pilot.app.workers:
             return
     raise AssertionError("the quote never arrived")
 
