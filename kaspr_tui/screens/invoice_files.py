@@ -1,0 +1,266 @@
+"""Saving invoices as PDF files, and telling the user where they went.
+
+Where: the config's `download_dir`, else the user's Downloads folder. Under what name: the
+invoice's number; an existing file is never replaced — the new one is saved beside it as
+`ACME-2026-000001 (1).pdf`, and the dialog says so. How: written to a temporary file in the same
+folder, then linked to its name, which fails rather than replace a file that appeared meanwhile;
+nobody ever sees half a PDF. Over SSH the file is on the remote machine, so the dialog shows the
+full path and offers to copy it (OSC 52 reaches the local clipboard through the terminal).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+import platformdirs
+from textual import events
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from kaspr_tui.api import BillingClient
+from kaspr_tui.api.models import InvoiceSummary
+from kaspr_tui.screens.account import Problem
+
+if TYPE_CHECKING:
+    from kaspr_tui.app import KasprApp
+
+UNSAFE_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
+"""A name comes from the server: nothing in it may reach another folder (`../`) or hide the file."""
+MAX_NAME_ATTEMPTS = 1000
+
+
+def downloads_folder(app: App[object]) -> Path:
+    """The folder set in the config (`download_dir`), else the user's Downloads folder."""
+    settings = cast("KasprApp", app).settings
+    if settings is not None and settings.download_dir is not None:
+        return settings.download_dir
+    return Path(platformdirs.user_downloads_dir())
+
+
+def pdf_name(invoice: InvoiceSummary) -> str:
+    """`ACME-2026-000001.pdf`; an invoice without a number yet goes by its id."""
+    stem = UNSAFE_NAME_CHARACTERS.sub("_", invoice.number or invoice.id).strip("._") or "invoice"
+    return f"{stem}.pdf"
+
+
+def save_new_file(folder: Path, name: str, data: bytes) -> Path:
+    """Write `data` as `folder/name`, or `name (1)`, `(2)`… when taken; never over a file. The path written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem, suffix = os.path.splitext(name)
+    descriptor, temp_name = tempfile.mkstemp(dir=folder, prefix=".kaspr-", suffix=".part")
+    try:
+        with os.fdopen(descriptor, "wb") as temp_file:
+            temp_file.write(data)
+            temp_file.flush()
+            os.fsync(temp_file.fileno())
+        os.chmod(temp_name, 0o644)  # mkstemp's 0600 is for secrets; an invoice reads like any download
+        for attempt in range(MAX_NAME_ATTEMPTS):
+            target = folder / (name if attempt == 0 else f"{stem} ({attempt}){suffix}")
+            try:
+                os.link(temp_name, target)  # unlike a rename, fails if the name is taken
+            except FileExistsError:
+                continue
+            return target
+        raise FileExistsError(f"{folder / name} and {MAX_NAME_ATTEMPTS - 1} numbered copies already exist")
+    finally:
+        Path(temp_name).unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class SavedInvoice:
+    label: str
+    """The invoice's number (its id before it has one), as in the file's name."""
+    path: Path
+
+    @property
+    def renamed(self) -> bool:
+        """Saved under another name because a file already had the invoice's name."""
+        return self.path.stem != self.label
+
+
+async def save_invoice_pdfs(client: BillingClient, invoices: list[InvoiceSummary], folder: Path) -> list[SavedInvoice]:
+    saved = []
+    for invoice in invoices:
+        data = await client.invoice_pdf(invoice.id)
+        name = pdf_name(invoice)
+        saved.append(SavedInvoice(name.removesuffix(".pdf"), save_new_file(folder, name, data)))
+    return saved
+
+
+async def paid_invoices_of_year(client: BillingClient, year: int) -> list[InvoiceSummary]:
+    """The paid invoices issued in `year` (UTC), newest first; stops at the first page older than it."""
+    found = []
+    async for invoice in client.iter_invoices():
+        issued = invoice.created.year
+        if issued < year:
+            break  # the list is newest first: nothing after this is of `year`
+        if issued == year and invoice.status == "paid":
+            found.append(invoice)
+    return found
+
+
+async def download_and_show(app: App[object], invoices: list[InvoiceSummary], *, what: str) -> None:
+    """Save the invoices' PDFs (at least one) and open the dialog that says where; failures are notified.
+
+    Run it in a worker of the caller: it fetches. `what` names the set in messages ("2026").
+    """
+    client = cast("KasprApp", app).client
+    if client is None:
+        return
+    folder = downloads_folder(app)
+    if len(invoices) > 1:
+        app.notify(f"Saving {len(invoices)} invoices to {folder}…", title="Downloading")
+    try:
+        saved = await save_invoice_pdfs(client, invoices, folder)
+    except OSError as error:
+        message = f"Could not save in {folder}: {error.strerror or error}. Set download_dir in the config to another folder."
+        app.notify(message, title="Not saved", severity="error", timeout=15)
+        return
+    except Exception as error:  # the server's reason, never a crash
+        app.notify(Problem.from_error(error).detail, title="Not downloaded", severity="error", timeout=15)
+        return
+    app.push_screen(SavedScreen(saved, folder, what=what))
+
+
+def saved_message(saved: list[SavedInvoice], folder: Path, what: str) -> tuple[str, str, Path, str]:
+    """(title, what was saved, the path to copy, a note on renamed files) of the dialog after saving."""
+    renamed = [invoice for invoice in saved if invoice.renamed]
+    if len(saved) == 1:
+        invoice = saved[0]
+        note = f"{invoice.label}.pdf was already there: it is kept as it was." if renamed else ""
+        return "Invoice saved", f"{invoice.label} is saved as", invoice.path, note
+    note = (
+        f"{len(renamed)} had a file of the same name there already, kept as it was; "
+        f"they are saved with a number added, as {renamed[0].path.name}."
+        if renamed else ""
+    )
+    return f"{len(saved)} invoices saved", f"{len(saved)} paid invoices of {what} are saved in", folder, note
+
+
+class SavedScreen(ModalScreen[None]):
+    """Where the PDFs went, with the path to copy: over SSH the path is what the user needs."""
+
+    BINDINGS = [
+        Binding("escape,enter", "close", "Close"),
+        Binding("c", "copy_path", "Copy path"),
+        Binding("left", "app.focus_previous", "Previous button", show=False),
+        Binding("right", "app.focus_next", "Next button", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    SavedScreen {
+        align: center middle;
+        #saved-dialog {
+            width: 72;
+            max-width: 100%;
+            height: auto;
+            max-height: 100%;
+            border: round $success;
+            border-title-color: $text-success;
+            border-title-style: bold;
+            background: $surface;
+            padding: 0 1;
+        }
+        #saved-message { margin-top: 1; }
+        #saved-path { text-style: bold; }
+        #saved-note { margin-top: 1; }
+        #saved-buttons { margin-top: 1; }
+        #saved-buttons { height: auto; align-horizontal: right; }
+        #saved-buttons Button { margin-left: 2; min-width: 10; }
+    }
+    """
+
+    def __init__(self, saved: list[SavedInvoice], folder: Path, *, what: str) -> None:
+        super().__init__()
+        self.dialog_title, self.message, self.path, self.note = saved_message(saved, folder, what)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="saved-dialog"):
+            yield Static(self.message, id="saved-message", markup=False)
+            yield Static(str(self.path), id="saved-path", markup=False)
+            if self.note:
+                yield Static(self.note, id="saved-note", markup=False)
+            with Horizontal(id="saved-buttons"):
+                yield Button("Copy path", id="copy-path", compact=True, action="screen.copy_path")
+                yield Button("OK", id="saved-ok", compact=True, variant="primary", action="screen.close")
+
+    def on_mount(self) -> None:
+        self.query_one("#saved-dialog").border_title = self.dialog_title
+        self.query_one("#saved-ok", Button).focus()
+
+    def action_copy_path(self) -> None:
+        self.app.copy_to_clipboard(str(self.path))
+        self.notify(f"{self.path} (if the terminal lets apps set the clipboard)", title="Path copied")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def on_click(self, event: events.Click) -> None:
+        if event.widget is self:  # a click on the dimmed page around the dialog
+            self.dismiss(None)
+
+
+class YearScreen(ModalScreen[int | None]):
+    """Which year's invoices to save; dismisses with the year, or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    DEFAULT_CSS = """
+    YearScreen {
+        align: center middle;
+        #year-dialog {
+            width: 56;
+            max-width: 100%;
+            height: auto;
+            border: round $primary;
+            border-title-color: $text-primary;
+            border-title-style: bold;
+            background: $surface;
+            padding: 0 1;
+        }
+        #year-question { margin: 1 0 0 0; }
+        #invoice-year { width: 12; margin: 1 0 0 0; }
+        #year-error { color: $text-error; height: auto; }
+        #year-buttons { height: auto; align-horizontal: right; margin-top: 1; }
+        #year-buttons Button { margin-left: 2; min-width: 10; }
+    }
+    """
+
+    def __init__(self, default_year: int) -> None:
+        super().__init__()
+        self.default_year = default_year
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="year-dialog"):
+            yield Static("Save every paid invoice issued in the year:", id="year-question")
+            yield Input(str(self.default_year), id="invoice-year", type="integer", max_length=4, compact=True)
+            yield Static(id="year-error")
+            with Horizontal(id="year-buttons"):
+                yield Button("Cancel", id="year-cancel", compact=True, action="screen.cancel")
+                yield Button("Download", id="year-download", compact=True, variant="primary", action="screen.submit")
+
+    def on_mount(self) -> None:
+        self.query_one("#year-dialog").border_title = "Download all invoices of a year"
+        self.query_one("#invoice-year", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        text = self.query_one("#invoice-year", Input).value.strip()
+        if len(text) != 4 or not text.isdigit():
+            self.query_one("#year-error", Static).update("Enter a year of four digits, like 2026.")
+            return
+        self.dismiss(int(text))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

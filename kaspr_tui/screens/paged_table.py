@@ -1,0 +1,219 @@
+"""A table filled a page at a time from one of the API's lists (newest first).
+
+One page of 100 at first; the next only when the cursor or the view comes near the last loaded
+row; End walks the remaining pages and lands on the last row. The DataTable draws only the rows
+in view, so a list of thousands costs a few requests, not thousands of widgets.
+
+The requests run in workers of the screen or panel that owns the table (never in the widget):
+`PagedRows` is that owner's helper, the table only says when End asks for the last row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
+
+from kaspr_tui.screens.account import Problem
+
+if TYPE_CHECKING:
+    from kaspr_tui.api.models import ListResponse
+
+PAGE_SIZE = 100
+"""The API's largest page."""
+LOAD_AHEAD_ROWS = 30
+"""Fetch the next page once the cursor or the view comes this close to the last loaded row:
+more than a tall terminal's page, so PageDown rarely reaches the end before the rows arrive."""
+
+
+class Listed(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Item = TypeVar("Item", bound=Listed)
+
+if TYPE_CHECKING:  # a pydantic generic cannot be made of a Protocol-bound variable at run time
+    FetchPage = Callable[[int, str | None], Awaitable[ListResponse[Item]]]
+    """`fetch_page(limit, starting_after)`: one page of the list."""
+
+
+def plain_cells(*cells: str) -> tuple[Text, ...]:
+    """A row's cells as plain text: a name is never read as markup (`[b]Eve`), and the table
+    skips parsing it, which counts with thousands of rows."""
+    return tuple(Text(cell, no_wrap=True, end="") for cell in cells)
+
+
+def show_note(note: Static, text: str, *, error: bool) -> None:
+    """The line under a table: progress, or what went wrong (hidden when there is nothing to say)."""
+    note.update(text)
+    note.set_class(error, "-error")
+    note.display = bool(text)
+
+
+class PagedTable(DataTable[Text]):
+    """End and Home go to the last and first row, not column; End asks for the rows not loaded yet."""
+
+    BINDINGS = [
+        Binding("end,ctrl+end", "last_row", "Last", show=False),
+        Binding("home,ctrl+home", "scroll_top", "First", show=False),
+    ]
+
+    class LastRowWanted(Message):
+        """End was pressed: the owner loads every page left, then the cursor goes to the last row."""
+
+        def __init__(self, table: PagedTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> PagedTable:
+            return self.table
+
+    def action_last_row(self) -> None:
+        self.post_message(self.LastRowWanted(self))
+
+
+class PagedRows(Generic[Item]):
+    """The rows of `table`, fetched by `fetch_page` in workers of `owner` (group `group`).
+
+    `row_cells` makes an item's cells; `noun` names the items in the note ("members");
+    `total` counts every item of the list when the owner knows it (None: unknown).
+    """
+
+    def __init__(
+        self,
+        owner: Widget,
+        table: PagedTable,
+        note: Static,
+        *,
+        fetch_page: FetchPage[Item],
+        row_cells: Callable[[Item], tuple[Text, ...]],
+        noun: str,
+        group: str,
+        total: Callable[[], int | None] = lambda: None,
+    ) -> None:
+        self._owner = owner
+        self._table = table
+        self._note = note
+        self._fetch_page = fetch_page
+        self._row_cells = row_cells
+        self._noun = noun
+        self._group = group
+        self._total = total
+        self.items: dict[str, Item] = {}
+        """Every loaded item by id, in the table's order."""
+        self.has_more = False
+        self._last_loaded_id: str | None = None
+        """Where the next page starts (`starting_after`)."""
+        self._want_last_row = False
+        owner.watch(table, "scroll_y", self.load_more_if_near_end, init=False)
+        owner.watch(table, "cursor_coordinate", self.load_more_if_near_end, init=False)
+
+    @property
+    def selected(self) -> Item | None:
+        table = self._table
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return self.items.get(str(row_key.value))
+
+    @property
+    def loading(self) -> bool:
+        return any(worker.group == self._group and worker.is_running for worker in self._owner.workers)
+
+    def reload(self) -> None:
+        """The list from its first page, as many rows as were shown, the cursor where it was."""
+        self._owner.run_worker(self._reload(), group=self._group, exclusive=True, exit_on_error=False)
+
+    def go_to_last_row(self) -> None:
+        self._want_last_row = True
+        if not self.loading:
+            self._continue_to_last_row()
+
+    def load_more_if_near_end(self, *_: object) -> None:
+        table = self._table
+        if not self.has_more or self.loading:
+            return
+        view_bottom = table.scroll_y + table.scrollable_content_region.height
+        near_end = (
+            table.cursor_row >= table.row_count - LOAD_AHEAD_ROWS
+            or view_bottom >= table.virtual_size.height - LOAD_AHEAD_ROWS
+        )
+        if near_end:
+            self._owner.run_worker(self._load_more(), group=self._group, exit_on_error=False)
+
+    async def _reload(self) -> None:
+        table = self._table
+        try:
+            items, has_more = await self._fetch(None, wanted=max(table.row_count, 1))
+        except Exception as error:  # shown under the table; the account banner covers retrying
+            show_note(self._note, f"Could not load the {self._noun}: {Problem.from_error(error).detail}", error=True)
+            return
+        cursor_row = table.cursor_row
+        table.clear()
+        self.items.clear()
+        self._last_loaded_id = None
+        self._add_rows(items, has_more)
+        if table.row_count:
+            table.move_cursor(row=min(cursor_row, table.row_count - 1), animate=False)
+        self._continue_to_last_row()
+
+    async def _load_more(self) -> None:
+        """The pages after the last row shown: one, or all of them when End asked for the last row."""
+        # Walking to the end adds the rows once, at the end: the table re-measures and redraws
+        # on every addition, which would cost more than the requests themselves.
+        wanted = None if self._want_last_row else PAGE_SIZE
+        try:
+            items, has_more = await self._fetch(self._last_loaded_id, wanted=wanted)
+        except Exception as error:
+            self._want_last_row = False
+            show_note(self._note, f"Could not load more {self._noun}: {Problem.from_error(error).detail}", error=True)
+            return
+        self._add_rows(items, has_more)
+        self._continue_to_last_row()
+
+    async def _fetch(self, starting_after: str | None, *, wanted: int | None) -> tuple[list[Item], bool]:
+        """Pages after `starting_after` until `wanted` rows are in (None: all); (rows, more after them)."""
+        items: list[Item] = []
+        has_more = True
+        while has_more and (wanted is None or len(items) < wanted):
+            page = await self._fetch_page(PAGE_SIZE, items[-1].id if items else starting_after)
+            items.extend(page.data)
+            has_more = page.has_more and bool(page.data)
+            if has_more and len(items) > PAGE_SIZE:
+                loaded = len(items) + (0 if starting_after is None else self._table.row_count)
+                show_note(self._note, f"Loading {self._noun}… {self._count(loaded)}", error=False)
+        return items, has_more
+
+    def _add_rows(self, items: list[Item], has_more: bool) -> None:
+        table = self._table
+        for item in items:
+            self.items[item.id] = item
+            table.add_row(*self._row_cells(item), key=item.id)
+            self._last_loaded_id = item.id
+        self.has_more = has_more
+        if has_more:
+            shown = f"{self._count(table.row_count)} shown · more as you scroll · End: the last"
+            show_note(self._note, shown, error=False)
+        else:
+            show_note(self._note, "", error=False)
+
+    def _count(self, loaded: int) -> str:
+        total = self._total()
+        return f"{loaded:,}" if total is None else f"{loaded:,} of {total:,}"
+
+    def _continue_to_last_row(self) -> None:
+        """Land on the last row once every page is in; fetch the rest first if End asked for it."""
+        if not self._want_last_row:
+            return
+        if self.has_more:
+            self._owner.run_worker(self._load_more(), group=self._group, exit_on_error=False)
+            return
+        self._want_last_row = False
+        self._table.move_cursor(row=self._table.row_count - 1, animate=False)
