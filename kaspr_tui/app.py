@@ -7,6 +7,8 @@ watches `KasprApp.account` and re-renders when a new state is published.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -36,6 +38,10 @@ MODE_TITLES = {
     "workspace": "Workspace",
     "support": "Support",
 }
+
+REFRESH_INTERVAL = 1.0
+"""Seconds from one account load to the next asked for with r: presses sooner (r held down) share
+one load, so a burst stays far below the server's per-key rate limit (an admin's load is 7 requests)."""
 
 MODES_BY_ROLE: dict[Role, tuple[str, ...]] = {
     "admin": ("dashboard", "billing", "workspace", "support"),
@@ -79,6 +85,8 @@ class KasprApp(App[None]):
         # The app owns its client, given or built: it closes it on exit.
         self._client = client
         self._server: EmbeddedServer | None = None
+        self._last_load = -REFRESH_INTERVAL
+        """When the latest account load started (time.monotonic)."""
 
     @property
     def client(self) -> BillingClient | None:
@@ -139,12 +147,15 @@ class KasprApp(App[None]):
     # ---- the account state ------------------------------------------------------------------
 
     @work(exclusive=True, group="account", exit_on_error=False)
-    async def load_account(self) -> None:
-        """Fetch the account; on failure keep what was shown, marked stale, with the reason."""
+    async def load_account(self, *, not_before: float = 0.0) -> None:
+        """Fetch the account (not before `not_before`, in time.monotonic); on failure keep what was
+        shown, marked stale, with the reason."""
         client = self._client
         if client is None:
             return
-        self.account = self.account.reloading()
+        self.account = self.account.reloading()  # "refreshing…" at once, even while the load waits
+        await asyncio.sleep(max(0.0, not_before - time.monotonic()))
+        self._last_load = time.monotonic()
         try:
             state = await fetch_account(client, now=datetime.now().astimezone())
         except Exception as error:  # every failure becomes a message on screen, never a crash
@@ -187,8 +198,8 @@ class KasprApp(App[None]):
             return
         if self._client is None and self.settings.embedded:
             self.start_embedded_server()
-        else:
-            self.load_account()
+        elif not self.account.loading:  # else the load on its way (or waiting its turn) answers this press too
+            self.load_account(not_before=self._last_load + REFRESH_INTERVAL)
 
     def on_problem_banner_retry(self) -> None:
         self.action_refresh()
