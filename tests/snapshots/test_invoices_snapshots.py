@@ -1,0 +1,38 @@
+"""How the invoices look at 80×24 and 120×40: the Invoices section of Plan & Billing with the
+seeded invoices (newest first), and an invoice opened in the terminal (the newest, ACME-2026-000012)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from textual.pilot import Pilot
+
+from kaspr_tui.screens.invoices import open_invoices
+from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
+from tui_helpers import app_for, settle
+
+SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+
+Snap = Callable[..., bool]
+
+
+async def show_invoices(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await open_invoices(pilot.app)
+    await settle(pilot)
+
+
+@SIZES
+def test_invoices_section(snap_compare: Snap, live_server: LiveServer, size: tuple[int, int]) -> None:
+    assert snap_compare(app_for(live_server.url, ADMIN_KEY), terminal_size=size, run_before=show_invoices)
+
+
+@SIZES
+def test_invoice_view(snap_compare: Snap, live_server: LiveServer, size: tuple[int, int]) -> None:
+    async def open_the_newest_invoice(pilot: Pilot[None]) -> None:
+        await show_invoices(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(app_for(live_server.url, ADMIN_KEY), terminal_size=size, run_before=open_the_newest_invoice)
