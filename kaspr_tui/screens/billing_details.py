@@ -25,7 +25,7 @@ from kaspr_tui.billing.money import format_money
 from kaspr_tui.billing.quotes import PriceChange, Terms, price_change
 from kaspr_tui.billing.tax import tax_decision
 from kaspr_tui.screens.account import AccountState
-from kaspr_tui.screens.checkout.billing_form import vat_charge_words
+from kaspr_tui.screens.checkout.billing_form import DIALOG_FRAME_CSS, vat_charge_words
 from kaspr_tui.screens.checkout.review import describe_terms
 from kaspr_tui.widgets.formatting import format_card, format_count, format_date, format_expiry, format_plan
 
@@ -132,18 +132,7 @@ class BillingDetailsScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     BillingDetailsScreen {
         align: center middle;
-        #billing-details-dialog {
-            width: 100%;
-            max-width: 90;
-            height: auto;
-            max-height: 100%;
-            border: round $primary;
-            border-title-color: $text-primary;
-            border-title-style: bold;
-            border-subtitle-color: $text-muted;
-            background: $surface;
-            padding: 0 1;
-        }
+        #billing-details-dialog { max-width: 90; """ + DIALOG_FRAME_CSS + """ }
         #details-body { height: auto; max-height: 1fr; }
         .details-heading { text-style: bold; color: $text-primary; margin-top: 1; }
         #details-buttons { dock: bottom; height: auto; align-horizontal: right; margin-top: 1; }

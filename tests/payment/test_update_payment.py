@@ -39,6 +39,16 @@ async def confirm(pilot) -> None:
     await settle(pilot)
 
 
+async def refused(pilot, number: str, expiry: str = "12/30", cvc: str = "123") -> dict[str, str]:
+    """Try a card in Update payment information; the form must stay open: the errors it shows, by input id."""
+    open_update_payment(pilot.app)
+    await pilot.pause()
+    fill_card(pilot.app, number, expiry, cvc)
+    await confirm(pilot)
+    assert isinstance(pilot.app.screen, BillingFormScreen), "the form stays open"
+    return errors_shown(pilot.app)
+
+
 async def test_the_button_opens_the_form_with_the_card_fields_open_and_confirm(live_server: LiveServer) -> None:
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -92,12 +102,7 @@ async def test_a_bad_card_gets_the_reason_beside_its_field_and_changes_nothing(
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        open_update_payment(app)
-        await pilot.pause()
-        fill_card(app, number, expiry, cvc)
-        await confirm(pilot)
-        assert isinstance(app.screen, BillingFormScreen), "the form stays open"
-        shown = errors_shown(app)
+        shown = await refused(pilot, number, expiry, cvc)
         assert list(shown) == [field]
         assert reason in shown[field]
         assert app.focused is not None and app.focused.id == field, "the cursor goes to the field to fix"
@@ -111,12 +116,7 @@ async def test_a_card_the_server_declines_stays_off_file_and_another_card_then_w
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        open_update_payment(app)
-        await pilot.pause()
-        fill_card(app, DECLINED_WHEN_SAVED)
-        await confirm(pilot)
-        assert isinstance(app.screen, BillingFormScreen), "the form stays open"
-        shown = errors_shown(app)
+        shown = await refused(pilot, DECLINED_WHEN_SAVED)
         assert list(shown) == ["card-number"]
         assert "declined" in shown["card-number"]
         assert "declined" in screen_text(app)

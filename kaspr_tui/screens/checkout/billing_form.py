@@ -58,6 +58,19 @@ FORM_ORDER = (
 )
 """Inputs top to bottom, to focus the first one with an error."""
 
+DIALOG_FRAME_CSS = """
+    width: 100%;
+    height: auto;
+    max-height: 100%;
+    border: round $primary;
+    border-title-color: $text-primary;
+    border-title-style: bold;
+    border-subtitle-color: $text-muted;
+    background: $surface;
+    padding: 0 1;
+"""
+"""The frame of a dialog that fills a narrow terminal: the form's, and other modals' that look like it."""
+
 COUNTRY_OPTIONS = sorted(((name, code) for code, name in COUNTRY_NAMES.items()), key=lambda option: option[0])
 
 
@@ -115,18 +128,7 @@ class BillingFormScreen(ModalScreen["PaymentChoice | None"]):
     DEFAULT_CSS = """
     BillingFormScreen {
         align: center middle;
-        #billing-form {
-            width: 100%;
-            max-width: 118;
-            height: auto;
-            max-height: 100%;
-            border: round $primary;
-            border-title-color: $text-primary;
-            border-title-style: bold;
-            border-subtitle-color: $text-muted;
-            background: $surface;
-            padding: 0 1;
-        }
+        #billing-form { max-width: 118; """ + DIALOG_FRAME_CSS + """ }
         /* Docked, the message and the buttons stay in view; the fields scroll between them. */
         #form-problem { dock: top; color: $text-error; display: none; margin-bottom: 1; }
         #form-problem.-shown { display: block; }
