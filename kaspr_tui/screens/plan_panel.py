@@ -1,95 +1,153 @@
-"""The Plan section of Plan & Billing: plan, period, licenses with +, credits with Purchase Add-ons."""
+"""The Plan section of Plan & Billing: plan, period, licenses with +, each credit type with its
+balance, its add-on pack and a Purchase add-ons button; and the entry points the command palette
+uses to open the add-ons and licenses dialogs (`open_addons`, `open_licenses`)."""
 
 from __future__ import annotations
 
-from rich.table import Table
+from typing import TYPE_CHECKING, cast
+
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Static
+from textual.widgets import Button, Static, TabbedContent
 
-from kaspr_tui.api.models import RecurringAddon
-from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES
+from kaspr_tui.api.models import CreditBalance, RecurringAddon, Subscription
+from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, CreditType
 from kaspr_tui.screens.account import AccountState
+from kaspr_tui.screens.addons import PurchaseAddonsScreen
 from kaspr_tui.screens.base import AccountPanel
+from kaspr_tui.screens.licenses import LicensesScreen
 from kaspr_tui.widgets.formatting import format_count, format_date, format_plan
 
+if TYPE_CHECKING:
+    from kaspr_tui.app import KasprApp
 
-def renewal_words(addon: RecurringAddon | None) -> str:
+
+LABEL_WIDTH = 10
+"""`Licenses` and a gap: the plan rows' labels line up."""
+# Credit rows: type, what is left of the period's total, the add-on pack; fits 80 columns with its button.
+TYPE_WIDTH, LEFT_WIDTH, PACK_WIDTH = 14, 18, 22
+
+NOT_ADMIN = "Only a workspace admin can buy credits or licenses."
+NOT_LOADED = "The account is still loading; try again in a moment."
+
+
+def pack_words(addon: RecurringAddon | None) -> str:
     if addon is None or addon.quantity == 0:
-        return "—"
-    return f"{format_count(addon.quantity)} ({'renews' if addon.auto_renew else 'ends at reset'})"
+        return "none"
+    return f"{format_count(addon.quantity)}, {'renews' if addon.auto_renew else 'ends at reset'}"
 
 
-def credits_table(state: AccountState) -> Table:
-    assert state.subscription is not None
-    recurring = {addon.type: addon for addon in state.subscription.addons}
-    table = Table(box=None, pad_edge=False, header_style="bold", expand=False)
-    table.add_column("Credits")
-    table.add_column("Included", justify="right")
-    table.add_column("Add-on", justify="right")
-    table.add_column("Used", justify="right")
-    table.add_column("Left", justify="right")
-    table.add_column("Add-on pack")
-    for balance in state.credits:
-        table.add_row(
-            CREDIT_LABELS[balance.type].removesuffix(" credits"),
-            format_count(balance.included),
-            format_count(balance.addon),
-            format_count(balance.used),
-            format_count(balance.remaining),
-            renewal_words(recurring.get(balance.type)),
-        )
-    return table
-
-
-def plan_summary(state: AccountState) -> Table:
-    subscription = state.subscription
-    assert subscription is not None
-    used = subscription.seats - subscription.seats_available
-    summary = Table.grid(padding=(0, 2))
-    summary.add_column(style="dim")
-    summary.add_column()
-    summary.add_row("Current", format_plan(state.plan_name(subscription.plan), subscription.interval))
-    summary.add_row(
-        "Period", f"{format_date(subscription.current_period_start)} – {format_date(subscription.current_period_end)}"
+def credit_row(balance: CreditBalance, addon: RecurringAddon | None) -> str:
+    """`Phone         2,160 of 2,500     500, renews`: one credit type, in the columns of `credits_heading`."""
+    left = f"{format_count(balance.remaining)} of {format_count(balance.included + balance.addon)}"
+    return "".join(
+        [
+            CREDIT_LABELS[balance.type].removesuffix(" credits").ljust(TYPE_WIDTH),
+            left.ljust(LEFT_WIDTH),
+            pack_words(addon).ljust(PACK_WIDTH),
+        ]
     )
-    summary.add_row("Licenses", f"{subscription.seats} ({used} used · {subscription.seats_available} free)")
-    return summary
 
 
-def credits_section(state: AccountState) -> Table:
-    outer = Table.grid()
-    outer.add_row(credits_table(state))
-    resets = state.credits[0].resets_at if state.credits else None
-    if resets is not None:
-        outer.add_row(Text(f"Credits reset on {format_date(resets)}; unused credits do not carry over.", style="dim"))
-    return outer
+def credits_heading() -> str:
+    return "".join(["Credits".ljust(TYPE_WIDTH), "Left this period".ljust(LEFT_WIDTH), "Add-on pack".ljust(PACK_WIDTH)])
+
+
+def plan_row(label: str, value: str) -> Text:
+    return Text.assemble((label.ljust(LABEL_WIDTH), "dim"), value)
+
+
+def licenses_words(subscription: Subscription) -> str:
+    used = subscription.seats - subscription.seats_available
+    return f"{subscription.seats} ({used} used · {subscription.seats_available} free)"
 
 
 class PlanPanel(AccountPanel):
-    """Plan, licenses (+ opens the licenses dialog) and credits (a Purchase Add-ons button per type)."""
+    """Plan, licenses (+ opens the licenses dialog) and credits (a Purchase add-ons button per type)."""
 
     DEFAULT_CSS = """
     PlanPanel {
         .panel-row { height: auto; }
-        .panel-row Button { margin-left: 2; }
-        #plan-summary, #credits-summary { width: auto; height: auto; }
-        #addon-buttons { height: auto; margin-top: 1; }
-        #addon-buttons Button { margin-right: 1; }
+        .panel-row > Static { width: auto; }
+        #licenses-add { margin-left: 2; min-width: 5; }
+        #licenses-hint { color: $text-muted; margin-left: 1; }
+        #credits-heading { margin-top: 1; text-style: bold; width: auto; }
+        .buy-addons { margin-left: 1; }
+        #credits-note { color: $text-muted; }
     }
     """
 
     def compose(self) -> ComposeResult:
+        yield Static(id="plan-current")
+        yield Static(id="plan-period")
         with Horizontal(classes="panel-row"):
-            yield Static(id="plan-summary")
+            yield Static(id="plan-licenses")
             yield Button("+", id="licenses-add", compact=True, tooltip="Add or remove licenses")
-        yield Static(id="credits-summary")
-        with Horizontal(id="addon-buttons"):
-            for credit_type in CREDIT_TYPES:
-                label = CREDIT_LABELS[credit_type].removesuffix(" credits")
-                yield Button(f"Purchase {label} add-ons", id=f"buy-{credit_type}", compact=True)
+            yield Static("add or remove", id="licenses-hint")
+        yield Static(credits_heading(), id="credits-heading", markup=False)
+        for credit_type in CREDIT_TYPES:
+            with Horizontal(classes="panel-row"):
+                yield Static(id=f"credits-{credit_type}", markup=False)
+                yield Button(
+                    "Purchase add-ons", id=f"buy-{credit_type}", name=credit_type, classes="buy-addons", compact=True
+                )
+        yield Static(id="credits-note", markup=False)
 
     def show_account(self, state: AccountState) -> None:
-        self.query_one("#plan-summary", Static).update(plan_summary(state))
-        self.query_one("#credits-summary", Static).update(credits_section(state))
+        subscription = state.subscription
+        assert subscription is not None
+        plan = format_plan(state.plan_name(subscription.plan), subscription.interval)
+        period = f"{format_date(subscription.current_period_start)} – {format_date(subscription.current_period_end)}"
+        self.query_one("#plan-current", Static).update(plan_row("Current", plan))
+        self.query_one("#plan-period", Static).update(plan_row("Period", period))
+        self.query_one("#plan-licenses", Static).update(plan_row("Licenses", licenses_words(subscription)))
+        packs = {addon.type: addon for addon in subscription.addons}
+        for balance in state.credits:
+            self.query_one(f"#credits-{balance.type}", Static).update(credit_row(balance, packs.get(balance.type)))
+        if state.credits:
+            resets = format_date(state.credits[0].resets_at)
+            self.query_one("#credits-note", Static).update(
+                f"Credits reset on {resets}; unused credits do not carry over."
+            )
+
+    @on(Button.Pressed, ".buy-addons")
+    def _buy_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.app.push_screen(PurchaseAddonsScreen(cast(CreditType, event.button.name)))
+
+    @on(Button.Pressed, "#licenses-add")
+    def _licenses_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.app.push_screen(LicensesScreen())
+
+
+# ---- entry points for the command palette -----------------------------------------------------
+
+
+async def show_plan_billing(app: KasprApp) -> bool:
+    """Billing on its Plan & Billing tab; False, saying why, when this account cannot buy there."""
+    account = app.account
+    if account.loaded and not account.is_admin:
+        app.notify(NOT_ADMIN, severity="warning")
+        return False
+    if account.subscription is None or account.catalog is None:
+        app.notify(NOT_LOADED, severity="warning")
+        return False
+    if app.current_mode != "billing":
+        await app.switch_mode("billing")
+    app.screen_stack[0].query_one("#billing-tabs", TabbedContent).active = "plan-billing"
+    return True
+
+
+async def open_addons(app: KasprApp, credit_type: CreditType) -> None:
+    """Plan & Billing with the Purchase add-ons dialog for `credit_type` open ("Buy phone credits")."""
+    if await show_plan_billing(app):
+        app.push_screen(PurchaseAddonsScreen(credit_type))
+
+
+async def open_licenses(app: KasprApp) -> None:
+    """Plan & Billing with the Manage licenses dialog open ("Add licenses")."""
+    if await show_plan_billing(app):
+        app.push_screen(LicensesScreen())

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, DataTable, Static, TabbedContent
+from textual.widgets import Button, DataTable, Static
 
 from kaspr_tui.api import BillingClient
 from kaspr_tui.api.models import Member
@@ -29,6 +29,7 @@ from kaspr_tui.screens.account import AccountState, Problem
 from kaspr_tui.screens.base import AccountScreen
 from kaspr_tui.screens.confirm import ConfirmScreen
 from kaspr_tui.screens.invite import ADD_LICENSES, InviteMemberScreen, InviteResult
+from kaspr_tui.screens.licenses import LicensesScreen
 from kaspr_tui.widgets.formatting import format_date
 
 if TYPE_CHECKING:
@@ -367,18 +368,8 @@ class WorkspaceScreen(AccountScreen):
             self._workspace_changed()
 
     async def add_licenses(self) -> None:
-        """Take the admin to where licenses are added.
-
-        The one way into adding licenses from this page: the licenses dialog replaces this when
-        it exists.
-        """
-        await self.app.switch_mode("billing")
-        self.app.screen.query_one("#billing-tabs", TabbedContent).active = "plan-billing"
-        self.app.notify(
-            "Press + next to Licenses to add licenses; then invite from the Workspace (w).",
-            title="Add licenses",
-            timeout=10,
-        )
+        """The licenses dialog over this page, so the admin can invite as soon as a seat is free."""
+        await self.app.push_screen(LicensesScreen())
 
     # ---- removing a member or an invitation -----------------------------------------------------
 

@@ -1,0 +1,194 @@
+"""Purchase add-ons: how many credits of one type to add, with a slider, its price, then Checkout.
+
+Opened from the Plan section of Plan & Billing (`#buy-phone`, …) or the command palette. The
+slider (`#credits-slider`) runs over the pack's range in its steps, from the catalog; the price
+(`#quote-total`) is the server's quote for exactly that many, kept current while the slider
+moves (`LiveQuote`). Checkout (`#checkout`) runs the shared checkout pipeline; Escape or Cancel
+closes the dialog having changed nothing.
+
+Bought credits are granted now and added to the type's recurring pack, which renews at every
+monthly reset until its auto-renew is turned off; the dialog says so, and turns auto-renew off
+(or back on) for a pack that exists (`#auto-renew`).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Static
+
+from kaspr_tui.api import ApiError
+from kaspr_tui.api.models import (
+    AddonPackWire,
+    AddonQuantity,
+    Checkout,
+    CreditBalance,
+    Quote,
+    QuoteRequest,
+    RecurringAddon,
+)
+from kaspr_tui.billing.catalog import CREDIT_LABELS, CreditType
+from kaspr_tui.billing.money import format_money
+from kaspr_tui.screens.account import AccountState
+from kaspr_tui.screens.live_quote import PurchaseDialog
+from kaspr_tui.widgets.formatting import format_count, format_date
+from kaspr_tui.widgets.quote_view import tax_label
+from kaspr_tui.widgets.slider import Slider
+
+TITLE = "Purchase add-ons"
+
+
+def balance_words(label: str, balance: CreditBalance) -> str:
+    """`Phone credits left this period: 2,160 of 2,500 · reset on 17 Dec 2026`."""
+    total = balance.included + balance.addon
+    return (
+        f"{label} left this period: {format_count(balance.remaining)} of {format_count(total)} "
+        f"· reset on {format_date(balance.resets_at)}"
+    )
+
+
+def terms_words(pack: RecurringAddon | None, adding: int, resets_on: str) -> str:
+    """What happens to the credits bought now: renewed each month (or not), never carried over."""
+    if pack is not None and not pack.auto_renew:
+        return (
+            f"Your pack ends at the reset on {resets_on}, so credits added now are for this period only, "
+            "unless you turn auto-renew back on. Unused credits never carry over."
+        )
+    pack_after = adding + (pack.quantity if pack is not None else 0)
+    return (
+        "Added now, then renewed and charged every month at this quantity until you turn auto-renew off: "
+        f"your pack becomes {format_count(pack_after)} a month. Unused credits never carry over."
+    )
+
+
+def pack_words(pack: RecurringAddon, resets_on: str) -> str:
+    if pack.auto_renew:
+        return f"Your pack today: {format_count(pack.quantity)} a month, renewing."
+    return f"Your pack today: {format_count(pack.quantity)}, ending on {resets_on}."
+
+
+def total_words(quote: Quote) -> Text:
+    """`Total due now €12.00  (€10.00 + VAT 20 % €2.00)`."""
+    money = lambda cents: format_money(cents, quote.currency)  # noqa: E731 — one currency per quote
+    return Text.assemble(
+        (f"Total due now {money(quote.total_due_now)}", "bold"),
+        (f"  ({money(quote.subtotal)} + {tax_label(quote.tax)} {money(quote.tax.amount)})", "dim"),
+    )
+
+
+class PurchaseAddonsScreen(PurchaseDialog):
+    """Dismisses with the succeeded checkout, or None when nothing was bought."""
+
+    CHECKOUT_TITLE = TITLE
+    FIRST_FOCUS = "#credits-slider"
+
+    DEFAULT_CSS = """
+    PurchaseAddonsScreen {
+        #credits-slider { margin: 1 0; }
+        #pack-row { height: auto; margin-top: 1; }
+        #pack-status { width: 1fr; color: $text-muted; }
+        #auto-renew { margin-left: 2; }
+    }
+    """
+
+    def __init__(self, credit_type: CreditType) -> None:
+        self.credit_type = credit_type
+        self.label = CREDIT_LABELS[credit_type]
+        super().__init__()
+
+    def dialog_title(self) -> str:
+        return f"{TITLE}: {self.label}"
+
+    def _pack_offer(self) -> AddonPackWire:
+        catalog = self.kaspr_app.account.catalog
+        assert catalog is not None
+        return next(pack for pack in catalog.addon_packs if pack.type == self.credit_type)
+
+    def compose_inputs(self) -> ComposeResult:
+        offer = self._pack_offer()
+        yield Static(id="addons-balance", classes="dialog-note", markup=False)
+        yield Slider(
+            offer.min,
+            min=offer.min,
+            max=offer.max,
+            step=offer.step,
+            label=f"{self.label} to add · {format_money(offer.unit_amount)} each",
+            format_value=format_count,
+            id="credits-slider",
+        )
+        yield Static(id="addons-terms", markup=False)
+        with Horizontal(id="pack-row"):
+            yield Static(id="pack-status", markup=False)
+            yield Button("", id="auto-renew", compact=True)
+
+    # ---- what the workspace has ---------------------------------------------------------------
+
+    def _pack(self, state: AccountState) -> RecurringAddon | None:
+        assert state.subscription is not None
+        pack = next((addon for addon in state.subscription.addons if addon.type == self.credit_type), None)
+        return pack if pack is not None and pack.quantity > 0 else None
+
+    def show_account(self, state: AccountState) -> None:
+        balance = next((balance for balance in state.credits if balance.type == self.credit_type), None)
+        if balance is None:
+            return
+        resets_on = format_date(balance.resets_at)
+        pack = self._pack(state)
+        self.query_one("#addons-balance", Static).update(balance_words(self.label, balance))
+        adding = self.query_one("#credits-slider", Slider).value
+        self.query_one("#addons-terms", Static).update(terms_words(pack, adding, resets_on))
+        self.query_one("#pack-row").display = pack is not None
+        if pack is not None:
+            self.query_one("#pack-status", Static).update(pack_words(pack, resets_on))
+            self.query_one("#auto-renew", Button).label = (
+                "Turn auto-renew off" if pack.auto_renew else "Turn auto-renew on"
+            )
+
+    # ---- the price and the purchase -----------------------------------------------------------
+
+    def current_request(self) -> QuoteRequest:
+        quantity = self.query_one("#credits-slider", Slider).value
+        return QuoteRequest(addons=[AddonQuantity(type=self.credit_type, quantity=quantity)])
+
+    @on(Slider.Changed, "#credits-slider")
+    def _quantity_changed(self, event: Slider.Changed) -> None:
+        event.stop()
+        self.show_account(self.kaspr_app.account)
+        self.inputs_changed()
+
+    def priced_words(self, quote: Quote) -> Text:
+        """`Total due now €12.00  (€10.00 + VAT 20 % €2.00)`."""
+        money = lambda cents: format_money(cents, quote.currency)  # noqa: E731 — one currency per quote
+        return Text.assemble(
+            (f"Total due now {money(quote.total_due_now)}", "bold"),
+            (f"  ({money(quote.subtotal)} + {tax_label(quote.tax)} {money(quote.tax.amount)})", "dim"),
+        )
+
+    def success_words(self, checkout: Checkout) -> str:
+        added = sum(addon.quantity for addon in checkout.quote.addons)
+        return f"{format_count(added)} {self.label.lower()} added."
+
+    # ---- auto-renew ---------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#auto-renew")
+    def _auto_renew_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        pack = self._pack(self.kaspr_app.account)
+        if pack is not None:
+            self._set_auto_renew(not pack.auto_renew)
+
+    @work(group="auto-renew", exclusive=True, exit_on_error=False)
+    async def _set_auto_renew(self, auto_renew: bool) -> None:
+        client = self.kaspr_app.client
+        if client is None:
+            return
+        try:
+            await client.set_addon_auto_renew(self.credit_type, auto_renew)
+        except ApiError as error:
+            self.app.notify(error.message, title=TITLE, severity="error")
+            return
+        words = "renews every month" if auto_renew else "ends at the next reset"
+        self.app.notify(f"Your {self.label.lower()} pack {words}.", title=TITLE)
+        self.kaspr_app.load_account()
