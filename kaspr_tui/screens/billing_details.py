@@ -26,7 +26,6 @@ from kaspr_tui.billing.quotes import PriceChange, Terms, price_change
 from kaspr_tui.billing.tax import tax_decision
 from kaspr_tui.screens.account import AccountState
 from kaspr_tui.screens.checkout.billing_form import DIALOG_FRAME_CSS, vat_charge_words
-from kaspr_tui.screens.checkout.review import describe_terms
 from kaspr_tui.widgets.formatting import format_card, format_count, format_date, format_expiry, format_plan
 
 if TYPE_CHECKING:
@@ -106,8 +105,8 @@ def subscription_grid(state: AccountState) -> Table:
     )
     scheduled = subscription.scheduled_change
     if scheduled is not None:
-        terms = describe_terms(state.plan_name(scheduled.plan), scheduled.interval, scheduled.seats)
-        grid.add_row("Scheduled", f"{terms} from {format_date(scheduled.effective_at)}")
+        plan = format_plan(state.plan_name(scheduled.plan), scheduled.interval)
+        grid.add_row("Scheduled", f"{plan}, {scheduled.seats} licenses from {format_date(scheduled.effective_at)}")
     price = renewal_price(subscription, state.billing_details)
     grid.add_row(
         "Next renewal",

@@ -93,7 +93,7 @@ async def test_a_scheduled_seat_reduction_is_what_the_renewal_bills(live_server:
         text = await open_modal(pilot)
     subtotal = plan_price(admin, "business", "year", 9) + renewing_packs_price(admin)
     assert "Licenses 10 (8 used · 2 free)" in text, "the seats stay until the period ends"
-    assert "Scheduled Business (annual) × 9 seats from 17 Aug 2027" in text
+    assert "Scheduled Business · annual, 9 licenses from 17 Aug 2027" in text
     assert f"Next renewal 17 Aug 2027: {format_money(subtotal * 120 // 100)}" in text
 
 
