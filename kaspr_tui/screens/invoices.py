@@ -8,6 +8,7 @@ command palette's ways in.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
@@ -18,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static, TabbedContent
 
-from kaspr_tui.api.models import InvoiceSummary
+from kaspr_tui.api.models import InvoiceSummary, ListResponse
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.screens.account import AccountState, Problem
 from kaspr_tui.screens.base import AccountPanel
@@ -96,7 +97,7 @@ class InvoicesPanel(AccountPanel):
     def kaspr_app(self) -> KasprApp:
         return cast("KasprApp", self.app)
 
-    def _fetch_page(self, limit: int, starting_after: str | None):  # type: ignore[no-untyped-def]
+    def _fetch_page(self, limit: int, starting_after: str | None) -> Awaitable[ListResponse[InvoiceSummary]]:
         client = self.kaspr_app.client
         assert client is not None  # the account was loaded through it
         return client.invoices(limit=limit, starting_after=starting_after)

@@ -83,7 +83,8 @@ class PagedRows(Generic[Item]):
     """The rows of `table`, fetched by `fetch_page` in workers of `owner` (group `group`).
 
     `row_cells` makes an item's cells; `noun` names the items in the note ("members");
-    `total` counts every item of the list when the owner knows it (None: unknown).
+    `total` counts every item of the list when the owner knows it (None: unknown); `loaded` is
+    called after rows are added (what the owner shows of the selection may change).
     """
 
     def __init__(
@@ -97,6 +98,7 @@ class PagedRows(Generic[Item]):
         noun: str,
         group: str,
         total: Callable[[], int | None] = lambda: None,
+        loaded: Callable[[], None] = lambda: None,
     ) -> None:
         self._owner = owner
         self._table = table
@@ -106,6 +108,7 @@ class PagedRows(Generic[Item]):
         self._noun = noun
         self._group = group
         self._total = total
+        self._loaded = loaded
         self.items: dict[str, Item] = {}
         """Every loaded item by id, in the table's order."""
         self.has_more = False
@@ -203,6 +206,7 @@ class PagedRows(Generic[Item]):
             show_note(self._note, shown, error=False)
         else:
             show_note(self._note, "", error=False)
+        self._loaded()
 
     def _count(self, loaded: int) -> str:
         total = self._total()
