@@ -175,4 +175,7 @@ def open_billing_details(app: App[object]) -> None:
     if state.subscription is None:
         app.notify("The account is not loaded yet; try again in a moment.", title=TITLE, severity="warning")
         return
+    if not state.is_admin:
+        app.notify("Only an admin of the workspace can see its billing details.", title=TITLE, severity="warning")
+        return
     app.push_screen(BillingDetailsScreen(state))

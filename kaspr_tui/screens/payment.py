@@ -48,6 +48,9 @@ def open_update_payment(app: App[object]) -> None:
     if kaspr.client is None or not kaspr.account.loaded:
         app.notify("The account is not loaded yet; try again in a moment.", title=UPDATE_TITLE, severity="warning")
         return
+    if not kaspr.account.is_admin:
+        app.notify("Only an admin of the workspace can change its card.", title=UPDATE_TITLE, severity="warning")
+        return
 
     def updated(choice: PaymentChoice | None) -> None:
         if choice is None:

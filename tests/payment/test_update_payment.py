@@ -10,7 +10,7 @@ from textual.widgets import Button, Input
 
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen
 from kaspr_tui.screens.payment import open_update_payment
-from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
+from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, LiveServer
 from checkout_helpers import until
 from payment_helpers import (
     DECLINED_WHEN_SAVED,
@@ -153,3 +153,13 @@ async def test_without_saved_billing_details_the_form_opens_empty(live_server: L
         assert isinstance(app.screen, BillingFormScreen)
         assert app.screen.query_one("#company", Input).value == ""
         assert "Choose a country" in screen_text(app)
+
+
+async def test_a_member_is_told_only_an_admin_can_change_the_card(live_server: LiveServer) -> None:
+    app = app_for(live_server.url, MEMBER_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        open_update_payment(app)
+        await pilot.pause()
+        assert not isinstance(app.screen, BillingFormScreen)
+        assert [note.message for note in app._notifications] == ["Only an admin of the workspace can change its card."]
