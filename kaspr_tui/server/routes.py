@@ -60,6 +60,7 @@ from kaspr_tui.server.pagination import Limit, StartingAfter, page
 from kaspr_tui.server.quoting import create_quote
 from kaspr_tui.server.renewals import catch_up_all
 from kaspr_tui.server.store import Tx
+from kaspr_tui.server.support import CardHolder
 from kaspr_tui.server.subscriptions import cancel_scheduled_change, set_auto_renew
 from kaspr_tui.server.workspaces import billing_details_of, load_workspace, subscription_view
 
@@ -135,10 +136,14 @@ def catalog(principal: Annotated[Principal, Depends(authenticate)]) -> Catalog:
 # ---- subscription and credits ---------------------------------------------------------------
 
 
+def _card_hidden_from_support(scope: Scope, answer: CardHolder) -> CardHolder:
+    return support.without_card(answer) if scope.principal.role == "support" else answer
+
+
 @router.get("/v1/subscription", response_model=Subscription, tags=["subscription"], responses=READ_ERRORS)
 def get_subscription(context: Context, scope: Annotated[Scope, Depends(workspace_scope(*ANY_ROLE))]) -> Subscription:
     with context.workspace_transaction(scope.workspace_id) as tx:
-        return subscription_view(tx, scope.workspace_id)
+        return _card_hidden_from_support(scope, subscription_view(tx, scope.workspace_id))
 
 
 @router.patch("/v1/subscription/addons/{type}", response_model=Subscription, tags=["subscription"],
@@ -314,7 +319,7 @@ def _invoice(context: ServerContext, scope: Scope, invoice_id: str) -> Invoice:
         row = tx.one("SELECT * FROM invoices WHERE id = ? AND workspace_id = ?", (invoice_id, scope.workspace_id))
         if row is None:
             raise not_found("invoice")
-        return invoice_detail(row, load_workspace(tx, scope.workspace_id).name)
+        return _card_hidden_from_support(scope, invoice_detail(row, load_workspace(tx, scope.workspace_id).name))
 
 
 @router.get("/v1/invoices/{invoice_id}", response_model=Invoice, tags=["billing"], responses=READ_ERRORS)

@@ -4,9 +4,12 @@ user's old and new accounts (rule 10), and email changes."""
 from __future__ import annotations
 
 import sqlite3
+from typing import TypeVar
 
 from kaspr_tui.api.models import (
     EmailChangeRequest,
+    Invoice,
+    Subscription,
     SupportAccount,
     SupportRequestCreate,
     SupportTicket,
@@ -29,6 +32,14 @@ from kaspr_tui.server.store import Tx, from_db_time, to_db_time
 from kaspr_tui.server.workspaces import bump_version, load_workspace, set_terms, subscription_view
 
 RECENT = 5
+
+CardHolder = TypeVar("CardHolder", Subscription, Invoice)
+
+
+def without_card(answer: CardHolder) -> CardHolder:
+    """`answer` as support may read it: support never sees a card (rule 9), not even its brand
+    and last 4 digits."""
+    return answer.model_copy(update={"payment_method": None})
 
 
 def _user_by_email(tx: Tx, email: str, param: str) -> sqlite3.Row:
@@ -64,7 +75,7 @@ def find_account(tx: Tx, email: str) -> SupportAccount:
         user=_user_wire(user),
         role=user["role"],
         workspace=_workspace_ref(user),
-        subscription=subscription_view(tx, workspace_id),
+        subscription=without_card(subscription_view(tx, workspace_id)),
         credits=balances(tx, workspace_id),
         recent_invoices=[invoice_summary(row) for row in invoices],
         recent_events=[event_wire(row) for row in events],

@@ -125,3 +125,18 @@ def test_a_support_request_becomes_a_ticket_in_the_feed(member: httpx.Client, ad
 def test_an_email_change_request_needs_a_valid_new_email(member: httpx.Client, new_email, code: str) -> None:
     response = member.post("/v1/support_requests", json={"kind": "change_email", "message": "Hi", "new_email": new_email})
     assert (response.status_code, response.json()["error"]["code"]) == (400, code)
+
+
+def test_support_never_sees_the_card_on_file(support: httpx.Client, admin: httpx.Client) -> None:
+    # The admin's view has the Visa 4242; support reads the same workspace without it (rule 9).
+    assert admin.get("/v1/subscription").json()["payment_method"]["last4"] == "4242"
+    paid_with_card = admin.get("/v1/invoices/in_000012").json()
+    assert paid_with_card["payment_method"]["last4"] == "4242"
+    reads = [
+        support.get("/v1/support/accounts", params={"email": "alice@acme.example"}).json()["subscription"],
+        subscription(support, ACME),
+        support.get("/v1/invoices/in_000012", headers={"Kaspr-Workspace": ACME}).json(),
+    ]
+    for answer in reads:
+        assert answer["payment_method"] is None
+        assert "4242" not in str(answer)
