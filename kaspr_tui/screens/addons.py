@@ -89,7 +89,8 @@ class PurchaseAddonsScreen(PurchaseDialog):
         #credits-slider { margin: 1 0; }
         #pack-row { height: auto; margin-top: 1; }
         #pack-status { width: 1fr; color: $text-muted; }
-        #auto-renew { margin-left: 2; }
+        /* As wide as its longer label, which it only gets once the account is shown. */
+        #auto-renew { margin-left: 2; width: 21; }
     }
     """
 
