@@ -144,6 +144,19 @@ async def test_auto_renew_can_be_turned_off_for_a_renewing_pack(live_server: Liv
     assert credit_balance(admin, "phone") == before  # turning renewal off buys or removes nothing now
 
 
+async def test_auto_renew_can_be_turned_back_on_for_an_ending_pack(live_server: LiveServer, admin: httpx.Client) -> None:
+    assert (addon_pack(admin, "export") or {}).get("auto_renew") is False
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_dialog(pilot, "#buy-export", PurchaseAddonsScreen)
+        assert "for this period only" in shown(app, "#addons-terms")
+        await press(pilot, "#auto-renew", PurchaseAddonsScreen)
+        await until(pilot, lambda: (addon_pack(admin, "export") or {}).get("auto_renew") is True, "auto-renew on")
+        await settle(pilot)
+        assert "10,000 a month, renewing" in shown(app, "#pack-status")
+        assert "your pack becomes 10,100 a month" in shown(app, "#addons-terms")
+
+
 async def test_no_auto_renew_offer_without_a_pack(live_server: LiveServer, admin: httpx.Client) -> None:
     assert addon_pack(admin, "direct_email") is None
     app = app_for(live_server.url, ADMIN_KEY)
