@@ -83,16 +83,14 @@ async def test_member_sees_a_read_only_dashboard_and_no_billing(live_server: Liv
         assert "Go to billing" not in commands and "Go to workspace" in commands
 
 
-async def test_support_key_lands_on_the_support_page_which_says_the_console_is_not_there_yet(
-    live_server: LiveServer,
-) -> None:
+async def test_support_key_lands_on_the_support_console(live_server: LiveServer) -> None:
     app = app_for(live_server.url, SUPPORT_KEY)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert app.current_mode == "support"
         text = screen_text(app)
-        assert "support agent" in text
-        assert "not available in this version" in text
+        assert "support agent" in text and "Support console" in text
+        assert "Change your email address" not in text  # the customers' requests are not for agents
         footer = text.splitlines()[-1]
         assert "Dashboard" not in footer
         await pilot.press("d")
@@ -107,7 +105,7 @@ async def test_support_page_gives_the_articles_contact_for_customers(live_server
         await pilot.press("s")
         await pilot.pause()
         text = screen_text(app)
-        assert "reach out to our support team" in text and "support@kaspr.io" in text
+        assert "Contact support" in text and "support@kaspr.io" in text
         assert "support agent" not in text
 
 

@@ -1,0 +1,139 @@
+"""Customers' requests to support (admin and member keys), filed against the bundled server:
+an email change (refused by the email rule first, then sent), a transfer when changing jobs,
+a deletion asked only after a confirmation, and a retry after a lost answer that files once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from kaspr_tui.api import BillingClient
+from kaspr_tui.app import KasprApp
+from kaspr_tui.server.settings import ServerSettings
+from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, LiveServer
+from support_helpers import newest_event, settle, tickets, type_into, visible_text
+from tui_helpers import FAST_CLIENT, app_for, settings_for
+
+NOT_AN_EMAIL = "Enter an email address like name@company.com."
+
+
+async def open_support(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("s")
+    await settle(pilot)
+
+
+def status(pilot, form: str) -> str:
+    return str(pilot.app.screen.query_one(f"#request-{form}-status").render())
+
+
+async def test_email_change_is_checked_then_filed_as_a_ticket_in_the_workspace_feed(
+    live_server: LiveServer, server_settings: ServerSettings, admin: httpx.Client
+) -> None:
+    app = app_for(live_server.url, MEMBER_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_support(pilot)
+        await type_into(pilot, "#request-new-email", "bastien@acme")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#request-new-email-error").display
+        assert NOT_AN_EMAIL in visible_text(pilot)
+        assert tickets(server_settings.db_path) == []
+
+        await type_into(pilot, "#request-new-email", "b.moreau@acme.example")
+        await pilot.click("#request-email-change")
+        await settle(pilot)
+        assert NOT_AN_EMAIL not in visible_text(pilot)
+        [ticket] = tickets(server_settings.db_path)
+        assert (ticket["kind"], ticket["new_email"], ticket["status"]) == ("change_email", "b.moreau@acme.example", "open")
+        assert "bastien@acme.example" in ticket["message"]  # says whose address to change
+        assert f"ticket {ticket['id']} (open)" in status(pilot, "email-change")
+    event = newest_event(admin)
+    assert (event["type"], event["actor"]) == ("support.request_created", "bastien@acme.example")
+    assert event["data"] == {"support_request": ticket["id"], "kind": "change_email"}
+
+
+async def test_changing_jobs_asks_for_a_transfer_to_the_new_account_with_the_message(
+    live_server: LiveServer, server_settings: ServerSettings
+) -> None:
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_support(pilot)
+        await type_into(pilot, "#request-transfer-email", "alice@initech.example")
+        await type_into(pilot, "#request-transfer-message", "Starting on Monday")
+        await pilot.press("enter")
+        await settle(pilot)
+        [ticket] = tickets(server_settings.db_path)
+        assert f"ticket {ticket['id']} (open)" in status(pilot, "transfer")
+        # The article's second option needs no request: the page only explains it.
+        options = app.screen.query_one("#support-changing-jobs").query(".option")
+        assert "Continue logging into your current Kaspr account" in str(options.last().render())
+    assert (ticket["kind"], ticket["new_email"]) == ("account_transfer", "alice@initech.example")
+    assert "alice@acme.example" in ticket["message"] and "Starting on Monday" in ticket["message"]
+
+
+async def test_deleting_the_account_asks_support_only_after_a_confirmation(
+    live_server: LiveServer, server_settings: ServerSettings
+) -> None:
+    app = app_for(live_server.url, MEMBER_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_support(pilot)
+        pilot.app.screen.query_one("#request-delete").focus()
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Delete your account?" in visible_text(pilot)
+        assert "also deletes your subscription" in visible_text(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert tickets(server_settings.db_path) == []
+
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.click("#confirm")
+        await settle(pilot)
+        [ticket] = tickets(server_settings.db_path)
+        assert ticket["kind"] == "delete_account" and "bastien@acme.example" in ticket["message"]
+        assert f"ticket {ticket['id']}" in status(pilot, "delete")
+
+
+class LoseFirstAnswer(httpx.AsyncBaseTransport):
+    """Forwards to the server, but the first support request's answer never arrives (it timed out
+    after the server had filed it); records the Idempotency-Key of every attempt."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.keys: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if request.url.path == "/v1/support_requests":
+            self.keys.append(request.headers["Idempotency-Key"])
+            if len(self.keys) == 1:
+                await response.aclose()
+                raise httpx.ReadTimeout("the answer was lost", request=request)
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def test_sending_again_after_a_lost_answer_files_one_ticket(
+    live_server: LiveServer, server_settings: ServerSettings, tmp_path: Path
+) -> None:
+    transport = LoseFirstAnswer()
+    client = BillingClient(live_server.url, MEMBER_KEY, transport=transport, **FAST_CLIENT)  # type: ignore[arg-type]
+    app = KasprApp(settings_for(live_server.url, MEMBER_KEY), client=client)
+    app.animation_level = "none"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_support(pilot)
+        await type_into(pilot, "#request-new-email", "b.moreau@acme.example")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "did not answer" in status(pilot, "email-change")
+        await pilot.press("enter")  # the person tries again
+        await settle(pilot)
+        [ticket] = tickets(server_settings.db_path)
+        assert f"ticket {ticket['id']}" in status(pilot, "email-change")
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1]
