@@ -223,6 +223,8 @@ class Quote(WireModel):
     tax: Tax
     total_due_now: Cents
     next_renewal_total: Cents
+    renews_at: datetime
+    """When `next_renewal_total` is billed: the end of the billing period in force once this is paid."""
     effective_at: datetime
     """When the part charged now applies (now, for an upgrade or credits)."""
     scheduled_for: datetime | None

@@ -6,6 +6,7 @@ subscription (or the billing details its tax came from) changes.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
@@ -99,6 +100,7 @@ def create_quote(tx: Tx, workspace_id: str, request: QuoteRequest) -> Quote:
         tax=tax_wire(change.tax, change.tax_amount),
         total_due_now=change.total_due_now,
         next_renewal_total=change.next_renewal_total,
+        renews_at=change.period_end,
         effective_at=change.effective_at,
         scheduled_for=change.scheduled_for,
         scheduled_change=(
@@ -131,8 +133,11 @@ class StoredQuote:
 
 
 def _stored(row: sqlite3.Row) -> StoredQuote:
-    return StoredQuote(Quote.model_validate_json(row["body"]), AcceptedChange.from_json(row["change"]),
-                       row["workspace_version"])
+    change = AcceptedChange.from_json(row["change"])
+    body = json.loads(row["body"])
+    # A quote stored before `renews_at` was on the wire renews when the period it accepted ends.
+    body.setdefault("renews_at", to_db_time(change.period_end))
+    return StoredQuote(Quote.model_validate(body), change, row["workspace_version"])
 
 
 def load_quote(tx: Tx, workspace_id: str, quote_id: str) -> StoredQuote:

@@ -42,6 +42,7 @@ QUOTE = {
     "tax": {"rate_percent": 20.0, "amount": 3160, "reverse_charge": False},
     "total_due_now": 18960,
     "next_renewal_total": 113760,
+    "renews_at": NOW,
     "effective_at": NOW,
     "scheduled_for": None,
     "expires_at": NOW,

@@ -6,6 +6,7 @@ pending invitation, billed in France with a valid FR VAT number; the clock is 20
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from fractions import Fraction
 from math import floor
@@ -13,6 +14,7 @@ from math import floor
 import httpx
 import pytest
 
+from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import FROZEN_NOW
 
 PERIOD_START = datetime(2026, 8, 17, tzinfo=UTC)
@@ -46,6 +48,7 @@ def test_adding_seats_charges_the_rest_of_the_period_to_the_cent(billing) -> Non
     assert quote["scheduled_for"] is None
     # Next year: 12 seats of Business annual plus the 500 phone credits that renew (export does not).
     assert quote["next_renewal_total"] == half_up((12 * BUSINESS_ANNUAL_SEAT + 500 * 40) * Fraction(6, 5))
+    assert quote["renews_at"] == "2027-08-17T00:00:00Z"  # added seats keep the period: it renews at its end
 
 
 def test_an_upgrade_credits_the_unused_plan_and_charges_the_new_one(billing) -> None:
@@ -62,6 +65,7 @@ def test_monthly_to_annual_starts_a_new_year_now(globex_billing) -> None:
     quote = globex_billing.quote(interval="year")
     assert quote["lines"][-1]["amount"] == 3 * 4500 * 12
     assert quote["lines"][0]["amount"] < 0  # the unused part of the current month
+    assert quote["renews_at"] == "2027-11-27T09:00:00Z"  # the new year that starts now ends a year from now
 
 
 def test_fewer_seats_wait_for_the_period_end_and_cost_nothing_now(billing, admin: httpx.Client) -> None:
@@ -70,6 +74,7 @@ def test_fewer_seats_wait_for_the_period_end_and_cost_nothing_now(billing, admin
     assert quote["lines"] == []
     assert quote["scheduled_for"] == "2027-08-17T00:00:00Z"
     assert quote["scheduled_change"]["seats"] == 8
+    assert quote["renews_at"] == quote["scheduled_for"]  # the first renewal is the one at the fewer seats
 
 
 def test_a_downgrade_is_scheduled(billing) -> None:
@@ -161,3 +166,14 @@ def test_tax_follows_the_billing_address(admin: httpx.Client, billing, country, 
     assert quote["tax"]["reverse_charge"] is reverse_charge
     assert quote["tax"]["amount"] == half_up(40000 * Fraction(str(rate)) / 100)
     assert quote["total_due_now"] == 40000 + quote["tax"]["amount"]
+
+
+def test_a_quote_stored_before_renews_at_existed_renews_when_its_period_ends(
+    billing, server_settings: ServerSettings
+) -> None:
+    checkout = billing.buy(seats=11)
+    with sqlite3.connect(server_settings.db_path) as db:
+        db.execute("UPDATE quotes SET body = json_remove(body, '$.renews_at')")
+    polled = billing.client.get(f"/v1/checkouts/{checkout['id']}")
+    assert polled.status_code == 200, polled.text
+    assert polled.json()["quote"]["renews_at"] == "2027-08-17T00:00:00Z"  # Acme's period end
