@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.screens.billing_details import BillingDetailsScreen, open_billing_details
-from kaspr_tui.server.testing import ADMIN_KEY, GLOBEX_KEY, MEMBER_KEY, LiveServer
+from kaspr_tui.server.testing import ADMIN_KEY, GLOBEX_KEY, LiveServer
 from payment_helpers import press_on_plan_billing
 from tui_helpers import app_for, screen_text, settle
 
@@ -120,14 +120,3 @@ async def test_a_short_terminal_scrolls_to_the_card_with_close_in_view(live_serv
         text = dialog_text(app)
     assert "Visa •••• 4242, expires 12/2029" in text and "Close" in text
 
-
-async def test_a_member_is_told_only_an_admin_can_see_billing_details(live_server: LiveServer) -> None:
-    app = app_for(live_server.url, MEMBER_KEY)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        open_billing_details(app)
-        await pilot.pause()
-        assert not isinstance(app.screen, BillingDetailsScreen)
-        assert [note.message for note in app._notifications] == [
-            "Only an admin of the workspace can see its billing details."
-        ]

@@ -4,10 +4,15 @@ beside its field and changes nothing; Escape changes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
 import pytest
+from textual.app import App
+from textual.screen import Screen
 from textual.widgets import Button, Input
 
+from kaspr_tui.screens.billing_details import BillingDetailsScreen, open_billing_details
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen
 from kaspr_tui.screens.payment import open_update_payment
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, LiveServer
@@ -155,11 +160,21 @@ async def test_without_saved_billing_details_the_form_opens_empty(live_server: L
         assert "Choose a country" in screen_text(app)
 
 
-async def test_a_member_is_told_only_an_admin_can_change_the_card(live_server: LiveServer) -> None:
+@pytest.mark.parametrize(
+    ("open_flow", "screen_class", "message"),
+    [
+        (open_update_payment, BillingFormScreen, "Only an admin of the workspace can change its card."),
+        (open_billing_details, BillingDetailsScreen, "Only an admin of the workspace can see its billing details."),
+    ],
+    ids=["update-payment", "billing-details"],
+)
+async def test_a_member_is_told_only_an_admin_may(
+    live_server: LiveServer, open_flow: Callable[[App[object]], None], screen_class: type[Screen], message: str
+) -> None:
     app = app_for(live_server.url, MEMBER_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        open_update_payment(app)
+        open_flow(app)
         await pilot.pause()
-        assert not isinstance(app.screen, BillingFormScreen)
-        assert [note.message for note in app._notifications] == ["Only an admin of the workspace can change its card."]
+        assert not isinstance(app.screen, screen_class)
+        assert [note.message for note in app._notifications] == [message]
