@@ -31,6 +31,7 @@ from kaspr_tui.api import ApiError
 from kaspr_tui.api.models import Checkout, Quote, QuoteRequest
 from kaspr_tui.screens.account import AccountState
 from kaspr_tui.screens.checkout import run_checkout
+from kaspr_tui.screens.checkout.billing_form import DIALOG_FRAME_CSS
 from kaspr_tui.screens.upgrade import QUOTE_DEBOUNCE, problem_words
 
 if TYPE_CHECKING:
@@ -129,17 +130,7 @@ class PurchaseDialog(ModalScreen[Checkout | None]):
     DEFAULT_CSS = """
     PurchaseDialog {
         align: center middle;
-        #purchase-dialog {
-            width: 76;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: round $primary;
-            border-title-color: $text-primary;
-            border-title-style: bold;
-            background: $surface;
-            padding: 0 1;
-        }
+        #purchase-dialog { """ + DIALOG_FRAME_CSS + """ width: 76; max-width: 100%; }
         .dialog-note { color: $text-muted; }
         #quote-total { margin-top: 1; }
         #quote-total.-problem { color: $text-error; }

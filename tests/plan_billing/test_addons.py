@@ -126,35 +126,34 @@ async def test_a_declined_card_buys_nothing_and_keeps_the_dialog(live_server: Li
     assert addon_pack(admin, "phone") == pack_before
 
 
-async def test_auto_renew_can_be_turned_off_for_a_renewing_pack(live_server: LiveServer, admin: httpx.Client) -> None:
-    before = credit_balance(admin, "phone")
+# Acme's Phone pack renews; its Export pack is set to end at the reset.
+@pytest.mark.parametrize(
+    ("credit_type", "renewing", "pack_words", "terms_words"),
+    [
+        ("phone", True, "500, ending on 17 Dec 2026", "for this period only"),
+        ("export", False, "10,000 a month, renewing", "your pack becomes 10,100 a month"),
+    ],
+    ids=["off", "back-on"],
+)
+async def test_auto_renew_turns_off_or_back_on_and_buys_nothing(
+    live_server: LiveServer, admin: httpx.Client, credit_type: str, renewing: bool, pack_words: str, terms_words: str
+) -> None:
+    before, pack_before = credit_balance(admin, credit_type), addon_pack(admin, credit_type)
+    assert pack_before is not None and pack_before["auto_renew"] is renewing
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_dialog(pilot, "#buy-phone", PurchaseAddonsScreen)
-        assert "500 a month, renewing" in shown(app, "#pack-status")
+        await open_dialog(pilot, f"#buy-{credit_type}", PurchaseAddonsScreen)
         await press(pilot, "#auto-renew", PurchaseAddonsScreen)
-        await until(pilot, lambda: (addon_pack(admin, "phone") or {}).get("auto_renew") is False, "auto-renew off")
+        await until(
+            pilot, lambda: (addon_pack(admin, credit_type) or {}).get("auto_renew") is (not renewing), "the switch"
+        )
         await settle(pilot)
-        # The dialog now says the pack ends, and that credits bought now last this period only.
-        assert "ending on 17 Dec 2026" in shown(app, "#pack-status")
-        assert "for this period only" in shown(app, "#addons-terms")
+        # The dialog follows: what the pack does now, and what credits bought now would do.
         assert isinstance(app.screen, PurchaseAddonsScreen)
-    pack = addon_pack(admin, "phone")
-    assert pack is not None and pack["quantity"] == 500
-    assert credit_balance(admin, "phone") == before  # turning renewal off buys or removes nothing now
-
-
-async def test_auto_renew_can_be_turned_back_on_for_an_ending_pack(live_server: LiveServer, admin: httpx.Client) -> None:
-    assert (addon_pack(admin, "export") or {}).get("auto_renew") is False
-    app = app_for(live_server.url, ADMIN_KEY)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_dialog(pilot, "#buy-export", PurchaseAddonsScreen)
-        assert "for this period only" in shown(app, "#addons-terms")
-        await press(pilot, "#auto-renew", PurchaseAddonsScreen)
-        await until(pilot, lambda: (addon_pack(admin, "export") or {}).get("auto_renew") is True, "auto-renew on")
-        await settle(pilot)
-        assert "10,000 a month, renewing" in shown(app, "#pack-status")
-        assert "your pack becomes 10,100 a month" in shown(app, "#addons-terms")
+        assert pack_words in shown(app, "#pack-status")
+        assert terms_words in shown(app, "#addons-terms")
+    assert addon_pack(admin, credit_type) == {**pack_before, "auto_renew": not renewing}
+    assert credit_balance(admin, credit_type) == before  # nothing bought or taken away now
 
 
 async def test_no_auto_renew_offer_without_a_pack(live_server: LiveServer, admin: httpx.Client) -> None:
