@@ -357,10 +357,8 @@ class UpgradePane(Vertical):
             self._show_quote(request, quote)
 
     def _show_quote(self, request: QuoteRequest, quote: Quote) -> None:
-        assert self._catalog is not None
         self._quote, self._quote_for = quote, request
-        plan_names = {plan.id: plan.name for plan in self._catalog.plans}
-        self.query_one(QuoteView).show_quote(quote, plan_names)
+        self.query_one(QuoteView).show_quote(quote, cast("KasprApp", self.app).account.plan_name)
         self._show_total(f"Total due now {format_money(quote.total_due_now, quote.currency)}")
         if quote.scheduled_for is not None and quote.total_due_now == 0:
             self._show_status(nothing_to_pay_words(quote.scheduled_for))

@@ -1,16 +1,19 @@
-"""A priced change, as the person paying should read it: every line, subtotal, VAT, total due now,
-the next renewal, and the part that waits for the period end.
+"""A priced change, worded once for every screen that shows one: every line, subtotal, VAT, total
+due now, the next renewal and when it bills, and the part that waits for the period end.
 
-It takes the quote's values (anything shaped like the wire `Quote`, see `QuoteLike`) and the
-plan names to show; it never fetches anything. Used by the Upgrade pane and the order review.
+The Upgrade pane shows it whole (`QuoteView`); the order review lays out the same pieces
+(`lines_table`, `totals_table`, `scheduled_words`) among its own. They take the quote's values
+(anything shaped like the wire `Quote`, see `QuoteLike`) and a way to name plans; they never
+fetch anything.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
@@ -48,15 +51,20 @@ class QuoteLike(Protocol):
     tax: TaxLike
     total_due_now: int
     next_renewal_total: int
+    renews_at: datetime
     scheduled_for: datetime | None
     scheduled_change: ScheduledChangeLike | None
 
 
+def describe_terms(plan_name: str, interval: str, seats: int) -> str:
+    """`Starter (monthly) × 8 seats`, the way the server's quote lines read."""
+    seat_words = f"{format_count(seats)} seat{'' if seats == 1 else 's'}"
+    return f"{plan_name} ({INTERVAL_LABELS.get(interval, interval)}) × {seat_words}"
+
+
 def scheduled_change_words(plan_name: str, interval: str, seats: int, effective_at: datetime) -> str:
     """`Changes to Starter (monthly) × 8 seats on 17 Aug 2027`."""
-    cadence = INTERVAL_LABELS.get(interval, interval)
-    seat_words = f"{format_count(seats)} seat{'' if seats == 1 else 's'}"
-    return f"Changes to {plan_name} ({cadence}) × {seat_words} on {format_date(effective_at)}"
+    return f"Changes to {describe_terms(plan_name, interval, seats)} on {format_date(effective_at)}"
 
 
 def nothing_to_pay_words(scheduled_for: datetime) -> str:
@@ -69,30 +77,52 @@ def tax_label(tax: TaxLike) -> str:
     return f"{rate} (reverse charge: the customer accounts for VAT)" if tax.reverse_charge else rate
 
 
-def quote_table(quote: QuoteLike, plan_names: Mapping[str, str]) -> Table:
-    money = lambda cents: format_money(cents, quote.currency)  # noqa: E731 — one currency per quote
+def _two_columns() -> Table:
+    """What, and its amount flush right: every table of a quote lines up on the same edge."""
     table = Table(box=None, pad_edge=False, show_header=False, expand=True)
     table.add_column("What", ratio=1, overflow="fold")
     table.add_column("Amount", justify="right", no_wrap=True)
+    return table
+
+
+def lines_table(quote: QuoteLike) -> Table:
+    """Every line charged now; one for unused time on the old terms reads as a credit."""
+    table = _two_columns()
     for line in quote.lines:
+        is_credit = line.amount < 0
         what = Text(line.description)
+        if is_credit:
+            what.append(" (credit)", style="green")
         if line.quantity > 1:
-            what.append(f"\n{format_count(line.quantity)} × {money(line.unit_amount)}", style="dim")
-        table.add_row(what, money(line.amount))
+            what.append(f"\n{format_count(line.quantity)} × {format_money(line.unit_amount, quote.currency)}", style="dim")
+        table.add_row(what, Text(format_money(line.amount, quote.currency), style="green" if is_credit else ""))
+    return table
+
+
+def totals_table(quote: QuoteLike) -> Table:
+    """Subtotal and VAT (when something is charged), the total due now, the next renewal and its date."""
+    money = lambda cents: format_money(cents, quote.currency)  # noqa: E731 — one currency per quote
+    table = _two_columns()
     if quote.lines:
         table.add_row(Text("Subtotal", style="dim"), money(quote.subtotal))
         table.add_row(Text(tax_label(quote.tax), style="dim"), money(quote.tax.amount))
     table.add_row(Text("Total due now", style="bold"), Text(money(quote.total_due_now), style="bold"))
-    table.add_row(Text("Next renewal total", style="dim"), money(quote.next_renewal_total))
-    change = quote.scheduled_change
-    if change is not None:
-        words = scheduled_change_words(
-            plan_names.get(change.plan, change.plan.title()), change.interval, change.seats, change.effective_at
-        )
-        table.add_row(Text(words, style="bold"), "")
-    if quote.scheduled_for is not None and quote.total_due_now == 0:
-        table.add_row(Text(nothing_to_pay_words(quote.scheduled_for)), "")
+    table.add_row(Text(f"Next renewal on {format_date(quote.renews_at)}", style="dim"), money(quote.next_renewal_total))
     return table
+
+
+def scheduled_words(quote: QuoteLike, plan_name: Callable[[str], str]) -> Text | None:
+    """The part that waits for the period end, and that nothing is due before it; None if none waits."""
+    change = quote.scheduled_change
+    words = Text()
+    if change is not None:
+        words.append(
+            scheduled_change_words(plan_name(change.plan), change.interval, change.seats, change.effective_at),
+            style="bold",
+        )
+    if quote.scheduled_for is not None and quote.total_due_now == 0:
+        words.append(("\n" if words else "") + nothing_to_pay_words(quote.scheduled_for))
+    return words or None
 
 
 class QuoteView(Static):
@@ -102,8 +132,12 @@ class QuoteView(Static):
     QuoteView { height: auto; }
     """
 
-    def show_quote(self, quote: QuoteLike, plan_names: Mapping[str, str]) -> None:
-        self.update(quote_table(quote, plan_names))
+    def show_quote(self, quote: QuoteLike, plan_name: Callable[[str], str]) -> None:
+        parts: list[RenderableType] = [lines_table(quote)] if quote.lines else []
+        parts.append(totals_table(quote))
+        if (words := scheduled_words(quote, plan_name)) is not None:
+            parts.append(words)
+        self.update(Group(*parts))
 
     def show_message(self, message: str) -> None:
         self.update(Text(message, style="dim"))

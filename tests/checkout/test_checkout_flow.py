@@ -129,6 +129,7 @@ async def test_an_upgrade_charges_the_prorated_quote_and_changes_the_plan(
         priced = admin.post("/v1/quotes", json=UPGRADE.model_dump(exclude_defaults=True)).json()
         assert review.quote.total_due_now == priced["total_due_now"]
         assert any(line.amount < 0 for line in review.quote.lines) and "(credit)" in screen_text(app)
+        assert "Next renewal on 17 Aug 2027" in screen_text(app)  # an upgrade keeps Acme's period
         await pay_and_wait(pilot)
         checkout = await finish(pilot, host)
         assert app.account.subscription.plan == "organization"  # the app reloaded its account
@@ -145,7 +146,8 @@ async def test_monthly_to_annual_for_a_reverse_charge_customer(live_server: Live
     async with app.run_test(size=(80, 24)) as pilot:
         host = await start(pilot, QuoteRequest(interval="year"))
         review = await to_review(pilot)
-        assert review.quote.tax.reverse_charge and "Reverse charge (0 %)" in screen_text(app)
+        assert review.quote.tax.reverse_charge and "VAT 0 % (reverse charge" in screen_text(app)
+        assert "Next renewal on 27 Nov 2027" in screen_text(app)  # a new year starts today (the frozen clock)
         await pay_and_wait(pilot)
         checkout = await finish(pilot, host)
     assert checkout is not None and checkout.status == "succeeded"
@@ -163,7 +165,8 @@ async def test_a_downgrade_is_scheduled_without_a_charge_and_can_be_cancelled(
         host = await start(pilot, DOWNGRADE)
         review = await to_review(pilot)
         scheduled = str(review.query_one("#order-scheduled", Static).content)
-        assert "Starter (monthly) × 8 seats from 17 Aug 2027" in scheduled  # Acme's period end
+        assert "Changes to Starter (monthly) × 8 seats on 17 Aug 2027" in scheduled  # Acme's period end
+        assert "nothing to pay now" in scheduled
         assert review.quote.total_due_now == 0
         await pay_and_wait(pilot)
         assert "Nothing was charged" in dialog_message(app)

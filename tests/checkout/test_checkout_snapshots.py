@@ -16,7 +16,6 @@ from textual.pilot import Pilot
 
 from kaspr_tui.api import new_idempotency_key
 from kaspr_tui.screens.checkout import OrderReviewScreen, PaymentChoice, ProcessingScreen
-from kaspr_tui.screens.checkout.review import renewal_date
 from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from checkout_helpers import (
@@ -60,8 +59,7 @@ def test_order_review(snap_compare: Snap, live_server: LiveServer, size: tuple[i
         await settle(pilot)
         app = pilot.app
         quote = await app.client.create_quote(UPGRADE)
-        renews_at = renewal_date(quote, app.account.subscription)
-        await app.push_screen(OrderReviewScreen(quote, saved_card(pilot), renews_at=renews_at))
+        await app.push_screen(OrderReviewScreen(quote, saved_card(pilot)))
         await pilot.pause()
 
     assert snap_compare(app_for(live_server.url, ADMIN_KEY), terminal_size=size, run_before=review)

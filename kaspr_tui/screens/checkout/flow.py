@@ -18,7 +18,7 @@ from kaspr_tui.api import ApiError, BillingClient, new_idempotency_key
 from kaspr_tui.api.models import Checkout, Quote, QuoteRequest
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen, PaymentChoice
 from kaspr_tui.screens.checkout.processing import CheckoutResult, ProcessingScreen
-from kaspr_tui.screens.checkout.review import OrderReviewScreen, renewal_date
+from kaspr_tui.screens.checkout.review import OrderReviewScreen
 
 CARD_ERROR_FIELDS = {"expired_card": "exp_month", "incorrect_cvc": "cvc"}
 """Which card field a failed payment's reason belongs next to; any other reason goes by the number."""
@@ -47,9 +47,7 @@ async def run_checkout(screen: Screen, request: QuoteRequest, *, title: str) -> 
         quote = await _quote(screen, client, request, title)
         if quote is None:
             return None
-        renews_at = renewal_date(quote, app.account.subscription)  # type: ignore[attr-defined]
-        review = OrderReviewScreen(quote, choice, renews_at=renews_at)
-        if not await app.push_screen_wait(review):
+        if not await app.push_screen_wait(OrderReviewScreen(quote, choice)):
             return None
         result: CheckoutResult = await app.push_screen_wait(
             ProcessingScreen(quote, choice, idempotency_key=new_idempotency_key())

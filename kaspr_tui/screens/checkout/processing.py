@@ -18,15 +18,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, LoadingIndicator, Static
 
 from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.api.models import Checkout, Quote, Subscription
 from kaspr_tui.billing.catalog import CREDIT_LABELS
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.screens.checkout.review import describe_terms
+from kaspr_tui.screens.checkout.dialog import CheckoutDialog
 from kaspr_tui.widgets.formatting import format_card, format_date
+from kaspr_tui.widgets.quote_view import describe_terms
 
 if TYPE_CHECKING:
     from kaspr_tui.screens.checkout.billing_form import PaymentChoice
@@ -61,23 +61,12 @@ def is_refusal(error: ApiError) -> bool:
     return 400 <= error.status < 500 and error.status != 429 and error.code != KEY_IN_USE
 
 
-class ProcessingScreen(ModalScreen[CheckoutResult]):
+class ProcessingScreen(CheckoutDialog[CheckoutResult]):
     BINDINGS = [Binding("escape", "close", "Close", show=False)]
 
     DEFAULT_CSS = """
     ProcessingScreen {
-        align: center middle;
-        #payment-dialog {
-            width: 72;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: round $accent;
-            border-title-color: $text-accent;
-            border-title-style: bold;
-            background: $surface;
-            padding: 0 1;
-        }
+        #payment-dialog { width: 72; }
         #payment-dialog.-succeeded { border: round $success; border-title-color: $text-success; }
         #payment-dialog.-failed { border: round $error; border-title-color: $text-error; }
         #payment-dialog.-bank { border: heavy $warning; border-title-color: $text-warning; }
@@ -85,8 +74,6 @@ class ProcessingScreen(ModalScreen[CheckoutResult]):
         #processing LoadingIndicator { height: 1; }
         #processing-note { text-align: center; color: $text-muted; }
         #payment-message { margin-top: 1; }
-        #payment-buttons { height: auto; align-horizontal: right; margin-top: 1; }
-        #payment-buttons Button { margin-left: 2; }
     }
     """
 
@@ -106,12 +93,12 @@ class ProcessingScreen(ModalScreen[CheckoutResult]):
         return format_money(self.quote.total_due_now, self.quote.currency)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="payment-dialog"):
+        with Vertical(id="payment-dialog", classes="dialog"):
             with Vertical(id="processing"):
                 yield LoadingIndicator()
                 yield Static(f"Your payment of {self._amount} is being processed…", id="processing-note")
             yield Static(id="payment-message")
-            with Horizontal(id="payment-buttons"):
+            with Horizontal(id="payment-buttons", classes="dialog-buttons"):
                 yield Button("Approve", id="approve-3ds", variant="success", compact=True)
                 yield Button("Deny", id="deny-3ds", variant="error", compact=True)
                 yield Button("Try another card", id="try-another-card", variant="primary", compact=True)
@@ -186,7 +173,7 @@ class ProcessingScreen(ModalScreen[CheckoutResult]):
 
     def _show(self, state: str, *, title: str, message: Content, buttons: tuple[str, ...]) -> None:
         dialog = self.query_one("#payment-dialog")
-        dialog.set_classes(f"-{state}")
+        dialog.set_classes(f"dialog -{state}")  # the shared box, tinted for this state
         dialog.border_title = title
         self.query_one("#processing").display = state == "processing"
         note = self.query_one("#payment-message", Static)
