@@ -189,13 +189,14 @@ class PurchaseDialog(ModalScreen[Checkout | None]):
         self.call_after_refresh(self._start)
 
     def _start(self) -> None:
-        self.watch(self.app, "account", self._account_changed, init=True)
         self.query_one(self.FIRST_FOCUS).focus()
-        self._live_quote.inputs_changed()
+        self.watch(self.app, "account", self._account_changed, init=True)
 
     def _account_changed(self, state: AccountState) -> None:
         if state.subscription is not None and state.catalog is not None:
             self.show_account(state)
+        # A reload (r) is also the moment to ask again after a failure; a price still current stays.
+        self._live_quote.inputs_changed()
 
     def inputs_changed(self) -> None:
         self._live_quote.inputs_changed()
