@@ -274,7 +274,8 @@ class SupportConsolePage(AccountScreen):
                 client.support_account(transfer.to_email),
             )
         except Exception as error:
-            show_line(status, f"The transfer {transfer.id} went through, but reading both accounts again failed: {error}", error=True)
+            failure = f"The transfer {transfer.id} went through, but reading both accounts again failed: {error}"
+            show_line(status, failure, error=True)
             return
         self.show_looked_up(target)
         show_line(status, f"Transfer {transfer.id} done; both workspaces' activity records it.")
@@ -312,7 +313,8 @@ class SupportConsolePage(AccountScreen):
         request = EmailChangeRequest(user_email=old_email, new_email=new_email)
         status = self.query_one("#lookup-status", Static)
         try:
-            user = await client.support_email_change(request, idempotency_key=self.email_change_key.for_request(request))
+            key = self.email_change_key.for_request(request)
+            user = await client.support_email_change(request, idempotency_key=key)
         except Exception as error:  # every refusal is shown beside the field, never a crash
             show_request_failure(self, error, {"new_email": "email-change-new"}, status)
             return

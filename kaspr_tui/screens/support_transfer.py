@@ -8,8 +8,9 @@ message under it (`#<field>-error`), the rest on `#transfer-status`; `#transfer-
 accounts up and goes on, `#transfer-cancel` (escape) closes.
 
 Step two, the confirmation (`#transfer-confirmation`): `#transfer-preview`, a table of both
-workspaces' licenses and credits now and after, computed from the two lookups; `#transfer-confirm`
-sends `POST /v1/support/transfers` (one idempotency key, reused while that transfer is retried),
+workspaces' licenses and credits now and after, computed from the two lookups;
+`#transfer-reason-shown` says what moves, and why; `#transfer-confirm` sends
+`POST /v1/support/transfers` (one idempotency key, reused while that transfer is retried),
 `#transfer-back` (escape) returns to the form. A refusal goes back to the form, beside its field.
 
 The dialog closes with a `TransferOutcome` (the transfer and the figures before it), or None.
@@ -153,6 +154,18 @@ def transfer_table(source: TransferSide, target: TransferSide, *, after_label: s
     return table
 
 
+def what_moves(request: TransferRequest, source_workspace: str) -> str:
+    """`Moves the license (… leaves Acme Corp; no charge to either workspace), 150 phone credits.`"""
+    parts = [
+        f"{format_count(quantity)} {CREDIT_LABELS[credit_type].lower()}"
+        for credit_type, quantity in request.credits.model_dump().items()
+        if quantity
+    ]
+    if request.license:
+        parts.insert(0, f"the license ({request.from_email} leaves {source_workspace}; no charge to either workspace)")
+    return f"Moves {', '.join(parts)}."
+
+
 class TransferScreen(ModalScreen[TransferOutcome | None]):
     BINDINGS = [Binding("escape", "back", "Back")]
 
@@ -180,7 +193,8 @@ class TransferScreen(ModalScreen[TransferOutcome | None]):
         #transfer-license { margin-left: 13; border: none; padding: 0; }
         .field-error { color: $text-error; height: auto; margin-left: 13; }
         .transfer-status { color: $text-error; height: auto; }
-        #transfer-intro, #transfer-reason-shown { color: $text-muted; height: auto; }
+        #transfer-intro { color: $text-muted; height: auto; }
+        #transfer-reason-shown { height: auto; }
         #transfer-preview { height: auto; margin: 1 0; }
         .transfer-buttons { height: auto; margin-top: 1; align-horizontal: right; }
         .transfer-buttons Button { margin-left: 2; min-width: 10; }
@@ -203,7 +217,9 @@ class TransferScreen(ModalScreen[TransferOutcome | None]):
                     id="transfer-intro",
                     markup=False,
                 )
-                yield from self._row("From (old)", Input(self.from_email, placeholder="old@company.com", id="transfer-from", compact=True))
+                yield from self._row(
+                    "From (old)", Input(self.from_email, placeholder="old@company.com", id="transfer-from", compact=True)
+                )
                 yield from self._row("To (new)", Input(placeholder="new@company.com", id="transfer-to", compact=True))
                 yield Checkbox("Move their license (one paid seat)", id="transfer-license", compact=True)
                 yield Static(id="transfer-license-error", classes="field-error", markup=False)
@@ -214,7 +230,9 @@ class TransferScreen(ModalScreen[TransferOutcome | None]):
                         yield Input("0", type="integer", id=f"transfer-{credit_type}", compact=True)
                 for credit_type in CREDIT_TYPES:
                     yield Static(id=f"transfer-{credit_type}-error", classes="field-error", markup=False)
-                yield from self._row("Reason", Input(placeholder="Why, for both workspaces' activity", id="transfer-reason", compact=True))
+                yield from self._row(
+                    "Reason", Input(placeholder="Why, for both workspaces' activity", id="transfer-reason", compact=True)
+                )
                 yield Static(id="transfer-status", classes="transfer-status", markup=False)
                 with Horizontal(classes="transfer-buttons"):
                     yield Button("Cancel", id="transfer-cancel", compact=True, action="screen.back")
@@ -269,12 +287,14 @@ class TransferScreen(ModalScreen[TransferOutcome | None]):
         for credit_type in CREDIT_TYPES:
             text = self.query_one(f"#transfer-{credit_type}", Input).value.strip() or "0"
             valid = text.isdigit()
-            show_field_error(self, f"transfer-{credit_type}", "" if valid else "Enter a whole number of credits, 0 or more.")
+            problem = "" if valid else "Enter a whole number of credits, 0 or more."
+            show_field_error(self, f"transfer-{credit_type}", problem)
             if valid:
                 amounts[credit_type] = int(text)
         license_moves = self.query_one("#transfer-license", Checkbox).value
         nothing = len(amounts) == len(CREDIT_TYPES) and not license_moves and not any(amounts.values())
-        show_field_error(self, "transfer-license", "Choose what to move: the license, credits, or both." if nothing else "")
+        problem = "Choose what to move: the license, credits, or both." if nothing else ""
+        show_field_error(self, "transfer-license", problem)
         reason = self.query_one("#transfer-reason", Input).value.strip()
         show_field_error(self, "transfer-reason", "" if reason else "Say why: both workspaces' activity shows it.")
         if not (from_email and to_email and reason) or nothing or len(amounts) < len(CREDIT_TYPES):
@@ -348,7 +368,8 @@ class TransferScreen(ModalScreen[TransferOutcome | None]):
     def show_confirmation(self, request: TransferRequest, sides: tuple[TransferSide, TransferSide]) -> None:
         self.request, self.sides = request, sides
         self.query_one("#transfer-preview", Static).update(transfer_table(*sides))
-        self.query_one("#transfer-reason-shown", Static).update(f"Reason: {request.reason}")
+        summary = f"{what_moves(request, sides[0].before.name)}\nReason: {request.reason}"
+        self.query_one("#transfer-reason-shown", Static).update(summary)
         show_line(self.query_one("#transfer-confirm-status", Static), "")
         self.query_one("#transfer-form").display = False
         self.query_one("#transfer-confirmation").display = True
