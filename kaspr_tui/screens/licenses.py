@@ -19,7 +19,6 @@ from textual.widgets import Static
 from kaspr_tui.api.models import Checkout, Quote, QuoteRequest, Subscription
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.screens.account import AccountState
-from kaspr_tui.screens.checkout.review import renewal_date
 from kaspr_tui.screens.live_quote import PurchaseDialog
 from kaspr_tui.screens.upgrade import plural, seats_ceiling_reason, seats_floor_reason
 from kaspr_tui.widgets.formatting import format_date
@@ -116,9 +115,7 @@ class LicensesScreen(PurchaseDialog):
                 f"{plural(quote.seats - seats_today, 'more license')}, prorated: "
                 f"{money(quote.subtotal)} + {tax_label(quote.tax)} {money(quote.tax.amount)}"
             )
-        renews_at = renewal_date(quote, self.subscription)
-        if renews_at is not None:
-            detail += f"\nNext renewal {money(quote.next_renewal_total)} on {format_date(renews_at)}."
+        detail += f"\nNext renewal {money(quote.next_renewal_total)} on {format_date(quote.renews_at)}."
         return Text.assemble((headline, "bold"), "\n", (detail, "dim"))
 
     def success_words(self, checkout: Checkout) -> str:
