@@ -115,7 +115,11 @@ async def test_a_transfer_moves_the_license_and_exactly_the_credits_asked_and_bo
     assert out_event["data"]["reason"] == in_event["data"]["reason"] == "David moved to Globex"
     transfer_id = out_event["data"]["transfer"]
     assert transfer_id in status
-    # After: both workspaces read again; what the confirmation promised is what happened.
+    # What the confirmation promised is what happened, the new license's credits included.
+    for credit_type in MOVED:
+        promised = f"{format_count(globex_before[credit_type]['remaining'])} → "
+        assert promised + format_count(globex_after[credit_type]["remaining"]) in preview
+    # After: both workspaces read again.
     export_after = acme_after["export"]["remaining"]
     assert f"{acme_seats} → {acme_seats_after}" in result and f"→ {format_count(export_after)}" in result
     assert DAVID_NEW in account and "Member of Globex" in account
@@ -136,6 +140,14 @@ async def test_a_refused_transfer_is_said_beside_the_field_and_moves_nothing(
     assert (figures(support, ACME), figures(support, GLOBEX)) == before
 
 
+async def change_email_to(pilot, new_email: str) -> None:
+    await type_into(pilot, "#email-change-new", new_email)
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.click("#confirm")
+    await settle(pilot)
+
+
 async def test_an_email_change_applies_after_confirming_and_the_server_refuses_a_taken_address(
     live_server: LiveServer, support: httpx.Client, api
 ) -> None:
@@ -143,22 +155,36 @@ async def test_an_email_change_applies_after_confirming_and_the_server_refuses_a
     async with app.run_test(size=(80, 24)) as pilot:
         await look_up(pilot, "bastien@acme.example")
         await pilot.press("escape", "e")
-        await type_into(pilot, "#email-change-new", "alice@acme.example")
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.click("#confirm")
-        await settle(pilot)
+        await change_email_to(pilot, "alice@acme.example")
         assert "Another account already uses this email address." in rendered(pilot, "#email-change-new-error")
-
-        await type_into(pilot, "#email-change-new", "b.moreau@acme.example")
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.click("#confirm")
-        await settle(pilot)
+        await change_email_to(pilot, "b.moreau@acme.example")
         assert "Bastien Moreau <b.moreau@acme.example>" in rendered(pilot, "#lookup-account")
     assert api(MEMBER_KEY).get("/v1/me").json()["user"]["email"] == "b.moreau@acme.example"
     event = newest_event(support, ACME)
     assert (event["type"], event["actor"]) == ("user.email_changed", "sofia@kaspr.example")
+
+
+async def test_palette_entry_points_open_each_flow(live_server: LiveServer) -> None:
+    customer = app_for(live_server.url, MEMBER_KEY)
+    async with customer.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await customer.switch_mode("support")
+        await customer.run_action("screen.request_email_change")
+        await pilot.pause()
+        assert customer.focused is customer.screen.query_one("#request-new-email")
+        await customer.run_action("screen.request_account_transfer")
+        await pilot.pause()
+        assert customer.focused is customer.screen.query_one("#request-transfer-email")
+    agent = app_for(live_server.url, SUPPORT_KEY)
+    async with agent.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await agent.run_action("screen.lookup_account")
+        await pilot.pause()
+        assert agent.focused is agent.screen.query_one("#lookup-email")
+        await agent.run_action("screen.transfer")
+        await settle(pilot)
+        assert "Transfer license and credits" in visible_text(pilot)
+        assert agent.focused is agent.screen.query_one("#transfer-from")
 
 
 @pytest.mark.parametrize("key", [ADMIN_KEY, MEMBER_KEY])
