@@ -22,7 +22,7 @@ from kaspr_tui.screens.account import AccountState
 from kaspr_tui.screens.live_quote import PurchaseDialog
 from kaspr_tui.screens.upgrade import plural, seats_ceiling_reason, seats_floor_reason
 from kaspr_tui.widgets.formatting import format_date
-from kaspr_tui.widgets.quote_view import tax_label
+from kaspr_tui.widgets.quote_view import scheduled_change_words, tax_label
 from kaspr_tui.widgets.seat_counter import SeatCounter
 
 
@@ -53,6 +53,7 @@ class LicensesScreen(PurchaseDialog):
 
     DEFAULT_CSS = """
     LicensesScreen {
+        #scheduled-note { margin-top: 1; color: $text-warning; }
         #seat-counter-label { margin-top: 1; text-style: bold; }
         #licenses-rules { margin-top: 1; }
     }
@@ -66,6 +67,7 @@ class LicensesScreen(PurchaseDialog):
 
     def compose_inputs(self) -> ComposeResult:
         yield Static(id="licenses-summary", classes="dialog-note", markup=False)
+        yield Static(id="scheduled-note", markup=False)
         yield Static("Total licenses", id="seat-counter-label")
         seats = self.subscription.seats
         yield SeatCounter(seats, min=seats, max=seats, id="seat-counter")
@@ -87,6 +89,15 @@ class LicensesScreen(PurchaseDialog):
             licenses_summary(workspace_name, subscription, plan.name, plan.max_seats)
         )
         self.query_one("#licenses-rules", Static).update(change_rules(format_date(subscription.current_period_end)))
+        note = self.query_one("#scheduled-note", Static)
+        scheduled = subscription.scheduled_change
+        note.display = scheduled is not None
+        if scheduled is not None:
+            # The server replaces a waiting change with the new terms: say so before anyone pays.
+            words = scheduled_change_words(
+                state.plan_name(scheduled.plan), scheduled.interval, scheduled.seats, scheduled.effective_at
+            )
+            note.update(f"Already scheduled: {words}. A change of licenses replaces it.")
 
     # ---- the price and the change -------------------------------------------------------------
 

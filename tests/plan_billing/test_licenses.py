@@ -106,6 +106,32 @@ async def test_fewer_seats_are_scheduled_for_the_period_end(live_server: LiveSer
     assert (change["seats"], change["effective_at"]) == (8, today["current_period_end"])
 
 
+async def test_a_waiting_change_is_named_before_a_license_change_replaces_it(
+    live_server: LiveServer, admin: httpx.Client
+) -> None:
+    # Acme schedules a move to Starter at the period end (a downgrade: nothing to pay now).
+    card = next(card for card in admin.get("/v1/payment_methods").json()["data"] if card["is_default"])
+    quote = server_quote(admin, {"plan": "starter"}).json()
+    admin.post(
+        "/v1/checkouts", json={"quote_id": quote["id"], "payment_method_id": card["id"]},
+        headers={"Idempotency-Key": "schedule-starter"},
+    ).raise_for_status()
+    waiting = subscription(admin)["scheduled_change"]
+    assert waiting is not None and waiting["plan"] == "starter"
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_licenses_dialog(pilot)
+        assert "Already scheduled: Changes to Starter (annual) × 10 seats on 17 Aug 2027" in shown(app, "#scheduled-note")
+        assert "replaces it" in shown(app, "#scheduled-note")
+        await pilot.press("plus")
+        await priced(pilot)
+        await press(pilot, "#continue", LicensesScreen)
+        await pay_with_saved_card(pilot)
+        await until(pilot, lambda: isinstance(app.screen, BillingScreen), "the dialog to close")
+    after = subscription(admin)
+    assert (after["seats"], after["scheduled_change"]) == (11, None)  # as the note said
+
+
 async def test_the_same_count_as_today_cannot_continue(live_server: LiveServer) -> None:
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
