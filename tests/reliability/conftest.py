@@ -7,5 +7,5 @@ import sys
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent.parent
-for helpers in ("tui", "checkout", "upgrade"):
+for helpers in ("tui", "checkout", "upgrade", "workspace", "widgets"):
     sys.path.insert(0, str(TESTS / helpers))
