@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from textual.widgets import Button, Input, TabbedContent
+from textual.widgets import Button, Input
 
 from kaspr_tui.api import BillingClient
 from kaspr_tui.screens.confirm import ConfirmScreen
 from kaspr_tui.screens.invite import InviteMemberScreen
+from kaspr_tui.screens.licenses import LicensesScreen
 from kaspr_tui.server.bulk_seed import add_members, workspace_id_named
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, LiveServer
 from tui_helpers import app_for, screen_text, settle
@@ -125,8 +126,8 @@ async def test_no_free_seat_at_send_time_shows_the_server_message_and_offers_lic
         assert NEW_EMAIL not in api_emails(admin)
         await pilot.click("#invite-add-licenses")
         await settle(pilot)
-        assert app.current_mode == "billing"
-        assert app.screen.query_one("#billing-tabs", TabbedContent).active == "plan-billing"
+        assert isinstance(app.screen, LicensesScreen)  # the licenses dialog, over the Workspace
+        assert app.current_mode == "workspace"
 
 
 async def test_with_no_free_seat_add_member_offers_licenses_instead(
@@ -145,8 +146,8 @@ async def test_with_no_free_seat_add_member_offers_licenses_instead(
         assert "No free seat: add licenses first" in screen_text(app)
         await pilot.click("#confirm")
         await settle(pilot)
-        assert app.current_mode == "billing"
-        assert app.screen.query_one("#billing-tabs", TabbedContent).active == "plan-billing"
+        assert isinstance(app.screen, LicensesScreen)  # the licenses dialog, over the Workspace
+        assert app.current_mode == "workspace"
 
 
 # ---- removing ------------------------------------------------------------------------------------
