@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -109,3 +110,23 @@ def test_another_workspaces_members_and_cards_cannot_be_touched(globex: httpx.Cl
     assert globex.delete("/v1/payment_methods/pm_000001").status_code == 404
     assert globex.delete("/v1/invitations/inv_000001").status_code == 404
     assert len(admin.get("/v1/members", params={"limit": 100}).json()["data"]) == 8
+
+
+def test_the_table_has_a_row_for_every_endpoint_the_server_serves(live_server) -> None:
+    """A new endpoint without a row here would have its roles untested: every (method, path) the
+    server publishes in its OpenAPI schema must match a row, and every row an endpoint. Only
+    /healthz is served without a key."""
+    served = [
+        (method.upper(), re.compile("^" + re.sub(r"\{[^/]+\}", "[^/]+", template) + "$"), template)
+        for template, operations in live_server.app.openapi()["paths"].items()
+        if template != "/healthz"
+        for method in operations
+    ]
+    rows = {(method, path.split("?")[0]) for method, path, _, _ in TABLE}
+    missing = [f"{method} {template}" for method, pattern, template in served
+               if not any(row_method == method and pattern.match(path) for row_method, path in rows)]
+    assert missing == []
+    unserved = [f"{method} {path}" for method, path in rows
+                if not any(method == served_method and pattern.match(path) for served_method, pattern, _ in served)]
+    assert unserved == []
+    assert len(served) == len(TABLE)
