@@ -120,6 +120,7 @@ class SupportScreen(SupportConsolePage):
         .request-status { height: auto; margin-top: 1; color: $text-success; }
         .request-status.-error { color: $text-error; }
         .option { margin-top: 1; }
+        .option.request-intro { margin: 1 0; }
         #request-delete { margin-top: 1; }
     }
     """

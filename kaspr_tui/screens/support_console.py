@@ -166,6 +166,8 @@ class SupportConsolePage(AccountScreen):
         self.query_one("#console-search").border_title = "Support console"
         self.query_one("#lookup-invoices").border_title = "Recent invoices"
         self.query_one("#lookup-events").border_title = "Recent activity"
+        self.query_one("#console-account").border_title = "Account"
+        self.query_one("#transfer-result").display = False
         self.show_looked_up(None)
         show_line(self.query_one("#lookup-status", Static), "")
         super().on_mount()
@@ -233,7 +235,6 @@ class SupportConsolePage(AccountScreen):
         self.query_one("#lookup-events").display = in_workspace
         if account is None:
             return
-        self.query_one("#console-account").border_title = "Account"
         self.query_one("#lookup-account", Static).update(account_summary(account))
         self.query_one("#console-account-actions").display = in_workspace
         self.query_one("#lookup-invoices", Static).update(invoices_table(account))
