@@ -11,12 +11,13 @@ from textual.pilot import Pilot
 from textual.widgets import Button
 from textual.worker import WorkerState
 
+from kaspr_tui.api import BillingClient
 from kaspr_tui.app import KasprApp
 from kaspr_tui.screens.checkout import BillingFormScreen, OrderReviewScreen, ProcessingScreen
 from kaspr_tui.server.middleware import FaultInjectionMiddleware
 from kaspr_tui.widgets.seat_counter import SeatCounter
 from checkout_helpers import showing, until
-from tui_helpers import settle
+from tui_helpers import settings_for, settle
 from upgrade_helpers import quoted
 
 SUCCEEDED = "Payment succeeded"
@@ -33,6 +34,14 @@ def fault_injection(app: ASGIApp) -> FaultInjectionMiddleware:
     while not isinstance(layer, FaultInjectionMiddleware):
         layer = layer.app  # type: ignore[attr-defined]
     return layer
+
+
+def app_over(url: str, key: str, transport: httpx.AsyncBaseTransport, **client_options: object) -> KasprApp:
+    """The app as the CLI builds it, its client's HTTP going through `transport`."""
+    client = BillingClient(url, key, transport=transport, **client_options)  # type: ignore[arg-type]
+    app = KasprApp(settings_for(url, key), client=client)
+    app.animation_level = "none"
+    return app
 
 
 def checkout_running(app: KasprApp) -> bool:

@@ -12,8 +12,6 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from kaspr_tui.api import BillingClient
-from kaspr_tui.app import KasprApp
 from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from reliability_helpers import (
@@ -22,13 +20,13 @@ from reliability_helpers import (
     NOT_PRICED,
     PAYMENT_FAILED,
     SUCCEEDED,
+    app_over,
     fault_injection,
     open_invoices,
     paid_invoices,
     steady,
     try_to_buy_seats,
 )
-from tui_helpers import settings_for
 
 SEED = 20261127
 FAIL_RATE = 0.3
@@ -81,9 +79,7 @@ async def test_every_purchase_under_faults_is_bought_once_and_the_person_is_told
 
     transport = LosesAnswers(SEED, LOST_ANSWER_RATE)
     # The app's client as it ships (3 retries, honouring Retry-After), its waits scaled down.
-    client = BillingClient(server.url, ADMIN_KEY, transport=transport, sleep=scaled_sleep)
-    app = KasprApp(settings_for(server.url, ADMIN_KEY), client=client)
-    app.animation_level = "none"
+    app = app_over(server.url, ADMIN_KEY, transport, sleep=scaled_sleep)
     faults.fail_rate, faults.latency = FAIL_RATE, LATENCY_MS / 1000
     purchases: dict[int, list[list[str]]] = {}
     async with app.run_test(size=(100, 40)) as pilot:

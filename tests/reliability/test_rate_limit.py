@@ -7,11 +7,10 @@ from dataclasses import replace
 
 import httpx
 
-from kaspr_tui.api import BillingClient
-from kaspr_tui.app import KasprApp
 from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
-from tui_helpers import FAST_CLIENT, settings_for, settle
+from reliability_helpers import app_over
+from tui_helpers import FAST_CLIENT, settle
 
 RATE_LIMIT = 10
 """Requests a second: one admin account load (7 requests) fits, two at once do not."""
@@ -33,9 +32,7 @@ async def test_a_burst_of_refreshes_never_trips_the_rate_limit(server_settings: 
     with LiveServer(replace(server_settings, rate_limit=RATE_LIMIT)) as server:
         transport = CountingTransport()
         # No retries: a 429 would not be hidden by a retry, it would show on screen.
-        client = BillingClient(server.url, ADMIN_KEY, transport=transport, **FAST_CLIENT)  # type: ignore[arg-type]
-        app = KasprApp(settings_for(server.url, ADMIN_KEY), client=client)
-        app.animation_level = "none"
+        app = app_over(server.url, ADMIN_KEY, transport, **FAST_CLIENT)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             assert app.account.loaded
