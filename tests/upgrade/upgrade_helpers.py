@@ -55,10 +55,10 @@ def on_screen(app: KasprApp, selector: str) -> str:
 
 async def quoted(pilot: Pilot[None], attempts: int = 300) -> None:
     """Wait until the debounced quote has been asked for and its answer (or refusal) is on screen."""
-    pane = pilot.app.screen.query_one(UpgradePane)
     for _ in range(attempts):
         await pilot.pause(0.02)
-        if not pane.quote_pending and shown(pilot.app, "#quote-status") != QUOTING and not pilot.app.workers:
+        pending = any(pane.quote_pending for pane in pilot.app.screen.query(UpgradePane))
+        if not pending and shown(pilot.app, "#quote-status") != QUOTING and not pilot.app.workers:
             return
     raise AssertionError("the quote never arrived")
 
