@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from rich.table import Table
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -106,7 +107,8 @@ def events_table(account: SupportAccount) -> Table | str:
     table.add_column(ratio=1)
     for event in account.recent_events:
         by = f" ({event.actor})" if event.actor else ""
-        table.add_row(format_date(event.created), f"{event.description}{by}")
+        # Plain Text, never markup: descriptions hold names and emails that users typed.
+        table.add_row(format_date(event.created), Text(f"{event.description}{by}"))
     return table
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.table import Table
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -131,14 +132,14 @@ def expected_sides(
 def transfer_table(source: TransferSide, target: TransferSide, *, after_label: str = "after") -> Table:
     """Both workspaces side by side, each figure as `now → after`; what changes stands out."""
     table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), show_edge=False)
+    # Plain Text, never markup: names and emails come from users and may hold brackets.
     table.add_column("")
-    table.add_column(f"Old account ({source.before.name})", overflow="fold")
-    table.add_column(f"New account ({target.before.name})", overflow="fold")
-    table.add_row("Email", source.email, target.email)
+    table.add_column(Text(f"Old account ({source.before.name})"), overflow="fold")
+    table.add_column(Text(f"New account ({target.before.name})"), overflow="fold")
+    table.add_row("Email", Text(source.email), Text(target.email))
 
-    def change(before: int, after: int) -> str:
-        text = f"{format_count(before)} → {format_count(after)}"
-        return f"[bold]{text}[/]" if before != after else text
+    def change(before: int, after: int) -> Text:
+        return Text(f"{format_count(before)} → {format_count(after)}", style="bold" if before != after else "")
 
     table.add_row(
         "Licenses", change(source.before.seats, source.after.seats), change(target.before.seats, target.after.seats)
