@@ -270,7 +270,7 @@ class SupportConsolePage(AccountScreen):
         transfer = outcome.transfer
         status = self.query_one("#lookup-status", Static)
         try:
-            source_after, target_after, _, target = await gather_or_raise(
+            source_after, target_after, source, target = await gather_or_raise(
                 read_figures(client, transfer.from_workspace),
                 read_figures(client, transfer.to_workspace),
                 client.support_account(transfer.from_email),
@@ -281,7 +281,12 @@ class SupportConsolePage(AccountScreen):
             show_line(status, failure, error=True)
             return
         self.show_looked_up(target)
-        show_line(status, f"Transfer {transfer.id} done; both workspaces' activity records it.")
+        # With the license, the user left the old workspace: say where the old account stands now.
+        where = f"in {source.workspace.name}" if source.workspace else "in no workspace now"
+        show_line(
+            status,
+            f"Transfer {transfer.id} done; both workspaces' activity records it. {source.user.email} is {where}.",
+        )
         before_source, before_target = outcome.before
         result = self.query_one("#transfer-result", Static)
         result.update(

@@ -114,7 +114,7 @@ async def test_a_transfer_moves_the_license_and_exactly_the_credits_asked_and_bo
     assert (out_event["type"], in_event["type"]) == ("support.transfer_out", "support.transfer_in")
     assert out_event["data"]["reason"] == in_event["data"]["reason"] == "David moved to Globex"
     transfer_id = out_event["data"]["transfer"]
-    assert transfer_id in status
+    assert transfer_id in status and f"{DAVID_OLD} is in no workspace now" in status
     # What the confirmation promised is what happened, the new license's credits included.
     for credit_type in MOVED:
         promised = f"{format_count(globex_before[credit_type]['remaining'])} → "
