@@ -70,6 +70,9 @@ class InvoicesPanel(AccountPanel):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._loaded_for: datetime | None = None
+        """The account load the list was fetched for."""
+        self._account_loaded_at: datetime | None = None
+        """The latest account load: a newer one than the list's means the list may be out of date."""
 
     def compose(self) -> ComposeResult:
         table = PagedTable(id="invoices", cursor_type="row", zebra_stripes=True)
@@ -104,8 +107,17 @@ class InvoicesPanel(AccountPanel):
 
     def show_account(self, state: AccountState) -> None:
         """A new load of the account (first load, `r`, after a purchase) reloads the list too."""
-        if state.is_admin and state.loaded_at != self._loaded_for:
-            self._loaded_for = state.loaded_at
+        if state.is_admin:
+            self._account_loaded_at = state.loaded_at
+            self._load_if_shown()
+
+    def on_show(self) -> None:
+        self._load_if_shown()
+
+    def _load_if_shown(self) -> None:
+        # Not while Billing shows its Upgrade tab: changing plan costs no invoice requests.
+        if self._account_loaded_at != self._loaded_for and self.is_on_screen:
+            self._loaded_for = self._account_loaded_at
             self.rows.reload()
 
     @on(PagedTable.LastRowWanted, "#invoices")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 from textual.widgets import TabbedContent
 
+from kaspr_tui.api import BillingClient
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.server.bulk_seed import add_invoices, workspace_id_named
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
-from invoices_helpers import SEEDED_NUMBERS, numbers_in, show_invoices
+from invoices_helpers import SEEDED_NUMBERS, invoices_table, numbers_in, show_invoices
 from tui_helpers import app_for, screen_text, settle
 
 
@@ -83,3 +85,26 @@ async def test_a_new_account_load_shows_an_invoice_paid_meanwhile(live_server: L
         await pilot.press("r")  # refresh the account
         await settle(pilot)
         assert numbers_in(table) == ["ACME-2026-000013", *SEEDED_NUMBERS]
+
+
+async def test_the_invoices_are_fetched_when_their_tab_is_shown_not_when_billing_opens(
+    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages: list[str | None] = []  # `starting_after` of each page asked for
+    fetch_page = BillingClient.invoices
+
+    async def counting(self: BillingClient, *, limit: int = 20, starting_after: str | None = None, workspace: str | None = None):
+        pages.append(starting_after)
+        return await fetch_page(self, limit=limit, starting_after=starting_after, workspace=workspace)
+
+    monkeypatch.setattr(BillingClient, "invoices", counting)
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")  # Billing opens on its Upgrade tab
+        await settle(pilot)
+        assert pages == []
+        app.screen.query_one("#billing-tabs", TabbedContent).active = "plan-billing"
+        await settle(pilot)
+        assert pages == [None]  # the first page, once
+        assert numbers_in(invoices_table(app)) == SEEDED_NUMBERS
