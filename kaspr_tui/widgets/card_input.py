@@ -274,9 +274,14 @@ class CardInput(Vertical):
         return problems
 
     def forget_secrets(self) -> None:
-        """Empty the number and the CVC, so nothing holds them once the form is closed."""
-        for input_id in ("card-number", "card-cvc"):
-            self._input(input_id).value = ""
+        """Empty the number and the CVC, so nothing holds them once the form is closed or the card refused.
+
+        Quietly: an emptied field is not the person's typing, so it must not replace the reason shown.
+        """
+        with self.prevent(SecretInput.Changed):
+            for input_id in ("card-number", "card-cvc"):
+                self._input(input_id).value = ""
+        self._show_brand()
 
 
 def _is_grouped_number(text: str) -> bool:

@@ -125,6 +125,8 @@ async def test_a_card_the_server_declines_stays_off_file_and_another_card_then_w
         assert list(shown) == ["card-number"]
         assert "declined" in shown["card-number"]
         assert "declined" in screen_text(app)
+        assert app.screen.query_one("#card-number", Input).value == "", "the refused number is not kept on screen"
+        assert app.screen.query_one("#card-cvc", Input).value == ""
         assert server_state(admin) == before, "the old card is still the default, nothing was added"
 
         fill_card(app, GOOD_CARD)

@@ -417,6 +417,10 @@ class BillingFormScreen(ModalScreen["PaymentChoice | None"]):
 
     def _show_api_error(self, error: ApiError) -> None:
         """Field errors next to their inputs, all at once; anything else at the top of the form."""
+        if error.is_card_error:
+            # A refused card is not kept on screen (or in a screenshot); the next one gets its own key.
+            self._card.forget_secrets()
+            self._card_key = None
         field_errors: dict[str, str] = {}
         other: list[str] = []
         for param, message in error.field_errors().items():
