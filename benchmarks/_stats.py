@@ -80,13 +80,13 @@ def format_ratio(label: str, value: float, target: float | None = None) -> str:
     return text
 
 
-def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A plain-text table: first column left-aligned, the others right-aligned (they are numbers)."""
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, text_columns: int = 1) -> str:
+    """A plain-text table: the first `text_columns` left-aligned, the others right-aligned (numbers)."""
     widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
 
     def line(cells: Sequence[str]) -> str:
         padded = [
-            str(cell).ljust(width) if index == 0 else str(cell).rjust(width)
+            str(cell).ljust(width) if index < text_columns else str(cell).rjust(width)
             for index, (cell, width) in enumerate(zip(cells, widths))
         ]
         return "  ".join(padded).rstrip()

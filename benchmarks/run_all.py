@@ -14,6 +14,8 @@ missed or a benchmark gave no data.
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import re
 import subprocess
 import sys
@@ -40,6 +42,20 @@ class Row:
 
     def cells(self) -> tuple[str, ...]:
         return (self.benchmark, self.measurement, self.ratio, self.target, self.met)
+
+
+def machine() -> str:
+    """`Intel(R) Xeon(R) Processor, 2 CPUs, Linux 6.1, Python 3.11.7`: what the numbers were measured on."""
+    cpuinfo = Path("/proc/cpuinfo")
+    models = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
+              if line.startswith("model name")] if cpuinfo.exists() else []
+    model = models[0] if models else platform.processor() or platform.machine()
+    return f"{model}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def load_average() -> str:
+    """The 1-minute load average: on a shared machine, how busy it was around the measurements."""
+    return f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "unknown"
 
 
 def discover() -> list[str]:
@@ -94,14 +110,17 @@ def main(argv: list[str] | None = None) -> int:
         names = [name for name in names if name in wanted]
     rows: list[Row] = []
     outputs: list[str] = []
+    load_before = load_average()
     for name in names:
         print(f"running {name}…", file=sys.stderr, flush=True)
         found, output, seconds = run(name, args.timeout)
         rows += found
         outputs.append(f"==== {name} ({seconds:.0f} s)\n{output}")
-    print(format_table(("benchmark", "measurement", "ratio", "target", "met?"), [row.cells() for row in rows]))
+    print(f"machine: {machine()}; load average {load_before} before, {load_average()} after")
+    print(format_table(("benchmark", "measurement", "ratio", "target", "met?"), [row.cells() for row in rows],
+                       text_columns=2))
     missed = [row for row in rows if row.met in ("missed", "no data")]
-    print(f"\n{len(rows)} rows; {sum(row.met == 'met' for row in rows)} targets met, {len(missed)} missed or without data")
+    print(f"\n{sum(row.met == 'met' for row in rows)} targets met, {len(missed)} missed or without data")
     details = "\n".join(outputs)
     if args.log:
         args.log.write_text(details)
