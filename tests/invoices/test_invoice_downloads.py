@@ -9,7 +9,7 @@ import httpx
 import platformdirs
 import pytest
 
-from kaspr_tui.api import BillingClient
+from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.app import KasprApp
 from kaspr_tui.config import resolve_settings
 from kaspr_tui.screens.invoice_files import SavedScreen, YearScreen, save_new_file
@@ -179,3 +179,40 @@ def test_save_new_file_numbers_the_copy_and_keeps_what_was_there(tmp_path: Path)
     assert (first.name, second.name) == ("a.pdf", "a (1).pdf")
     assert (first.read_bytes(), second.read_bytes()) == (b"one", b"two")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a (1).pdf", "a.pdf"]  # no temporary file left
+
+
+UNAVAILABLE = ApiError(
+    status=503, type="api_error", code="unavailable",
+    message="The billing service is unavailable right now; try again in a minute.",
+)
+
+
+async def test_a_pdf_the_server_does_not_give_is_reported_and_nothing_is_saved(
+    live_server: LiveServer, downloads: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def unavailable(self: BillingClient, id: str, workspace: str | None = None) -> bytes:
+        raise UNAVAILABLE
+
+    monkeypatch.setattr(BillingClient, "invoice_pdf", unavailable)
+    app = app_saving_in(live_server.url, ADMIN_KEY, downloads)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await show_invoices(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert not isinstance(app.screen, SavedScreen)
+        assert notifications(app) == [UNAVAILABLE.message]
+    assert not downloads.exists()
+
+
+async def test_a_download_folder_that_cannot_be_written_is_reported(live_server: LiveServer, tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "invoices"
+    not_a_folder.write_text("a file where the folder should be")
+    app = app_saving_in(live_server.url, ADMIN_KEY, not_a_folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await show_invoices(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert not isinstance(app.screen, SavedScreen)
+        [message] = notifications(app)
+        assert message.startswith(f"Could not save in {not_a_folder}") and "download_dir" in message
+    assert not_a_folder.read_text() == "a file where the folder should be"

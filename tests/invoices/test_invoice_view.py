@@ -4,7 +4,10 @@ the day it was issued, not today's."""
 from __future__ import annotations
 
 import httpx
+import pytest
 
+from kaspr_tui.api import ApiError, BillingClient
+from kaspr_tui.api.models import Invoice
 from kaspr_tui.screens.invoice_view import InvoiceScreen
 from kaspr_tui.server.testing import ADMIN_KEY, GLOBEX_KEY, LiveServer
 from invoices_helpers import SEEDED_NUMBERS, show_invoices
@@ -73,3 +76,22 @@ async def test_an_invoice_to_an_eu_business_with_a_vat_number_states_the_reverse
         assert "VAT reverse charge — Article 196, Council Directive 2006/112/EC" in text
         assert "VAT number DE136695976" in text
         assert "€177.00" in text  # 3 seats × €59.00, no VAT added
+
+
+async def test_an_invoice_that_cannot_be_loaded_says_why_in_the_dialog(
+    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def unavailable(self: BillingClient, id: str, workspace: str | None = None) -> Invoice:
+        raise ApiError(status=503, type="api_error", code="unavailable", message="The billing service is unavailable.")
+
+    monkeypatch.setattr(BillingClient, "invoice", unavailable)
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await show_invoices(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, InvoiceScreen)
+        assert "Could not load the invoice: The billing service is unavailable." in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, InvoiceScreen)
