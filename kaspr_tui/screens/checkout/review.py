@@ -7,7 +7,6 @@ Shows the quote exactly as the server priced it and worded as everywhere else
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -17,7 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Static
 
-from kaspr_tui.api.models import BillingDetails, PaymentMethod, Quote, Subscription
+from kaspr_tui.api.models import BillingDetails, PaymentMethod, Quote
 from kaspr_tui.screens.checkout.dialog import CheckoutDialog
 from kaspr_tui.widgets.formatting import format_card, format_expiry
 from kaspr_tui.widgets.quote_view import lines_table, scheduled_words, totals_table
@@ -26,15 +25,6 @@ if TYPE_CHECKING:
     from kaspr_tui.screens.checkout.billing_form import PaymentChoice
 
 REVIEW_TITLE = "Check that your order is correct"
-
-
-def renewal_date(quote: Quote, subscription: Subscription | None = None) -> datetime:
-    """When the next renewal bills: the server's `quote.renews_at`, nothing worked out here.
-
-    Only screens/licenses.py still asks here (with a subscription it no longer needs); once it
-    reads `quote.renews_at` itself, this goes.
-    """
-    return quote.renews_at
 
 
 def card_line(card: PaymentMethod) -> str:
