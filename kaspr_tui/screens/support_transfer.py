@@ -219,7 +219,8 @@ class TransferScreen(ModalScreen[TransferOutcome | None]):
                     markup=False,
                 )
                 yield from self._row(
-                    "From (old)", Input(self.from_email, placeholder="old@company.com", id="transfer-from", compact=True)
+                    "From (old)",
+                    Input(self.from_email, placeholder="old@company.com", id="transfer-from", compact=True),
                 )
                 yield from self._row("To (new)", Input(placeholder="new@company.com", id="transfer-to", compact=True))
                 yield Checkbox("Move their license (one paid seat)", id="transfer-license", compact=True)
@@ -232,7 +233,8 @@ class TransferScreen(ModalScreen[TransferOutcome | None]):
                 for credit_type in CREDIT_TYPES:
                     yield Static(id=f"transfer-{credit_type}-error", classes="field-error", markup=False)
                 yield from self._row(
-                    "Reason", Input(placeholder="Why, for both workspaces' activity", id="transfer-reason", compact=True)
+                    "Reason",
+                    Input(placeholder="Why, for both workspaces' activity", id="transfer-reason", compact=True),
                 )
                 yield Static(id="transfer-status", classes="transfer-status", markup=False)
                 with Horizontal(classes="transfer-buttons"):
