@@ -115,6 +115,7 @@ class SeatCounter(BoundedValue, can_focus=True):
         self._reasons: dict[Bound, str] = {"min": min_reason, "max": max_reason}
         self._reason_shown_for: Bound | None = None
         self._count = Static(classes="count", markup=False)
+        self._count_width = 0
         self._reason = Static(classes="reason", markup=False)
         self._show_count()
 
@@ -166,4 +167,7 @@ class SeatCounter(BoundedValue, can_focus=True):
         shown = self._entry_with_cursor() if self.typed_entry else str(self.value)
         # As wide as the largest count, so the + button stays put; the spaces are part of the
         # text (not padding) so the focused, reversed count reads as a box.
-        self._count.update(f" {shown:^{len(str(self.max))}} ")
+        text = f" {shown:^{len(str(self.max))}} "
+        # Re-layout (the whole screen) only when the width changes, not on every step.
+        self._count.update(text, layout=len(text) != self._count_width)
+        self._count_width = len(text)
