@@ -28,6 +28,7 @@ from textual.widgets import Button, Input, Static
 from kaspr_tui.api import BillingClient
 from kaspr_tui.api.models import InvoiceSummary
 from kaspr_tui.screens.account import Problem
+from kaspr_tui.screens.checkout.billing_form import DIALOG_FRAME_CSS
 
 if TYPE_CHECKING:
     from kaspr_tui.app import KasprApp
@@ -158,17 +159,7 @@ class SavedScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     SavedScreen {
         align: center middle;
-        #saved-dialog {
-            width: 72;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: round $success;
-            border-title-color: $text-success;
-            border-title-style: bold;
-            background: $surface;
-            padding: 0 1;
-        }
+        #saved-dialog { max-width: 72; """ + DIALOG_FRAME_CSS + """ border: round $success; border-title-color: $text-success; }
         #saved-message { margin-top: 1; }
         #saved-path { text-style: bold; }
         #saved-note { margin-top: 1; }
@@ -216,16 +207,7 @@ class YearScreen(ModalScreen[int | None]):
     DEFAULT_CSS = """
     YearScreen {
         align: center middle;
-        #year-dialog {
-            width: 56;
-            max-width: 100%;
-            height: auto;
-            border: round $primary;
-            border-title-color: $text-primary;
-            border-title-style: bold;
-            background: $surface;
-            padding: 0 1;
-        }
+        #year-dialog { max-width: 56; """ + DIALOG_FRAME_CSS + """ }
         #year-question { margin: 1 0 0 0; }
         #invoice-year { width: 12; margin: 1 0 0 0; }
         #year-error { color: $text-error; height: auto; }

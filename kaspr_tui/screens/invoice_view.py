@@ -21,6 +21,7 @@ from textual.widgets import Button, Static
 from kaspr_tui.api.models import Invoice, InvoiceSummary
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.screens.account import Problem
+from kaspr_tui.screens.checkout.billing_form import DIALOG_FRAME_CSS
 from kaspr_tui.screens.invoice_files import download_and_show
 from kaspr_tui.screens.payment import billing_details_section
 from kaspr_tui.widgets.formatting import format_card, format_count, format_date
@@ -96,17 +97,7 @@ class InvoiceScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     InvoiceScreen {
         align: center middle;
-        #invoice-dialog {
-            width: 88;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: round $primary;
-            border-title-color: $text-primary;
-            border-title-style: bold;
-            background: $surface;
-            padding: 0 1;
-        }
+        #invoice-dialog { max-width: 88; """ + DIALOG_FRAME_CSS + """ }
         #invoice-scroll { height: auto; max-height: 1fr; scrollbar-size-vertical: 1; }
         #invoice-header, #invoice-billed-to-row { margin-bottom: 1; }
         #invoice-billed-to-row { height: auto; }
