@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterable
+from functools import partial
 from dataclasses import replace
 from datetime import datetime
 from typing import ClassVar
@@ -22,13 +23,18 @@ from textual.screen import Screen
 
 from kaspr_tui.api import BillingClient
 from kaspr_tui.api.models import Role
+from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES
 from kaspr_tui.config import ConfigError, Settings, resolve_settings
 from kaspr_tui.embedded import EmbeddedServer
 from kaspr_tui.screens.account import AccountState, Problem, fetch_account
 from kaspr_tui.screens.billing import BillingScreen
+from kaspr_tui.screens.billing_details import open_billing_details
 from kaspr_tui.screens.config_error import ConfigErrorScreen
 from kaspr_tui.screens.dashboard import DashboardScreen
 from kaspr_tui.screens.help import KeysScreen, keys_from_bindings
+from kaspr_tui.screens.invoices import download_latest_invoice, open_invoices
+from kaspr_tui.screens.payment import open_update_payment
+from kaspr_tui.screens.plan_panel import open_addons, open_licenses
 from kaspr_tui.screens.support import SupportScreen
 from kaspr_tui.screens.workspace import WorkspaceScreen
 
@@ -42,6 +48,22 @@ MODE_TITLES = {
 REFRESH_INTERVAL = 1.0
 """Seconds from one account load to the next asked for with r: presses sooner (r held down) share
 one load, so a burst stays far below the server's per-key rate limit (an admin's load is 7 requests)."""
+
+CUSTOMER_SUPPORT_COMMANDS = (
+    ("Request an email change", "Ask support to change your login email", "request_email_change"),
+    ("Changing jobs: request a transfer", "Move your license and credits to a new account", "request_account_transfer"),
+    ("Ask support before deleting my account", "Deleting the account deletes the subscription", "request_account_deletion"),
+)
+SUPPORT_COMMANDS: dict[Role, tuple[tuple[str, str, str], ...]] = {
+    "admin": CUSTOMER_SUPPORT_COMMANDS,
+    "member": CUSTOMER_SUPPORT_COMMANDS,
+    "support": (
+        ("Look up an account", "Find a user by email: workspace, plan, seats, credits", "lookup_account"),
+        ("Transfer license and credits", "Move a license and credits from one user to another", "transfer"),
+        ("Change a user's email", "Apply an email change for the account looked up", "change_email"),
+    ),
+}
+"""Palette commands of the Support page, by role: (name, help, the page's action)."""
 
 MODES_BY_ROLE: dict[Role, tuple[str, ...]] = {
     "admin": ("dashboard", "billing", "workspace", "support"),
@@ -214,6 +236,30 @@ class KasprApp(App[None]):
         await self.switch_mode("dashboard")
         await self.run_action("screen.cancel_scheduled_change")
 
+    def _billing_commands(self) -> Iterable[SystemCommand]:
+        for credit_type in CREDIT_TYPES:
+            label = CREDIT_LABELS[credit_type]
+            yield SystemCommand(
+                f"Buy {label.lower()}",
+                f"Purchase {label} add-ons with a slider; they renew each period",
+                partial(open_addons, self, credit_type),
+            )
+        yield SystemCommand("Add licenses", "Choose the total number of licenses (seats)", partial(open_licenses, self))
+        yield SystemCommand(
+            "Update payment information", "A new card becomes the default", partial(open_update_payment, self)
+        )
+        yield SystemCommand(
+            "Billing details", "Plan, seats, add-ons, renewal, billing address, VAT", partial(open_billing_details, self)
+        )
+        yield SystemCommand("Invoices", "Every invoice: open one, download its PDF", partial(open_invoices, self))
+        yield SystemCommand(
+            "Download latest invoice", "Save the newest paid invoice's PDF", partial(download_latest_invoice, self)
+        )
+
+    async def _support_action(self, action: str) -> None:
+        await self.switch_mode("support")
+        await self.run_action(f"screen.{action}")
+
     def action_show_keys(self) -> None:
         if isinstance(self.screen, KeysScreen):
             return
@@ -233,6 +279,12 @@ class KasprApp(App[None]):
             yield SystemCommand(
                 "Cancel scheduled change", "Keep today's plan and seats at the renewal", self.action_cancel_scheduled_change
             )
+        if self.account.is_admin:
+            yield from self._billing_commands()
+        role = self.account.role
+        if role is not None:
+            for name, help_text, action in SUPPORT_COMMANDS[role]:
+                yield SystemCommand(name, help_text, partial(self._support_action, action))
         if self.check_action("refresh", ()):
             yield SystemCommand("Refresh account", "Load plan, credits and card again from the billing server", self.action_refresh)
         yield SystemCommand("Show keys", "Every key, and how to move around", self.action_show_keys)
