@@ -27,7 +27,6 @@ import argparse
 import contextlib
 import os
 import select
-import statistics
 import sys
 import tempfile
 import time

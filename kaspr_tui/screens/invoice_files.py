@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 UNSAFE_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
 """A name comes from the server: nothing in it may reach another folder (`../`) or hide the file."""
 MAX_NAME_ATTEMPTS = 1000
+DOWNLOAD_GROUP = "invoice-download"
+"""The worker group of every download, whichever screen runs it."""
 
 
 def downloads_folder(app: App[object]) -> Path:
@@ -122,7 +124,10 @@ async def download_and_show(app: App[object], invoices: list[InvoiceSummary], *,
     try:
         saved = await save_invoice_pdfs(client, invoices, folder)
     except OSError as error:
-        message = f"Could not save in {folder}: {error.strerror or error}. Set download_dir in the config to another folder."
+        message = (
+            f"Could not save in {folder}: {error.strerror or error}. "
+            "Set download_dir in the config to another folder."
+        )
         app.notify(message, title="Not saved", severity="error", timeout=15)
         return
     except Exception as error:  # the server's reason, never a crash
@@ -159,7 +164,11 @@ class SavedScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     SavedScreen {
         align: center middle;
-        #saved-dialog { max-width: 72; """ + DIALOG_FRAME_CSS + """ border: round $success; border-title-color: $text-success; }
+        #saved-dialog {
+            max-width: 72; """ + DIALOG_FRAME_CSS + """
+            border: round $success;
+            border-title-color: $text-success;
+        }
         #saved-message { margin-top: 1; }
         #saved-path { text-style: bold; }
         #saved-note { margin-top: 1; }

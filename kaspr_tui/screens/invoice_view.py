@@ -22,7 +22,7 @@ from kaspr_tui.api.models import Invoice, InvoiceSummary
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.screens.account import Problem
 from kaspr_tui.screens.checkout.billing_form import DIALOG_FRAME_CSS
-from kaspr_tui.screens.invoice_files import download_and_show
+from kaspr_tui.screens.invoice_files import DOWNLOAD_GROUP, download_and_show
 from kaspr_tui.screens.payment import billing_details_section
 from kaspr_tui.widgets.formatting import format_card, format_count, format_date
 from kaspr_tui.widgets.quote_view import tax_label
@@ -161,7 +161,9 @@ class InvoiceScreen(ModalScreen[None]):
 
     def action_download(self) -> None:
         what = self.summary.number or self.summary.id
-        self.run_worker(download_and_show(self.app, [self.summary], what=what), group="invoice-download", exit_on_error=False)
+        self.run_worker(
+            download_and_show(self.app, [self.summary], what=what), group=DOWNLOAD_GROUP, exit_on_error=False
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -23,7 +23,7 @@ from kaspr_tui.api.models import InvoiceSummary, ListResponse
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.screens.account import AccountState, Problem
 from kaspr_tui.screens.base import AccountPanel
-from kaspr_tui.screens.invoice_files import YearScreen, download_and_show, paid_invoices_of_year
+from kaspr_tui.screens.invoice_files import DOWNLOAD_GROUP, YearScreen, download_and_show, paid_invoices_of_year
 from kaspr_tui.screens.invoice_view import InvoiceScreen
 from kaspr_tui.screens.paged_table import PagedRows, PagedTable, plain_cells
 from kaspr_tui.widgets.formatting import format_date
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from kaspr_tui.app import KasprApp
 
 COLUMNS = ("Number", "Date", "Period", "Total", "Status")
-DOWNLOAD_GROUP = "invoice-download"
 
 
 def invoice_row(invoice: InvoiceSummary) -> tuple[Text, ...]:

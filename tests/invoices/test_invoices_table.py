@@ -7,6 +7,7 @@ import pytest
 from textual.widgets import TabbedContent
 
 from kaspr_tui.api import BillingClient
+from kaspr_tui.api.models import InvoiceSummary, ListResponse
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.server.bulk_seed import add_invoices, workspace_id_named
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
@@ -93,7 +94,9 @@ async def test_the_invoices_are_fetched_when_their_tab_is_shown_not_when_billing
     pages: list[str | None] = []  # `starting_after` of each page asked for
     fetch_page = BillingClient.invoices
 
-    async def counting(self: BillingClient, *, limit: int = 20, starting_after: str | None = None, workspace: str | None = None):
+    async def counting(
+        self: BillingClient, *, limit: int = 20, starting_after: str | None = None, workspace: str | None = None
+    ) -> ListResponse[InvoiceSummary]:
         pages.append(starting_after)
         return await fetch_page(self, limit=limit, starting_after=starting_after, workspace=workspace)
 
