@@ -91,6 +91,12 @@ class KasprApp(App[None]):
         Binding("r", "refresh", "Refresh", tooltip="Load the account again from the billing server"),
         Binding("question_mark,f1", "show_keys", "Keys", tooltip="Every key, and how to move around"),
         Binding("q", "quit", "Quit"),
+        # Textual routes each key to the widget focused when the key is read, but a plain Tab moves
+        # focus only once the focused input has handled it, so keys typed right after a Tab (a
+        # burst from tmux, a paste, a fast typist) landed in the previous field of any form. A
+        # priority binding moves focus before the next key is routed.
+        Binding("tab", "focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True),
     ]
 
     account: reactive[AccountState] = reactive(AccountState, init=False)

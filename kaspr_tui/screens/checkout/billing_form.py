@@ -116,12 +116,6 @@ def _as_update(details: BillingDetails) -> BillingDetailsUpdate:
 class BillingFormScreen(ModalScreen["PaymentChoice | None"]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        # Textual routes each key to the widget focused when the key is read, but a plain Tab moves
-        # focus only once the focused input has handled it, so keys typed right after a Tab (a
-        # burst from tmux, a paste, a fast typist) landed in the previous field. A priority binding
-        # moves focus before the next key is routed.
-        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
-        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
