@@ -35,8 +35,8 @@ class Slider(BoundedValue, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "step_by(-1)", "Less", show=False),
         Binding("right", "step_by(1)", "More", show=False),
-        Binding("shift+left,pageup", f"step_by(-{PAGE_STEPS})", f"{PAGE_STEPS} steps less", show=False),
-        Binding("shift+right,pagedown", f"step_by({PAGE_STEPS})", f"{PAGE_STEPS} steps more", show=False),
+        Binding("shift+left,pagedown", f"step_by(-{PAGE_STEPS})", f"{PAGE_STEPS} steps less", show=False),
+        Binding("shift+right,pageup", f"step_by({PAGE_STEPS})", f"{PAGE_STEPS} steps more", show=False),
         Binding("home", "to_min", "Minimum", show=False),
         Binding("end", "to_max", "Maximum", show=False),
     ]

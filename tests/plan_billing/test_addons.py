@@ -114,7 +114,7 @@ async def test_a_declined_card_buys_nothing_and_keeps_the_dialog(live_server: Li
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_dialog(pilot, "#buy-phone", PurchaseAddonsScreen)
-        await pilot.press("pagedown")
+        await pilot.press("pageup")
         await priced(pilot)
         await press(pilot, "#checkout", PurchaseAddonsScreen)
         words = await pay_with_saved_card(pilot)

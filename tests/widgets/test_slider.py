@@ -20,8 +20,8 @@ from kaspr_tui.widgets.slider import Slider
         (["left"], 2_475),
         (["shift+right"], 2_750),
         (["shift+left"], 2_250),
-        (["pagedown"], 2_750),
-        (["pageup"], 2_250),
+        (["pageup"], 2_750),  # up is more, as on every slider
+        (["pagedown"], 2_250),
         (["home"], 25),
         (["end"], 5_000),
         (["right", "right", "left"], 2_525),
@@ -38,7 +38,7 @@ async def test_each_key_moves_the_value(keys: list[str], expected: int) -> None:
     ("start", "keys", "expected"),
     [
         (5_000, ["right"], 5_000),
-        (4_900, ["pagedown"], 5_000),  # 4,900 + 250 would be past the top
+        (4_900, ["pageup"], 5_000),  # 4,900 + 250 would be past the top
         (25, ["left"], 25),
         (100, ["shift+left"], 25),
         (5_000, ["end"], 5_000),
