@@ -126,8 +126,13 @@ class PlanPanel(AccountPanel):
 # ---- entry points for the command palette -----------------------------------------------------
 
 
-async def show_plan_billing(app: KasprApp) -> bool:
-    """Billing on its Plan & Billing tab; False, saying why, when this account cannot buy there."""
+async def show_plan_billing(app: KasprApp, opener: str) -> bool:
+    """Billing on its Plan & Billing tab, the `opener` button focused; False, saying why, when this
+    account cannot buy there.
+
+    The focus is what brings the person back to this tab when the dialog closes: with nothing
+    focused the page would focus its first field, on the Upgrade tab.
+    """
     account = app.account
     if account.loaded and not account.is_admin:
         app.notify(NOT_ADMIN, severity="warning")
@@ -137,17 +142,19 @@ async def show_plan_billing(app: KasprApp) -> bool:
         return False
     if app.current_mode != "billing":
         await app.switch_mode("billing")
-    app.screen_stack[0].query_one("#billing-tabs", TabbedContent).active = "plan-billing"
+    page = app.screen_stack[0]
+    page.query_one("#billing-tabs", TabbedContent).active = "plan-billing"
+    page.query_one(f"#{opener}").focus()
     return True
 
 
 async def open_addons(app: KasprApp, credit_type: CreditType) -> None:
     """Plan & Billing with the Purchase add-ons dialog for `credit_type` open ("Buy phone credits")."""
-    if await show_plan_billing(app):
+    if await show_plan_billing(app, f"buy-{credit_type}"):
         app.push_screen(PurchaseAddonsScreen(credit_type))
 
 
 async def open_licenses(app: KasprApp) -> None:
     """Plan & Billing with the Manage licenses dialog open ("Add licenses")."""
-    if await show_plan_billing(app):
+    if await show_plan_billing(app, "licenses-add"):
         app.push_screen(LicensesScreen())

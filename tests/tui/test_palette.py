@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import TabbedContent
 
 from kaspr_tui.app import KasprApp
 from kaspr_tui.screens.addons import PurchaseAddonsScreen
@@ -85,3 +86,17 @@ async def test_a_support_request_command_takes_a_member_to_its_form(live_server:
         await run_from_palette(pilot, "Request an email change")
         assert app.current_mode == "support"
         assert app.focused is not None and app.focused.id == "request-new-email"
+
+
+@pytest.mark.parametrize(("title", "opener"), [("Buy export credits", "buy-export"), ("Add licenses", "licenses-add")])
+async def test_leaving_a_dialog_opened_from_the_palette_stays_on_plan_and_billing(
+    live_server: LiveServer, title: str, opener: str
+) -> None:
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await run_from_palette(pilot, title)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.query_one("#billing-tabs", TabbedContent).active == "plan-billing"
+        assert app.focused is not None and app.focused.id == opener

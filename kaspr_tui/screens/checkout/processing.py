@@ -251,7 +251,7 @@ class ProcessingScreen(CheckoutDialog[CheckoutResult]):
             card = self.choice.payment_method
             lines.append(f"Charged {self._amount} to {format_card(card.brand, card.last4)}.")
             if invoice_number:
-                lines.append(f"Invoice {invoice_number} is under Billing → Invoices.")
+                lines.append(f"Invoice {invoice_number} is under Billing → Plan & Billing → Invoices.")
         else:
             lines.append("Nothing was charged today.")
         return Content("\n").join(Content(line) if isinstance(line, str) else line for line in lines)
