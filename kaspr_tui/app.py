@@ -8,12 +8,13 @@ watches `KasprApp.account` and re-renders when a new state is published.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from dataclasses import replace
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -27,16 +28,10 @@ from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES
 from kaspr_tui.config import ConfigError, Settings, resolve_settings
 from kaspr_tui.embedded import EmbeddedServer
 from kaspr_tui.screens.account import AccountState, Problem, fetch_account
-from kaspr_tui.screens.billing import BillingScreen
-from kaspr_tui.screens.billing_details import open_billing_details
-from kaspr_tui.screens.config_error import ConfigErrorScreen
 from kaspr_tui.screens.dashboard import DashboardScreen
-from kaspr_tui.screens.help import KeysScreen, keys_from_bindings
-from kaspr_tui.screens.invoices import download_latest_invoice, open_invoices
-from kaspr_tui.screens.payment import open_update_payment
-from kaspr_tui.screens.plan_panel import open_addons, open_licenses
-from kaspr_tui.screens.support import SupportScreen
-from kaspr_tui.screens.workspace import WorkspaceScreen
+
+# Only the first page is imported with the app: each other page, dialog and palette flow is
+# imported when first shown (see `_lazy`), which keeps their modules off the way to the first frame.
 
 MODE_TITLES = {
     "dashboard": "Dashboard",
@@ -74,13 +69,22 @@ MODES_BY_ROLE: dict[Role, tuple[str, ...]] = {
 }
 
 
+def _lazy(module: str, name: str) -> Callable[..., Any]:
+    """`module.name`, imported on the first call and then called with the call's arguments."""
+
+    def call(*args: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args)
+
+    return call
+
+
 class KasprApp(App[None]):
     TITLE = "Kaspr"
     MODES: ClassVar = {
         "dashboard": DashboardScreen,
-        "billing": BillingScreen,
-        "workspace": WorkspaceScreen,
-        "support": SupportScreen,
+        "billing": _lazy("kaspr_tui.screens.billing", "BillingScreen"),
+        "workspace": _lazy("kaspr_tui.screens.workspace", "WorkspaceScreen"),
+        "support": _lazy("kaspr_tui.screens.support", "SupportScreen"),
     }
     DEFAULT_MODE = "dashboard"
     BINDINGS = [
@@ -130,6 +134,8 @@ class KasprApp(App[None]):
 
     def on_mount(self) -> None:
         if self.settings is None:
+            from kaspr_tui.screens.config_error import ConfigErrorScreen
+
             self.push_screen(ConfigErrorScreen(self.config_error or ""))
             return
         self._apply_theme(self.settings.theme)
@@ -248,18 +254,27 @@ class KasprApp(App[None]):
             yield SystemCommand(
                 f"Buy {label.lower()}",
                 f"Purchase {label} add-ons with a slider; they renew each period",
-                partial(open_addons, self, credit_type),
+                partial(_lazy("kaspr_tui.screens.plan_panel", "open_addons"), self, credit_type),
             )
-        yield SystemCommand("Add licenses", "Choose the total number of licenses (seats)", partial(open_licenses, self))
         yield SystemCommand(
-            "Update payment information", "A new card becomes the default", partial(open_update_payment, self)
+            "Add licenses", "Choose the total number of licenses (seats)",
+            partial(_lazy("kaspr_tui.screens.plan_panel", "open_licenses"), self),
         )
         yield SystemCommand(
-            "Billing details", "Plan, seats, add-ons, renewal, billing address, VAT", partial(open_billing_details, self)
+            "Update payment information", "A new card becomes the default",
+            partial(_lazy("kaspr_tui.screens.payment", "open_update_payment"), self),
         )
-        yield SystemCommand("Invoices", "Every invoice: open one, download its PDF", partial(open_invoices, self))
         yield SystemCommand(
-            "Download latest invoice", "Save the newest paid invoice's PDF", partial(download_latest_invoice, self)
+            "Billing details", "Plan, seats, add-ons, renewal, billing address, VAT",
+            partial(_lazy("kaspr_tui.screens.billing_details", "open_billing_details"), self),
+        )
+        yield SystemCommand(
+            "Invoices", "Every invoice: open one, download its PDF",
+            partial(_lazy("kaspr_tui.screens.invoices", "open_invoices"), self),
+        )
+        yield SystemCommand(
+            "Download latest invoice", "Save the newest paid invoice's PDF",
+            partial(_lazy("kaspr_tui.screens.invoices", "download_latest_invoice"), self),
         )
 
     async def _support_action(self, action: str) -> None:
@@ -267,6 +282,8 @@ class KasprApp(App[None]):
         await self.run_action(f"screen.{action}")
 
     def action_show_keys(self) -> None:
+        from kaspr_tui.screens.help import KeysScreen, keys_from_bindings
+
         if isinstance(self.screen, KeysScreen):
             return
         page_keys = keys_from_bindings(self.screen.active_bindings.values(), self.get_key_display)
