@@ -18,7 +18,7 @@ from kaspr_tui.server.middleware import (
     request_id_of,
     served_methods,
 )
-from kaspr_tui.server.routes import router
+from kaspr_tui.server.routes import SAFE_TO_RUN_AGAIN, router
 from kaspr_tui.server.settings import ServerSettings
 
 DESCRIPTION = """The Kaspr billing API (version 1), as served by `kaspr-tui mock-server`.
@@ -38,7 +38,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _request_validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     # Added innermost first: the request id wraps everything, idempotency sits next to the routes.
-    app.add_middleware(IdempotencyMiddleware, context=context, router=app.router)
+    app.add_middleware(IdempotencyMiddleware, context=context, router=app.router,
+                       safe_to_run_again=SAFE_TO_RUN_AGAIN)
     app.add_middleware(RateLimitMiddleware, rate=settings.rate_limit)
     app.add_middleware(FaultInjectionMiddleware, latency_ms=settings.latency_ms, fail_rate=settings.fail_rate)
     app.add_middleware(RequestIdMiddleware)

@@ -8,13 +8,14 @@ import sys
 import threading
 from datetime import datetime
 from pathlib import Path
+from typing import get_args
 
 import platformdirs
 import uvicorn
 
 from kaspr_tui.server.app import create_app
 from kaspr_tui.server.seed import DEMO_KEYS
-from kaspr_tui.server.settings import ServerSettings
+from kaspr_tui.server.settings import CrashPoint, ServerSettings
 from kaspr_tui.server.testing import bind_socket
 
 PARENT_POLL_SECONDS = 0.5
@@ -64,6 +65,8 @@ def parser() -> argparse.ArgumentParser:
     options.add_argument("--frozen-now", type=_timestamp, default=None, metavar="ISO8601",
                          help="start the clock here; it moves only with advance_clock")
     options.add_argument("--watch-parent", action="store_true", help="exit when the parent process exits")
+    # Tests only, so not in --help: the process kills itself at this point of a keyed write.
+    options.add_argument("--crash-at", choices=get_args(CrashPoint), default=None, help=argparse.SUPPRESS)
     return options
 
 
@@ -87,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         rate_limit=max(1, args.rate_limit),
         frozen_now=args.frozen_now,
         reset=args.reset,
+        crash_at=args.crash_at,
     )
     app = create_app(settings)
     try:

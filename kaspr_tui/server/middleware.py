@@ -20,8 +20,10 @@ from typing import Any
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.routing import Match, Router
 
-from kaspr_tui.server.context import ServerContext
-from kaspr_tui.server.errors import REQUEST_ID_SCOPE_KEY, ApiError, internal_error, invalid, unavailable
+from kaspr_tui.server.context import RUNNING_WRITE, IdempotentWrite, ServerContext
+from kaspr_tui.server.errors import (
+    REQUEST_ID_SCOPE_KEY, ApiError, conflict, internal_error, invalid, unavailable,
+)
 from kaspr_tui.server.store import hash_api_key
 
 log = logging.getLogger("kaspr_tui.server")
@@ -155,15 +157,29 @@ class RateLimitMiddleware:
 class IdempotencyMiddleware:
     """Stores the first answer to a write with an `Idempotency-Key` for 24 h and replays it.
 
-    Only answers that reflect what happened are kept (2xx, and 402 for a charge or credits
-    that were refused): a request that failed validation, authentication or the rate limit
-    stores nothing, so it can be fixed and sent again with the same key.
+    Only answers that reflect what happened are kept (2xx, 402 for a charge or credits that
+    were refused, and any answer once a change committed): a request that failed validation,
+    authentication or the rate limit stores nothing, so it can be fixed and sent again.
+
+    Crash safety: the answer is stored before a byte of it is sent, so a client that saw it can
+    always have it again. The key's row names the process running it (`owner`, a boot id) and
+    is marked `applied` in the same SQLite transaction as the write's effects (see
+    `ServerContext.transaction`). A row left `running` by a process that died therefore says
+    exactly what is on disk: not applied, nothing happened and the retry runs the write; applied
+    with its answer lost, the retry runs it again only if it is safe to (`safe_to_run_again`:
+    a checkout finds its payment by key), and is otherwise told the write was done.
     """
 
-    def __init__(self, app: ASGIApp, *, context: ServerContext, router: Router) -> None:
+    def __init__(
+        self, app: ASGIApp, *, context: ServerContext, router: Router,
+        safe_to_run_again: frozenset[tuple[str, str]] = frozenset(),
+    ) -> None:
         self.app = app
         self.context = context
         self.router = router
+        self.safe_to_run_again = safe_to_run_again
+        self.boot_id = secrets.token_hex(8)
+        """This process's rows: any other owner's `running` row was left by a process that died."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -187,37 +203,35 @@ class IdempotencyMiddleware:
         fingerprint = hashlib.sha256(
             b"\n".join([scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""), body])
         ).hexdigest()
-        stored = await asyncio.to_thread(self._claim, caller, key, fingerprint)
-        if isinstance(stored, ApiError):
-            await send_error(scope, send, stored)
-            return
-        if stored is not None:
-            await _replay(send, *stored)
-            return
-        await self._run_and_store(scope, _replaying(body, receive), send, caller, key)
+        may_run_again = (scope["method"], scope["path"]) in self.safe_to_run_again
+        claimed = await asyncio.to_thread(self._claim, caller, key, fingerprint, may_run_again)
+        if isinstance(claimed, ApiError):
+            await send_error(scope, send, claimed)
+        elif isinstance(claimed, IdempotentWrite):
+            await self._run_and_store(scope, _replaying(body, receive), send, claimed)
+        else:
+            await _replay(send, *claimed)
 
-    async def _run_and_store(self, scope: Scope, receive: Receive, send: Send, caller: str, key: str) -> None:
-        status, headers, chunks = 0, [], []
+    async def _run_and_store(self, scope: Scope, receive: Receive, send: Send, write: IdempotentWrite) -> None:
+        """Run the write with its answer held back; store the answer, then send it."""
+        messages: list[Message] = []
 
-        async def capture(message: Message) -> None:
-            nonlocal status, headers
-            if message["type"] == "http.response.start":
-                status, headers = message["status"], message.get("headers", [])
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
+        async def hold(message: Message) -> None:
+            messages.append(message)
+
+        running = RUNNING_WRITE.set(write)
+        try:
+            await self.app(scope, receive, hold)
+        finally:
+            RUNNING_WRITE.reset(running)
+            await asyncio.to_thread(self._finish, write, _answer_of(messages))
+        self.context.crash_point("after_store")
+        for message in messages:
             await send(message)
 
-        try:
-            await self.app(scope, receive, capture)
-        finally:
-            keep = 200 <= status < 300 or status == 402
-            kept_headers = {
-                name.decode().lower(): value.decode() for name, value in headers
-                if name.decode().lower() in REPLAYED_HEADERS
-            }
-            await asyncio.to_thread(self._finish, caller, key, status if keep else None, kept_headers, b"".join(chunks))
-
-    def _claim(self, caller: str, key: str, fingerprint: str) -> ApiError | tuple[int, dict[str, str], bytes] | None:
+    def _claim(
+        self, caller: str, key: str, fingerprint: str, may_run_again: bool
+    ) -> ApiError | IdempotentWrite | tuple[int, dict[str, str], bytes]:
         """Start a run under this key, or say why not: the stored answer, or an error."""
         now = time.time()
         with self.context.transaction() as tx:
@@ -225,16 +239,28 @@ class IdempotencyMiddleware:
             row = tx.one("SELECT * FROM idempotency WHERE key_hash = ? AND idempotency_key = ?", (caller, key))
             if row is None:
                 tx.run(
-                    "INSERT INTO idempotency(key_hash, idempotency_key, request_hash, state, created) "
-                    "VALUES (?, ?, ?, 'running', ?)",
-                    (caller, key, fingerprint, now),
+                    "INSERT INTO idempotency(key_hash, idempotency_key, request_hash, state, created, owner) "
+                    "VALUES (?, ?, ?, 'running', ?, ?)",
+                    (caller, key, fingerprint, now, self.boot_id),
                 )
-                return None
+                return IdempotentWrite(caller, key)
+            abandoned = row["state"] == "running" and row["owner"] != self.boot_id
+            if abandoned and row["request_hash"] == fingerprint and (may_run_again or not row["applied"]):
+                tx.run("UPDATE idempotency SET owner = ? WHERE key_hash = ? AND idempotency_key = ?",
+                       (self.boot_id, caller, key))
+                return IdempotentWrite(caller, key, applied=bool(row["applied"]))
         if row["request_hash"] != fingerprint:
             return ApiError(
                 400, "idempotency_key_reused",
                 "This Idempotency-Key was already used for a different request: use a new key for a new request.",
                 param=IDEMPOTENCY_HEADER, error_type="idempotency_error",
+            )
+        if abandoned:
+            return conflict(
+                "idempotency_answer_lost",
+                "This request was carried out, but the server stopped before it could answer. "
+                "Reload to see the result instead of sending it again.",
+                IDEMPOTENCY_HEADER,
             )
         if row["state"] == "running":
             return ApiError(
@@ -244,16 +270,37 @@ class IdempotencyMiddleware:
             )
         return row["status"], json.loads(row["headers"]), row["body"]
 
-    def _finish(self, caller: str, key: str, status: int | None, headers: dict[str, str], body: bytes) -> None:
+    def _finish(self, write: IdempotentWrite, answer: tuple[int, dict[str, str], bytes] | None) -> None:
+        """Keep the answer if it says what happened; if the write changed something and has no
+        answer (it raised), leave the row to no process, so a retry is told it was done."""
+        keep = answer is not None and (write.applied or 200 <= answer[0] < 300 or answer[0] == 402)
+        where = (write.caller, write.key)
         with self.context.transaction() as tx:
-            if status is None:
-                tx.run("DELETE FROM idempotency WHERE key_hash = ? AND idempotency_key = ?", (caller, key))
-            else:
+            if keep:
+                assert answer is not None
+                status, headers, body = answer
                 tx.run(
                     "UPDATE idempotency SET state = 'done', status = ?, headers = ?, body = ? "
                     "WHERE key_hash = ? AND idempotency_key = ?",
-                    (status, json.dumps(headers), body, caller, key),
+                    (status, json.dumps(headers), body, *where),
                 )
+            elif write.applied:
+                tx.run("UPDATE idempotency SET owner = NULL WHERE key_hash = ? AND idempotency_key = ?", where)
+            else:
+                tx.run("DELETE FROM idempotency WHERE key_hash = ? AND idempotency_key = ?", where)
+
+
+def _answer_of(messages: list[Message]) -> tuple[int, dict[str, str], bytes] | None:
+    """Status, replayed headers and body of a complete answer; None if the app sent none."""
+    starts = [message for message in messages if message["type"] == "http.response.start"]
+    if not starts:
+        return None
+    headers = {
+        name.decode().lower(): value.decode() for name, value in starts[0].get("headers", [])
+        if name.decode().lower() in REPLAYED_HEADERS
+    }
+    body = b"".join(message.get("body", b"") for message in messages if message["type"] == "http.response.body")
+    return starts[0]["status"], headers, body
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -124,9 +124,18 @@ def _start_processing(tx: Tx, checkout_id: str, payment_delay: float) -> None:
 
 
 def create_checkout(
-    tx: Tx, workspace_id: str, request: CheckoutRequest, *, actor: str, payment_delay: float
+    tx: Tx, workspace_id: str, request: CheckoutRequest, *, actor: str, payment_delay: float,
+    idempotency_key: str | None = None,
 ) -> Checkout:
+    """Open a checkout for the quote, or answer the one already opened for it under the same
+    Idempotency-Key: the checkout and its key commit together, so a retry whose first answer was
+    lost in a crash finds the payment instead of making a second one."""
     settle_due(tx, workspace_id)
+    if idempotency_key is not None:
+        earlier = tx.one("SELECT * FROM checkouts WHERE workspace_id = ? AND quote_id = ? AND idempotency_key = ?",
+                         (workspace_id, request.quote_id, idempotency_key))
+        if earlier is not None:
+            return _wire(tx, earlier)
     workspace = load_workspace(tx, workspace_id)
     stored = usable_quote(tx, workspace, request.quote_id)
     card = tx.one("SELECT * FROM payment_methods WHERE id = ? AND workspace_id = ?",
@@ -152,9 +161,9 @@ def create_checkout(
     checkout_id = tx.new_id("co")
     tx.run(
         "INSERT INTO checkouts(id, workspace_id, quote_id, payment_method_id, invoice_id, status, outcome, actor,"
-        " created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " created, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (checkout_id, workspace_id, quote.id, card["id"], invoice_id, REQUIRES_ACTION, card["outcome"], actor,
-         to_db_time(tx.now)),
+         to_db_time(tx.now), idempotency_key),
     )
     row = _load(tx, workspace_id, checkout_id)
     if invoice_id is None:

@@ -200,15 +200,21 @@ def _checkout_response(response: Response, checkout: Checkout) -> Checkout:
     return checkout
 
 
+SAFE_TO_RUN_AGAIN = frozenset({("POST", "/v1/checkouts")})
+"""Writes that find what an earlier run under the same Idempotency-Key made instead of doing it
+again: after a crash lost their answer, a retry may run them again to learn it."""
+
+
 @router.post("/v1/checkouts", response_model=Checkout, status_code=202, tags=["checkout"],
              responses=documented(400, 403, 404, 409))
 def post_checkout(
     context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))], body: CheckoutRequest,
-    response: Response, _key: RequiredIdempotencyKey,
+    response: Response, idempotency_key: RequiredIdempotencyKey,
 ) -> Checkout:
     with context.workspace_transaction(scope.workspace_id) as tx:
         checkout = processor.create_checkout(tx, scope.workspace_id, body, actor=scope.principal.email,
-                                             payment_delay=context.settings.payment_delay)
+                                             payment_delay=context.settings.payment_delay,
+                                             idempotency_key=idempotency_key)
     return _checkout_response(response, checkout)
 
 

@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
+
+CrashPoint = Literal["before_commit", "after_commit", "after_store"]
+"""Where a write under an Idempotency-Key can be cut short: inside its transaction, after the
+transaction committed and before its answer is stored, and after the answer is stored but not sent."""
 
 
 @dataclass
@@ -22,3 +27,6 @@ class ServerSettings:
     """Start the clock here and move it only with advance_clock (deterministic demos and snapshots)."""
     reset: bool = False
     """Delete the database and seed it again."""
+    crash_at: CrashPoint | None = None
+    """Tests only: the process SIGKILLs itself at this point of the first write made under an
+    Idempotency-Key, to prove a crash there never charges twice. Never set in normal use."""

@@ -127,7 +127,8 @@ CREATE TABLE IF NOT EXISTS checkouts (
     processing_until REAL,
     error TEXT,
     actor TEXT,
-    created TEXT NOT NULL
+    created TEXT NOT NULL,
+    idempotency_key TEXT
 );
 CREATE INDEX IF NOT EXISTS checkouts_open ON checkouts (workspace_id, status);
 CREATE TABLE IF NOT EXISTS invoices (
@@ -157,6 +158,8 @@ CREATE TABLE IF NOT EXISTS idempotency (
     headers TEXT,
     body BLOB,
     created REAL NOT NULL,
+    owner TEXT,
+    applied INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (key_hash, idempotency_key)
 );
 CREATE TABLE IF NOT EXISTS events (
@@ -187,6 +190,17 @@ CREATE TABLE IF NOT EXISTS transfers (
     body TEXT NOT NULL,
     created TEXT NOT NULL
 );
+"""
+
+ADDED_COLUMNS = (
+    ("checkouts", "idempotency_key", "TEXT"),
+    ("idempotency", "owner", "TEXT"),
+    ("idempotency", "applied", "INTEGER NOT NULL DEFAULT 0"),
+)
+"""Columns added since the first release, added to a database made before them."""
+
+INDEXES_ON_ADDED_COLUMNS = """
+CREATE UNIQUE INDEX IF NOT EXISTS checkouts_by_key ON checkouts (workspace_id, quote_id, idempotency_key);
 """
 
 
@@ -253,6 +267,14 @@ class Store:
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.executescript(SCHEMA)
+        self._add_missing_columns()
+        self._conn.executescript(INDEXES_ON_ADDED_COLUMNS)
+
+    def _add_missing_columns(self) -> None:
+        for table, column, declaration in ADDED_COLUMNS:
+            present = {row["name"] for row in self._conn.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                self._conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
     @contextmanager
     def transaction(self, clock: Callable[[], datetime]) -> Iterator[Tx]:

@@ -32,13 +32,15 @@ class MockServerProcess:
         self.url = ""
         self._process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> MockServerProcess:
-        """Start on the port it had before (a free one the first time); return once it answers."""
+    def start(self, *options: str) -> MockServerProcess:
+        """Start on the port it had before (a free one the first time), with these extra command-line
+        options for this run only; return once it answers."""
         offset = self.log.stat().st_size if self.log.exists() else 0
         with self.log.open("ab") as output:
             self._process = subprocess.Popen(
                 [*mock_server_command(), "mock-server", "--port", str(self.port), "--db", str(self.db),
-                 "--payment-delay", str(self.payment_delay), "--frozen-now", FROZEN_NOW, "--rate-limit", "10000"],
+                 "--payment-delay", str(self.payment_delay), "--frozen-now", FROZEN_NOW, "--rate-limit", "10000",
+                 *options],
                 stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             )
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
@@ -64,6 +66,13 @@ class MockServerProcess:
         self._process.send_signal(signal.SIGKILL)
         self._process.wait(START_TIMEOUT_SECONDS)
         self._process = None
+
+    def killed_itself(self) -> bool:
+        """Whether the server died of a SIGKILL it sent itself (`--crash-at`); waits for it to die."""
+        assert self._process is not None
+        returncode = self._process.wait(START_TIMEOUT_SECONDS)
+        self._process = None
+        return returncode == -signal.SIGKILL
 
     def stop(self) -> None:
         if self._process is not None:

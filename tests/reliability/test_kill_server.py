@@ -1,19 +1,23 @@
-"""The billing server killed (SIGKILL) while a payment is processing, then started again on the
-same database: the workspace is in its old state or its new one, never half of each, and the TUI
-that was paying finds out how the payment went once the server is back."""
+"""The billing server killed (SIGKILL) while a payment is processing, or inside the checkout request
+itself, then started again on the same database: the workspace is in its old state or its new one,
+never half of each, the payment is made once, and the TUI that was paying finds out how it went
+once the server is back."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import get_args
 
 import httpx
 import pytest
 
+from kaspr_tui.api import ApiError, BillingClient
+from kaspr_tui.api.client import new_idempotency_key
 from kaspr_tui.screens.checkout import ProcessingScreen
 from kaspr_tui.server.middleware import IdempotencyMiddleware
-from kaspr_tui.server.settings import ServerSettings
+from kaspr_tui.server.settings import CrashPoint, ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from checkout_helpers import showing, until
 from mock_server_process import MockServerProcess
@@ -73,20 +77,11 @@ def test_a_kill_mid_payment_leaves_the_old_state_or_the_new_never_half(mock_serv
     assert after_restart in (old, new), "the restarted server showed half a payment"
 
 
-LOST_KEY = (
-    "IdempotencyMiddleware._run_and_store forwards the answer to the client before _finish stores it: a crash "
-    "in between leaves the key 'running' in the database, so every retry for 24 h is 409 idempotency_key_in_use "
-    "and the TUI can never learn that the payment went through (seen with a real SIGKILL in ~1 run of 4). "
-    "Fix in kaspr_tui/server/middleware.py: store the answer before sending it (buffer, _finish, then send), and "
-    "at startup treat 'running' rows left by a dead process as lost (or store the record in the route's transaction)."
-)
-
-
-@pytest.mark.xfail(strict=True, reason=LOST_KEY)
-def test_a_payment_answered_just_before_a_crash_is_replayed_after_the_restart(
+def test_a_payment_answered_but_not_stored_before_a_crash_is_answered_after_the_restart(
     server_settings: ServerSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The crash is placed exactly where a SIGKILL lands now and then: the answer has left, nothing after ran."""
+    """The crash is placed after the payment committed and before its answer was stored: the
+    retry with the same key still gets that checkout, not a second one and not a 409."""
     body = {"quote_id": None, "payment_method_id": None}
     with monkeypatch.context() as crash, LiveServer(server_settings) as server:
         crash.setattr(IdempotencyMiddleware, "_finish", lambda *args: None)
@@ -95,9 +90,69 @@ def test_a_payment_answered_just_before_a_crash_is_replayed_after_the_restart(
             body["quote_id"] = admin.post("/v1/quotes", json={"seats": 11}).json()["id"]
             answered = admin.post("/v1/checkouts", json=body, headers={"Idempotency-Key": "answered-then-crashed"})
             assert answered.status_code == 202
+            paid_once = account_state(admin)["paid"]
     with LiveServer(server_settings) as restarted, admin_of(restarted) as admin:
         replayed = admin.post("/v1/checkouts", json=body, headers={"Idempotency-Key": "answered-then-crashed"})
+        assert account_state(admin)["paid"] == paid_once
     assert (replayed.status_code, replayed.json().get("id")) == (202, answered.json()["id"])
+
+
+def test_a_write_done_but_not_answered_before_a_crash_is_not_done_again(
+    server_settings: ServerSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Spending credits cannot find its earlier run the way a checkout does: after a crash lost its
+    answer, the retry is told it was done, and the credits are spent once."""
+    spend, key = {"type": "phone", "quantity": 5}, {"Idempotency-Key": "spent-then-crashed"}
+    with monkeypatch.context() as crash, LiveServer(server_settings) as server, admin_of(server) as admin:
+        used_before = phone_used(admin)
+        crash.setattr(IdempotencyMiddleware, "_finish", lambda *args: None)
+        assert admin.post("/v1/credits/consume", json=spend, headers=key).status_code == 200
+    with LiveServer(server_settings) as restarted, admin_of(restarted) as admin:
+        retried = admin.post("/v1/credits/consume", json=spend, headers=key)
+        assert (retried.status_code, retried.json()["error"]["code"]) == (409, "idempotency_answer_lost")
+        assert phone_used(admin) == used_before + 5
+
+
+def phone_used(admin: httpx.Client) -> int:
+    return next(balance["used"] for balance in admin.get("/v1/credits").json()["data"] if balance["type"] == "phone")
+
+
+@pytest.mark.parametrize("crash_at", get_args(CrashPoint))
+async def test_a_crash_inside_the_checkout_request_charges_once_and_the_retry_learns_the_outcome(
+    tmp_path: Path, crash_at: CrashPoint
+) -> None:
+    """The server kills itself inside `POST /v1/checkouts` (before its transaction commits, after it
+    commits, after the answer is stored), is started again, and the TUI's client retries the
+    payment with the same key: exactly one charge, and the client is told it succeeded."""
+    server = MockServerProcess(tmp_path / "billing.db", tmp_path / "server.log", payment_delay=0)
+    server.start("--crash-at", crash_at)
+    try:
+        with admin_of(server) as admin:
+            old = account_state(admin)
+            card = next(card["id"] for card in admin.get("/v1/payment_methods").json()["data"] if card["is_default"])
+            quote = admin.post("/v1/quotes", json={"seats": 11}).json()  # no Idempotency-Key: no crash here
+        key = new_idempotency_key()
+        async with BillingClient(server.url, ADMIN_KEY, max_retries=0) as client:
+            with pytest.raises(ApiError):
+                await client.create_checkout(quote["id"], card, idempotency_key=key)
+        assert server.killed_itself(), server.output()
+
+        server.start()
+        with admin_of(server) as admin:
+            after_restart = account_state(admin)
+        async with BillingClient(server.url, ADMIN_KEY) as client:
+            retried = await client.create_checkout(quote["id"], card, idempotency_key=key)
+            again = await client.create_checkout(quote["id"], card, idempotency_key=key)
+            outcome = await client.wait_for_checkout(retried.id)
+        with admin_of(server) as admin:
+            new = account_state(admin)
+    finally:
+        server.stop()
+
+    assert (outcome.status, again.id) == ("succeeded", retried.id)
+    assert new["terms"][2] == 11 and len(new["paid"]) == len(old["paid"]) + 1, "charged exactly once"
+    # Before its commit the crash took the payment with it; after, the payment was on disk already.
+    assert after_restart == (old if crash_at == "before_commit" else new)
 
 
 async def test_the_tui_paying_when_the_server_dies_learns_the_outcome_once_it_is_back(
