@@ -72,9 +72,12 @@ def test_the_pdf_is_a_real_pdf_of_the_invoice(admin: httpx.Client, support: http
     assert response.headers["content-type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "ACME-2026-000008" in text
-    assert "FR40303265045" in text
-    assert support.get("/v1/invoices/in_000008/pdf", headers={"Kaspr-Workspace": "ws_000001"}).content == \
-        response.content
+    assert "FR40303265045" in text and "4242" in text
+    # Support reads the same invoice, but never the card it was paid with (rule 9).
+    for_support = support.get("/v1/invoices/in_000008/pdf", headers={"Kaspr-Workspace": "ws_000001"})
+    support_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(for_support.content)).pages)
+    assert "ACME-2026-000008" in support_text and "€11,616.00" in support_text
+    assert "4242" not in support_text
 
 
 def test_the_event_feed_is_paginated(admin: httpx.Client) -> None:
