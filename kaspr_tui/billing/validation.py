@@ -27,6 +27,9 @@ MAX_EMAIL_LENGTH = 254
 MAX_LOCAL_PART_LENGTH = 64
 
 _CONTROL_CATEGORIES = {"Cc", "Zl", "Zp"}
+_CONTROL_PICTURES = range(0x2400, 0x2440)
+"""Unicode's Control Pictures block (␀ ␛ ␡ …): the app's inputs show a pasted control character as
+one of these, and the symbol is no more a name or a street than the character was."""
 _LOCAL_PART = re.compile(r"[\w!#$%&'*+/=?^`{|}~-]+(\.[\w!#$%&'*+/=?^`{|}~-]+)*")
 _DOMAIN_LABEL = re.compile(r"[^\W_]([\w-]*[^\W_])?")
 
@@ -55,8 +58,10 @@ _ANY_POSTAL_CODE = re.compile(r"[A-Z0-9][A-Z0-9 -]{0,8}[A-Z0-9]")
 
 
 def has_control_characters(value: str) -> bool:
-    """Whether `value` holds a line break, tab, NUL or another invisible control character."""
-    return any(unicodedata.category(char) in _CONTROL_CATEGORIES for char in value)
+    """Whether `value` holds a line break, tab, NUL, another control character, or the symbol of one (␛)."""
+    return any(
+        unicodedata.category(char) in _CONTROL_CATEGORIES or ord(char) in _CONTROL_PICTURES for char in value
+    )
 
 
 def validate_email(value: str, param: str = "email") -> FieldError | None:

@@ -21,6 +21,7 @@ from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.api.models import InvitationCreate, Member, MemberRole
 from kaspr_tui.billing.validation import validate_email
 from kaspr_tui.screens.account import Problem
+from kaspr_tui.widgets.field_input import FieldInput
 
 ADD_LICENSES: Literal["add_licenses"] = "add_licenses"
 """The dialog's result when the admin chose to add licenses instead."""
@@ -73,7 +74,7 @@ class InviteMemberScreen(ModalScreen[InviteResult]):
                 markup=False,
             )
             yield Label("Email")
-            yield Input(placeholder="name@company.com", id="invite-email", compact=True)
+            yield FieldInput(placeholder="name@company.com", id="invite-email", compact=True)
             yield Static(id="invite-email-error", markup=False)
             yield Label("Role", id="invite-role-label")
             with RadioSet(id="invite-role", compact=True):

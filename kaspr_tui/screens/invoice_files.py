@@ -29,6 +29,7 @@ from kaspr_tui.api import BillingClient
 from kaspr_tui.api.models import InvoiceSummary
 from kaspr_tui.screens.account import Problem
 from kaspr_tui.screens.checkout.billing_form import DIALOG_FRAME_CSS
+from kaspr_tui.widgets.field_input import FieldInput
 
 if TYPE_CHECKING:
     from kaspr_tui.app import KasprApp
@@ -232,7 +233,7 @@ class YearScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="year-dialog"):
             yield Static("Save every paid invoice issued in the year:", id="year-question")
-            yield Input(str(self.default_year), id="invoice-year", type="integer", max_length=4, compact=True)
+            yield FieldInput(str(self.default_year), id="invoice-year", type="integer", max_length=4, compact=True)
             yield Static(id="year-error")
             with Horizontal(id="year-buttons"):
                 yield Button("Cancel", id="year-cancel", compact=True, action="screen.cancel")

@@ -43,6 +43,7 @@ from kaspr_tui.screens.support_forms import (
     show_line,
     show_request_failure,
 )
+from kaspr_tui.widgets.field_input import FieldInput
 from kaspr_tui.widgets.formatting import format_date
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ class SupportScreen(SupportConsolePage):
                     yield Static(CHANGE_EMAIL, classes="request-intro", markup=False)
                     with Horizontal(classes="request-row"):
                         yield Label("New email")
-                        yield Input(placeholder="name@company.com", id="request-new-email", compact=True)
+                        yield FieldInput(placeholder="name@company.com", id="request-new-email", compact=True)
                         yield Button("Send request", id="request-email-change", compact=True)
                     yield Static(id="request-new-email-error", classes="field-error", markup=False)
                     yield Static(id="request-email-change-status", classes="request-status", markup=False)
@@ -155,11 +156,11 @@ class SupportScreen(SupportConsolePage):
                     yield Static(NEW_ACCOUNT_OPTION, classes="option request-intro", markup=False)
                     with Horizontal(classes="request-row"):
                         yield Label("New email")
-                        yield Input(placeholder="you@new-company.com", id="request-transfer-email", compact=True)
+                        yield FieldInput(placeholder="you@new-company.com", id="request-transfer-email", compact=True)
                     yield Static(id="request-transfer-email-error", classes="field-error", markup=False)
                     with Horizontal(classes="request-row"):
                         yield Label("Message")
-                        yield Input(
+                        yield FieldInput(
                             placeholder="Anything support should know (optional)",
                             id="request-transfer-message",
                             compact=True,

@@ -51,6 +51,7 @@ from kaspr_tui.screens.support_transfer import (
     read_figures,
     transfer_table,
 )
+from kaspr_tui.widgets.field_input import FieldInput
 from kaspr_tui.widgets.formatting import format_count, format_date, format_plan
 
 if TYPE_CHECKING:
@@ -147,7 +148,7 @@ class SupportConsolePage(AccountScreen):
                 yield Static(id="console-signed-in", markup=False)
                 with Horizontal(classes="console-row"):
                     yield Label("Email")
-                    yield Input(placeholder="user@company.com", id="lookup-email", compact=True)
+                    yield FieldInput(placeholder="user@company.com", id="lookup-email", compact=True)
                     yield Button("Look up", id="lookup", compact=True, variant="primary")
                 yield Static(id="lookup-email-error", classes="field-error", markup=False)
                 yield Static(id="lookup-status", markup=False)
@@ -158,7 +159,7 @@ class SupportConsolePage(AccountScreen):
                     yield Button("Transfer license and credits", id="transfer-start", compact=True)
                 with Horizontal(classes="console-row"):
                     yield Label("New email")
-                    yield Input(placeholder="new@company.com", id="email-change-new", compact=True)
+                    yield FieldInput(placeholder="new@company.com", id="email-change-new", compact=True)
                     yield Button("Change email", id="email-change-apply", compact=True)
                 yield Static(id="email-change-new-error", classes="field-error", markup=False)
             yield Static(id="lookup-invoices", classes="panel")

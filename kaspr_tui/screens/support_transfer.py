@@ -40,6 +40,7 @@ from kaspr_tui.screens.support_forms import (
     show_line,
     show_request_failure,
 )
+from kaspr_tui.widgets.field_input import FieldInput
 from kaspr_tui.widgets.formatting import format_count
 
 TRANSFER_FIELDS = {
@@ -220,21 +221,21 @@ class TransferScreen(ModalScreen[TransferOutcome | None]):
                 )
                 yield from self._row(
                     "From (old)",
-                    Input(self.from_email, placeholder="old@company.com", id="transfer-from", compact=True),
+                    FieldInput(self.from_email, placeholder="old@company.com", id="transfer-from", compact=True),
                 )
-                yield from self._row("To (new)", Input(placeholder="new@company.com", id="transfer-to", compact=True))
+                yield from self._row("To (new)", FieldInput(placeholder="new@company.com", id="transfer-to", compact=True))
                 yield Checkbox("Move their license (one paid seat)", id="transfer-license", compact=True)
                 yield Static(id="transfer-license-error", classes="field-error", markup=False)
                 with Horizontal(id="transfer-credits", classes="transfer-row"):
                     for index, credit_type in enumerate(CREDIT_TYPES):
                         label = CREDIT_LABELS[credit_type].removesuffix(" credits")
                         yield Label(label, classes="-after" if index else "")
-                        yield Input("0", type="integer", id=f"transfer-{credit_type}", compact=True)
+                        yield FieldInput("0", type="integer", id=f"transfer-{credit_type}", compact=True)
                 for credit_type in CREDIT_TYPES:
                     yield Static(id=f"transfer-{credit_type}-error", classes="field-error", markup=False)
                 yield from self._row(
                     "Reason",
-                    Input(placeholder="Why, for both workspaces' activity", id="transfer-reason", compact=True),
+                    FieldInput(placeholder="Why, for both workspaces' activity", id="transfer-reason", compact=True),
                 )
                 yield Static(id="transfer-status", classes="transfer-status", markup=False)
                 with Horizontal(classes="transfer-buttons"):

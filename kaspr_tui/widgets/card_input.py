@@ -17,7 +17,6 @@ import rich.repr
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
@@ -31,6 +30,7 @@ from kaspr_tui.billing.cards import (
     validate_card,
 )
 from kaspr_tui.billing.validation import has_control_characters
+from kaspr_tui.widgets.field_input import FieldInput
 from kaspr_tui.widgets.formatting import CARD_BRANDS
 
 MAX_NAME_LENGTH = 100
@@ -51,20 +51,6 @@ CARD_PARAM_INPUTS = {
     "name": "card-name",
 }
 """The API's card params (`POST /v1/payment_methods`) → the id of the input each belongs next to."""
-
-
-class FieldInput(Input):
-    """An `Input` that says why it refused a paste or a key instead of only ringing the bell."""
-
-    class Refused(Message):
-        def __init__(self, input: FieldInput) -> None:
-            super().__init__()
-            self.input = input
-
-    def restricted(self) -> None:
-        # The only restriction these inputs have is their length.
-        super().restricted()
-        self.post_message(self.Refused(self))
 
 
 class _ValueHidden:
@@ -97,6 +83,7 @@ class CardNumberInput(SecretInput):
     """
 
     def validate_value(self, value: str) -> str:
+        value = super().validate_value(value)
         # Group only what is a card number so far; anything else stays as typed for the error to name.
         return format_card_number(value) if _is_grouped_number(value) else value
 
@@ -112,6 +99,7 @@ class ExpiryInput(FieldInput):
     """Inserts the slash of MM/YY while typing forward; a backspace over it removes it."""
 
     def validate_value(self, value: str) -> str:
+        value = super().validate_value(value)
         if len(value) <= len(self.value) or not (value.isascii() and value.isdigit()):
             return value
         if len(value) == 1 and value in "23456789":

@@ -18,7 +18,7 @@ from kaspr_tui.widgets.seat_counter import SeatCounter
 from kaspr_tui.widgets.slider import Slider
 from checkout_helpers import showing, until
 from test_billing_form import open_form_on_account, server_state, submit, use_new_card
-from tui_helpers import app_for, settle
+from tui_helpers import app_for, screen_text, settle
 from upgrade_helpers import open_upgrade, quoted, recording_app
 from workspace_helpers import api_emails, open_workspace
 
@@ -164,15 +164,6 @@ async def test_garbage_pasted_into_the_invitation_email_is_refused_beside_it(
     assert api_emails(admin) == members_before
 
 
-TERMINAL_INJECTION = (
-    "Textual's Input draws its value with rich Text, which strips only BEL, BS, VT, FF and CR: a pasted "
-    "ESC sequence or NUL is written to the terminal as it is (clears the screen, retitles the window). "
-    "FieldInput (widgets/card_input.py) and the invite email Input (screens/invite.py) take pastes unfiltered; "
-    "fix: replace C0/DEL characters on insert with visible symbols (U+2400 + code), the validators still refuse them."
-)
-
-
-@pytest.mark.xfail(strict=True, reason=TERMINAL_INJECTION)
 async def test_pasted_escape_sequences_are_never_written_to_the_terminal(live_server: LiveServer) -> None:
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -180,3 +171,26 @@ async def test_pasted_escape_sequences_are_never_written_to_the_terminal(live_se
         paste_into(app, "company", GARBAGE["escape-sequences"] + GARBAGE["nul"], replace=True)
         await pilot.pause()
         assert injected_into_terminal(app) == []
+
+
+TITLE_AND_CLEAR = "\x1b]0;pwned\x07\x1b[2J"
+"""Retitles the window, then clears the screen, if a terminal is handed it raw."""
+
+
+async def test_escape_sequences_pasted_into_the_invitation_email_show_as_symbols_and_are_refused(
+    live_server: LiveServer,
+) -> None:
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_workspace(pilot)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, InviteMemberScreen), "the Add a member dialog")
+        paste_into(app, "invite-email", TITLE_AND_CLEAR + "\x00", replace=True)
+        await pilot.pause()
+
+        frame = app.screen._compositor.render_update(full=True).render_segments(app.console)
+        assert [raw for raw in ("\x1b]0;pwned", "\x1b[2J", "\x07", "\x00") if raw in frame] == []
+        assert "␛]0;pwned␇␛[2J␀" in screen_text(app), "what was pasted is there to see, as symbols"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert showing(app, "#invite-email-error"), "and is refused beside the field"

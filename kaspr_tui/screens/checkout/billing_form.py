@@ -32,7 +32,8 @@ from kaspr_tui.api.models import (
 from kaspr_tui.billing.countries import COUNTRY_NAMES
 from kaspr_tui.billing.tax import EU_STANDARD_VAT_RATES, TaxDecision, tax_decision, vat_prefix
 from kaspr_tui.billing.validation import MAX_EMAIL_LENGTH, MAX_TEXT_LENGTH, validate_billing_details
-from kaspr_tui.widgets.card_input import CARD_PARAM_INPUTS, CardInput, FieldInput, FormField
+from kaspr_tui.widgets.card_input import CARD_PARAM_INPUTS, CardInput, FormField
+from kaspr_tui.widgets.field_input import FieldInput
 from kaspr_tui.widgets.formatting import format_card, format_expiry
 
 MAX_POSTAL_CODE_LENGTH = 20
