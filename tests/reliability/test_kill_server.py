@@ -21,7 +21,9 @@ from kaspr_tui.server.settings import CrashPoint, ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from checkout_helpers import showing, until
 from mock_server_process import MockServerProcess
-from reliability_helpers import NOT_CONFIRMED, SUCCEEDED, dialog_title, press_button, refresh_until_loaded
+from reliability_helpers import (
+    NOT_CONFIRMED, SUCCEEDED, admin_client, dialog_title, press_button, refresh_until_loaded,
+)
 from tui_helpers import app_for, screen_text, settle
 from upgrade_helpers import open_upgrade, quoted
 
@@ -37,7 +39,7 @@ def mock_server(tmp_path: Path) -> Iterator[MockServerProcess]:
 
 
 def admin_of(server: MockServerProcess | LiveServer) -> httpx.Client:
-    return httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {ADMIN_KEY}"}, timeout=10)
+    return admin_client(server.url)
 
 
 def account_state(admin: httpx.Client) -> dict[str, object]:
