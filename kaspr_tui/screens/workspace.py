@@ -107,6 +107,7 @@ class WorkspaceScreen(AccountScreen):
     def __init__(self) -> None:
         super().__init__()
         self._members_loaded_for: datetime | None = None
+        self._someone_selected = False
 
     # ---- layout -----------------------------------------------------------------------------
 
@@ -184,7 +185,12 @@ class WorkspaceScreen(AccountScreen):
     @on(DataTable.RowHighlighted, "#members")
     def _selection_changed(self) -> None:
         self._show_remove_button()
-        self.refresh_bindings()
+        # The bindings depend only on whether someone is selected (Remove is dimmed without one),
+        # and refreshing them rebuilds the footer: on every row, End would wait for it.
+        someone_selected = self.selected_member is not None
+        if someone_selected != self._someone_selected:
+            self._someone_selected = someone_selected
+            self.refresh_bindings()
 
     @on(PagedTable.LastRowWanted, "#members")
     def _last_member_wanted(self) -> None:
