@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import json
 import logging
 import math
@@ -200,8 +201,12 @@ class IdempotencyMiddleware:
                 "parameter_invalid", "Idempotency-Key must be 1 to 255 characters long.", IDEMPOTENCY_HEADER))
             return
         body = await _read_body(receive)
-        fingerprint = hashlib.sha256(
-            b"\n".join([scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""), body])
+        # Keyed, as card fingerprints are: a plain hash of a card's body could be reversed by
+        # trying every number, and the stored row must not be a way back to the card.
+        fingerprint = hmac.new(
+            self.context.fingerprint_key,
+            b"\n".join([scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""), body]),
+            hashlib.sha256,
         ).hexdigest()
         may_run_again = (scope["method"], scope["path"]) in self.safe_to_run_again
         claimed = await asyncio.to_thread(self._claim, caller, key, fingerprint, may_run_again)
