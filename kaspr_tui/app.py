@@ -143,6 +143,7 @@ class KasprApp(App[None]):
             self.notify(warning, title="Settings", severity="warning", timeout=15)
         if self._client is None and self.settings.embedded:
             self.start_embedded_server()
+            self._import_http_transport()
             return
         if self._client is None:
             self._client = BillingClient(self.settings.api_url or "", self.settings.api_key)
@@ -177,6 +178,12 @@ class KasprApp(App[None]):
         self._client = BillingClient(url, self.settings.api_key)
         self.account = replace(self.account, starting_server=False)
         self.load_account()
+
+    @work(thread=True, group="import", exit_on_error=False)
+    def _import_http_transport(self) -> None:
+        """Import httpcore, which httpx imports when the first client is built, while the bundled
+        server boots (it takes longer than this), rather than after it has started."""
+        importlib.import_module("httpcore")
 
     # ---- the account state ------------------------------------------------------------------
 
