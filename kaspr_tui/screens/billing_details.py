@@ -16,7 +16,6 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from kaspr_tui.api.models import BillingDetails, PaymentMethod, RecurringAddon, Subscription
@@ -25,7 +24,8 @@ from kaspr_tui.billing.money import format_money
 from kaspr_tui.billing.quotes import PriceChange, Terms, price_change
 from kaspr_tui.billing.tax import tax_decision
 from kaspr_tui.screens.account import AccountState
-from kaspr_tui.screens.checkout.billing_form import DIALOG_FRAME_CSS, vat_charge_words
+from kaspr_tui.screens.checkout.billing_form import vat_charge_words
+from kaspr_tui.screens.dialog import Dialog
 from kaspr_tui.widgets.formatting import format_card, format_count, format_date, format_expiry, format_plan
 
 if TYPE_CHECKING:
@@ -123,19 +123,17 @@ def subscription_grid(state: AccountState) -> Table:
     return grid
 
 
-class BillingDetailsScreen(ModalScreen[None]):
+class BillingDetailsScreen(Dialog[None]):
     """The subscription's billing details, read only."""
 
     BINDINGS = [Binding("escape", "close", "Close")]
 
     DEFAULT_CSS = """
     BillingDetailsScreen {
-        align: center middle;
-        #billing-details-dialog { max-width: 90; """ + DIALOG_FRAME_CSS + """ }
+        #billing-details-dialog { max-width: 90; }
         #details-body { height: auto; max-height: 1fr; }
         .details-heading { text-style: bold; color: $text-primary; margin-top: 1; }
-        #details-buttons { dock: bottom; height: auto; align-horizontal: right; margin-top: 1; }
-        #details-buttons Button { min-width: 10; }
+        #details-buttons { dock: bottom; }
     }
     """
 
@@ -146,8 +144,8 @@ class BillingDetailsScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         state = self.state
         default_card = state.default_card
-        with Vertical(id="billing-details-dialog"):
-            with Horizontal(id="details-buttons"):
+        with Vertical(id="billing-details-dialog", classes="dialog"):
+            with Horizontal(id="details-buttons", classes="dialog-buttons"):
                 yield Button("Close", id="close", compact=True, variant="primary", action="screen.close")
             with VerticalScroll(id="details-body"):
                 yield Label("Subscription", classes="details-heading")

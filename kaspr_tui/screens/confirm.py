@@ -14,11 +14,12 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from kaspr_tui.screens.dialog import Dialog
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(Dialog[bool]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("left", "app.focus_previous", "Previous button", show=False),
@@ -27,36 +28,22 @@ class ConfirmScreen(ModalScreen[bool]):
 
     DEFAULT_CSS = """
     ConfirmScreen {
-        align: center middle;
-        #confirm-dialog {
-            width: 60;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: round $primary;
-            border-title-color: $text-primary;
-            border-title-style: bold;
-            background: $surface;
-            padding: 0 1;
-        }
-        &.-danger #confirm-dialog { border: round $error; border-title-color: $error; }
-        #confirm-message { margin: 1 0; }
-        #confirm-buttons { height: auto; align-horizontal: right; }
-        #confirm-buttons Button { margin-left: 2; min-width: 10; }
+        #confirm-dialog { width: 60; }
+        #confirm-message { margin-top: 1; }
     }
     """
 
     def __init__(self, title: str, message: str, confirm_label: str = "Confirm", danger: bool = False) -> None:
-        super().__init__(classes="-danger" if danger else "")
+        super().__init__()
         self.dialog_title = title
         self.message = message
         self.confirm_label = confirm_label
         self.danger = danger
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-dialog"):
+        with Vertical(id="confirm-dialog", classes="dialog -error" if self.danger else "dialog"):
             yield Static(self.message, id="confirm-message", markup=False)
-            with Horizontal(id="confirm-buttons"):
+            with Horizontal(id="confirm-buttons", classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel", compact=True, action="screen.cancel")
                 yield Button(
                     self.confirm_label,

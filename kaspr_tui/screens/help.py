@@ -13,8 +13,9 @@ from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from kaspr_tui.screens.dialog import Dialog
 
 KEY_COLUMN = 17
 
@@ -52,25 +53,14 @@ def keys_table(rows: Iterable[tuple[str, str]]) -> Content:
     return Content("\n").join(Content.assemble((keys.ljust(KEY_COLUMN), "bold $text-accent"), text) for keys, text in rows)
 
 
-class KeysScreen(ModalScreen[None]):
+class KeysScreen(Dialog[None]):
     BINDINGS = [
         Binding("escape,question_mark,f1", "dismiss", "Close", key_display="esc"),
     ]
 
     DEFAULT_CSS = """
     KeysScreen {
-        align: center middle;
-        #keys-dialog {
-            width: 64;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: round $accent;
-            border-title-color: $text-accent;
-            border-title-style: bold;
-            background: $surface;
-            padding: 0 1;
-        }
+        #keys-dialog { width: 64; }
         #keys-scroll { height: auto; max-height: 1fr; }
         .keys-heading { text-style: bold; margin-top: 1; }
         .keys-note { color: $text-muted; margin-top: 1; }
@@ -83,7 +73,7 @@ class KeysScreen(ModalScreen[None]):
         self.page_keys = page_keys
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="keys-dialog"):
+        with Vertical(id="keys-dialog", classes="dialog"):
             with VerticalScroll(id="keys-scroll"):
                 yield Static("Keys of this page", classes="keys-heading")
                 yield Static(keys_table((key.keys, key.description) for key in self.page_keys), id="page-keys")

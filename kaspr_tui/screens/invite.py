@@ -14,13 +14,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.api.models import InvitationCreate, Member, MemberRole
 from kaspr_tui.billing.validation import validate_email
 from kaspr_tui.screens.account import Problem
+from kaspr_tui.screens.dialog import Dialog
 from kaspr_tui.widgets.field_input import FieldInput
 
 ADD_LICENSES: Literal["add_licenses"] = "add_licenses"
@@ -30,23 +30,12 @@ InviteResult = Member | Literal["add_licenses"] | None
 """The invitation sent, a request to add licenses, or None when cancelled."""
 
 
-class InviteMemberScreen(ModalScreen[InviteResult]):
+class InviteMemberScreen(Dialog[InviteResult]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     DEFAULT_CSS = """
     InviteMemberScreen {
-        align: center middle;
-        #invite-dialog {
-            width: 64;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: round $primary;
-            border-title-color: $text-primary;
-            border-title-style: bold;
-            background: $surface;
-            padding: 0 1;
-        }
+        #invite-dialog { width: 64; }
         #invite-intro { color: $text-muted; margin-bottom: 1; }
         #invite-email { width: 1fr; }
         #invite-email-error { color: $text-error; height: auto; }
@@ -54,8 +43,6 @@ class InviteMemberScreen(ModalScreen[InviteResult]):
         #invite-role { width: 1fr; height: auto; border: none; padding: 0; layout: horizontal; }
         #invite-role RadioButton { width: auto; margin-right: 2; }
         #invite-role-hint { color: $text-muted; }
-        #invite-buttons { height: auto; margin-top: 1; align-horizontal: right; }
-        #invite-buttons Button { margin-left: 2; min-width: 10; }
     }
     """
 
@@ -67,7 +54,7 @@ class InviteMemberScreen(ModalScreen[InviteResult]):
 
     def compose(self) -> ComposeResult:
         free = f"{self.seats_free} free license{'' if self.seats_free == 1 else 's'}"
-        with Vertical(id="invite-dialog"):
+        with Vertical(id="invite-dialog", classes="dialog"):
             yield Static(
                 f"They get an invitation by email and take one of the {free} of {self.workspace_name}.",
                 id="invite-intro",
@@ -81,7 +68,7 @@ class InviteMemberScreen(ModalScreen[InviteResult]):
                 yield RadioButton("Member", value=True, id="role-member", compact=True)
                 yield RadioButton("Admin", id="role-admin", compact=True)
             yield Static("Admins manage billing, licenses and members.", id="invite-role-hint")
-            with Horizontal(id="invite-buttons"):
+            with Horizontal(id="invite-buttons", classes="dialog-buttons"):
                 yield Button("Add licenses", id="invite-add-licenses", compact=True, action="screen.add_licenses")
                 yield Button("Cancel", id="invite-cancel", compact=True, action="screen.cancel")
                 yield Button("Send invitation", id="send-invite", compact=True, variant="primary")

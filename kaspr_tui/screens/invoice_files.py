@@ -22,13 +22,12 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from kaspr_tui.api import BillingClient
 from kaspr_tui.api.models import InvoiceSummary
 from kaspr_tui.screens.account import Problem
-from kaspr_tui.screens.checkout.billing_form import DIALOG_FRAME_CSS
+from kaspr_tui.screens.dialog import Dialog
 from kaspr_tui.widgets.field_input import FieldInput
 
 if TYPE_CHECKING:
@@ -152,7 +151,7 @@ def saved_message(saved: list[SavedInvoice], folder: Path, what: str) -> tuple[s
     return f"{len(saved)} invoices saved", f"{len(saved)} paid invoices of {what} are saved in", folder, note
 
 
-class SavedScreen(ModalScreen[None]):
+class SavedScreen(Dialog[None]):
     """Where the PDFs went, with the path to copy: over SSH the path is what the user needs."""
 
     BINDINGS = [
@@ -164,18 +163,10 @@ class SavedScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     SavedScreen {
-        align: center middle;
-        #saved-dialog {
-            max-width: 72; """ + DIALOG_FRAME_CSS + """
-            border: round $success;
-            border-title-color: $text-success;
-        }
+        #saved-dialog { max-width: 72; }
         #saved-message { margin-top: 1; }
         #saved-path { text-style: bold; }
         #saved-note { margin-top: 1; }
-        #saved-buttons { margin-top: 1; }
-        #saved-buttons { height: auto; align-horizontal: right; }
-        #saved-buttons Button { margin-left: 2; min-width: 10; }
     }
     """
 
@@ -184,12 +175,12 @@ class SavedScreen(ModalScreen[None]):
         self.dialog_title, self.message, self.path, self.note = saved_message(saved, folder, what)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="saved-dialog"):
+        with Vertical(id="saved-dialog", classes="dialog -success"):
             yield Static(self.message, id="saved-message", markup=False)
             yield Static(str(self.path), id="saved-path", markup=False)
             if self.note:
                 yield Static(self.note, id="saved-note", markup=False)
-            with Horizontal(id="saved-buttons"):
+            with Horizontal(id="saved-buttons", classes="dialog-buttons"):
                 yield Button("Copy path", id="copy-path", compact=True, action="screen.copy_path")
                 yield Button("OK", id="saved-ok", compact=True, variant="primary", action="screen.close")
 
@@ -209,20 +200,17 @@ class SavedScreen(ModalScreen[None]):
             self.dismiss(None)
 
 
-class YearScreen(ModalScreen[int | None]):
+class YearScreen(Dialog[int | None]):
     """Which year's invoices to save; dismisses with the year, or None."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     DEFAULT_CSS = """
     YearScreen {
-        align: center middle;
-        #year-dialog { max-width: 56; """ + DIALOG_FRAME_CSS + """ }
+        #year-dialog { max-width: 56; }
         #year-question { margin: 1 0 0 0; }
         #invoice-year { width: 12; margin: 1 0 0 0; }
         #year-error { color: $text-error; height: auto; }
-        #year-buttons { height: auto; align-horizontal: right; margin-top: 1; }
-        #year-buttons Button { margin-left: 2; min-width: 10; }
     }
     """
 
@@ -231,11 +219,11 @@ class YearScreen(ModalScreen[int | None]):
         self.default_year = default_year
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="year-dialog"):
+        with Vertical(id="year-dialog", classes="dialog"):
             yield Static("Save every paid invoice issued in the year:", id="year-question")
             yield FieldInput(str(self.default_year), id="invoice-year", type="integer", max_length=4, compact=True)
             yield Static(id="year-error")
-            with Horizontal(id="year-buttons"):
+            with Horizontal(id="year-buttons", classes="dialog-buttons"):
                 yield Button("Cancel", id="year-cancel", compact=True, action="screen.cancel")
                 yield Button("Download", id="year-download", compact=True, variant="primary", action="screen.submit")
 

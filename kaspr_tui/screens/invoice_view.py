@@ -15,13 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from kaspr_tui.api.models import Invoice, InvoiceSummary
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.screens.account import Problem
-from kaspr_tui.screens.checkout.billing_form import DIALOG_FRAME_CSS
+from kaspr_tui.screens.dialog import Dialog
 from kaspr_tui.screens.invoice_files import DOWNLOAD_GROUP, download_and_show
 from kaspr_tui.screens.payment import billing_details_section
 from kaspr_tui.widgets.formatting import format_card, format_count, format_date
@@ -86,7 +85,7 @@ def invoice_lines(invoice: Invoice) -> Group:
     return Group(*parts)
 
 
-class InvoiceScreen(ModalScreen[None]):
+class InvoiceScreen(Dialog[None]):
     """The invoice `summary` names, fetched in full when the dialog opens."""
 
     BINDINGS = [
@@ -96,17 +95,13 @@ class InvoiceScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     InvoiceScreen {
-        align: center middle;
-        #invoice-dialog { max-width: 88; """ + DIALOG_FRAME_CSS + """ }
+        #invoice-dialog { max-width: 88; }
         #invoice-scroll { height: auto; max-height: 1fr; scrollbar-size-vertical: 1; }
         #invoice-header, #invoice-billed-to-row { margin-bottom: 1; }
         #invoice-billed-to-row { height: auto; }
         #invoice-billed-to-label { width: 10; color: $text-muted; }
         #invoice-billed-to { width: 1fr; }
-        #invoice-lines { margin-bottom: 1; }
         #invoice-error { color: $text-error; }
-        #invoice-buttons { height: auto; align-horizontal: right; }
-        #invoice-buttons Button { margin-left: 2; min-width: 10; }
     }
     """
 
@@ -115,7 +110,7 @@ class InvoiceScreen(ModalScreen[None]):
         self.summary = summary
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="invoice-dialog"):
+        with Vertical(id="invoice-dialog", classes="dialog"):
             with VerticalScroll(id="invoice-scroll"):
                 yield Static("Loading the invoice…", id="invoice-header")
                 with Horizontal(id="invoice-billed-to-row"):
@@ -123,7 +118,7 @@ class InvoiceScreen(ModalScreen[None]):
                     yield Static(id="invoice-billed-to")
                 yield Static(id="invoice-lines")
                 yield Static(id="invoice-error", markup=False)
-            with Horizontal(id="invoice-buttons"):
+            with Horizontal(id="invoice-buttons", classes="dialog-buttons"):
                 yield Button("Download PDF", id="invoice-download", compact=True, action="screen.download")
                 yield Button("Close", id="invoice-close", compact=True, variant="primary", action="screen.close")
 

@@ -23,7 +23,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Static
 
@@ -31,7 +30,7 @@ from kaspr_tui.api import ApiError
 from kaspr_tui.api.models import Checkout, Quote, QuoteRequest
 from kaspr_tui.screens.account import AccountState
 from kaspr_tui.screens.checkout import run_checkout
-from kaspr_tui.screens.checkout.billing_form import DIALOG_FRAME_CSS
+from kaspr_tui.screens.dialog import Dialog
 from kaspr_tui.screens.upgrade import QUOTE_DEBOUNCE, problem_words
 
 if TYPE_CHECKING:
@@ -108,7 +107,7 @@ class LiveQuote:
         self._show(state)
 
 
-class PurchaseDialog(ModalScreen[Checkout | None]):
+class PurchaseDialog(Dialog[Checkout | None]):
     """A dialog whose inputs ask for a change, priced live, bought through the checkout pipeline.
 
     A subclass composes its inputs (`compose_inputs`), says what they ask for (`current_request`),
@@ -129,13 +128,10 @@ class PurchaseDialog(ModalScreen[Checkout | None]):
 
     DEFAULT_CSS = """
     PurchaseDialog {
-        align: center middle;
-        #purchase-dialog { """ + DIALOG_FRAME_CSS + """ width: 76; max-width: 100%; }
+        #purchase-dialog { width: 76; }
         .dialog-note { color: $text-muted; }
         #quote-total { margin-top: 1; }
         #quote-total.-problem { color: $text-error; }
-        #dialog-buttons { height: auto; margin-top: 1; align-horizontal: right; }
-        #dialog-buttons Button { margin-left: 2; min-width: 10; }
     }
     """
 
@@ -175,10 +171,10 @@ class PurchaseDialog(ModalScreen[Checkout | None]):
     # ---- the dialog -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="purchase-dialog"):
+        with Vertical(id="purchase-dialog", classes="dialog"):
             yield from self.compose_inputs()
             yield Static(UPDATING_PRICE, id="quote-total", markup=False)
-            with Horizontal(id="dialog-buttons"):
+            with Horizontal(id="dialog-buttons", classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel", compact=True, action="screen.cancel")
                 yield Button(self.CONFIRM_LABEL, id=self.CONFIRM_ID, classes="confirm", variant="primary",
                              compact=True, disabled=True)

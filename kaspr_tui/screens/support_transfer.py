@@ -26,13 +26,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.api.models import CreditAmounts, SupportAccount, Transfer, TransferRequest, WorkspaceRef
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, PLANS, CreditType
 from kaspr_tui.screens.account import gather_or_raise
+from kaspr_tui.screens.dialog import Dialog
 from kaspr_tui.screens.support_forms import (
     RetryKey,
     checked_email,
@@ -168,23 +168,12 @@ def what_moves(request: TransferRequest, source_workspace: str) -> str:
     return f"Moves {', '.join(parts)}."
 
 
-class TransferScreen(ModalScreen[TransferOutcome | None]):
+class TransferScreen(Dialog[TransferOutcome | None]):
     BINDINGS = [Binding("escape", "back", "Back")]
 
     DEFAULT_CSS = """
     TransferScreen {
-        align: center middle;
-        #transfer-dialog {
-            width: 78;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: round $warning;
-            border-title-color: $text-warning;
-            border-title-style: bold;
-            background: $surface;
-            padding: 0 1;
-        }
+        #transfer-dialog { width: 78; }
         #transfer-form, #transfer-confirmation { height: auto; }
         .transfer-row { height: auto; }
         .transfer-row Label { width: 13; }
@@ -198,8 +187,6 @@ class TransferScreen(ModalScreen[TransferOutcome | None]):
         #transfer-intro { color: $text-muted; height: auto; }
         #transfer-reason-shown { height: auto; }
         #transfer-preview { height: auto; margin: 1 0; }
-        .transfer-buttons { height: auto; margin-top: 1; align-horizontal: right; }
-        .transfer-buttons Button { margin-left: 2; min-width: 10; }
     }
     """
 
@@ -212,7 +199,7 @@ class TransferScreen(ModalScreen[TransferOutcome | None]):
         self.sides: tuple[TransferSide, TransferSide] | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="transfer-dialog"):
+        with Vertical(id="transfer-dialog", classes="dialog -warning"):
             with Vertical(id="transfer-form"):
                 yield Static(
                     "Move a user's license and credits from their old account to the new one.",
@@ -238,14 +225,14 @@ class TransferScreen(ModalScreen[TransferOutcome | None]):
                     FieldInput(placeholder="Why, for both workspaces' activity", id="transfer-reason", compact=True),
                 )
                 yield Static(id="transfer-status", classes="transfer-status", markup=False)
-                with Horizontal(classes="transfer-buttons"):
+                with Horizontal(classes="dialog-buttons"):
                     yield Button("Cancel", id="transfer-cancel", compact=True, action="screen.back")
                     yield Button("Review transfer", id="transfer-review", compact=True, variant="primary")
             with Vertical(id="transfer-confirmation"):
                 yield Static(id="transfer-preview")
                 yield Static(id="transfer-reason-shown", markup=False)
                 yield Static(id="transfer-confirm-status", classes="transfer-status", markup=False)
-                with Horizontal(classes="transfer-buttons"):
+                with Horizontal(classes="dialog-buttons"):
                     yield Button("Back", id="transfer-back", compact=True, action="screen.back")
                     yield Button("Transfer now", id="transfer-confirm", compact=True, variant="warning")
 

@@ -17,7 +17,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
@@ -32,6 +31,7 @@ from kaspr_tui.api.models import (
 from kaspr_tui.billing.countries import COUNTRY_NAMES
 from kaspr_tui.billing.tax import EU_STANDARD_VAT_RATES, TaxDecision, tax_decision, vat_prefix
 from kaspr_tui.billing.validation import MAX_EMAIL_LENGTH, MAX_TEXT_LENGTH, validate_billing_details
+from kaspr_tui.screens.dialog import Dialog
 from kaspr_tui.widgets.card_input import CARD_PARAM_INPUTS, CardInput, FormField
 from kaspr_tui.widgets.field_input import FieldInput
 from kaspr_tui.widgets.formatting import format_card, format_expiry
@@ -58,19 +58,6 @@ FORM_ORDER = (
     "card-number", "card-expiry", "card-cvc", "card-name",
 )
 """Inputs top to bottom, to focus the first one with an error."""
-
-DIALOG_FRAME_CSS = """
-    width: 100%;
-    height: auto;
-    max-height: 100%;
-    border: round $primary;
-    border-title-color: $text-primary;
-    border-title-style: bold;
-    border-subtitle-color: $text-muted;
-    background: $surface;
-    padding: 0 1;
-"""
-"""The frame of a dialog that fills a narrow terminal: the form's, and other modals' that look like it."""
 
 COUNTRY_OPTIONS = sorted(((name, code) for code, name in COUNTRY_NAMES.items()), key=lambda option: option[0])
 
@@ -114,7 +101,7 @@ def _as_update(details: BillingDetails) -> BillingDetailsUpdate:
     )
 
 
-class BillingFormScreen(ModalScreen["PaymentChoice | None"]):
+class BillingFormScreen(Dialog["PaymentChoice | None"]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
     ]
@@ -122,8 +109,7 @@ class BillingFormScreen(ModalScreen["PaymentChoice | None"]):
 
     DEFAULT_CSS = """
     BillingFormScreen {
-        align: center middle;
-        #billing-form { max-width: 118; """ + DIALOG_FRAME_CSS + """ }
+        #billing-form { max-width: 118; }
         /* Docked, the message and the buttons stay in view; the fields scroll between them. */
         #form-problem { dock: top; color: $text-error; display: none; margin-bottom: 1; }
         #form-problem.-shown { display: block; }
@@ -133,8 +119,7 @@ class BillingFormScreen(ModalScreen["PaymentChoice | None"]):
         .form-heading { text-style: bold; color: $text-primary; }
         #use-saved-card { border: none; padding: 0; margin-bottom: 0; }
         #country { width: 1fr; }
-        #form-buttons { dock: bottom; height: auto; align-horizontal: right; margin-top: 1; }
-        #form-buttons Button { margin-left: 2; min-width: 10; }
+        #form-buttons { dock: bottom; }
         &.-wide #form-columns { layout: horizontal; }
         &.-wide .form-column { width: 1fr; }
         &.-wide #details-column { margin-right: 2; }
@@ -170,7 +155,7 @@ class BillingFormScreen(ModalScreen["PaymentChoice | None"]):
         address = details.address if details else None
         country = address.country if address and address.country in COUNTRY_NAMES else Select.NULL
         vat_number = details.vat_number or "" if details else ""
-        with Vertical(id="billing-form"):
+        with Vertical(id="billing-form", classes="dialog"):
             yield Static("", id="form-problem", markup=False)
             # Not a focus stop of its own: focusing a field scrolls it into view.
             with VerticalScroll(id="form-body", can_focus=False), Vertical(id="form-columns"):
@@ -203,7 +188,7 @@ class BillingFormScreen(ModalScreen["PaymentChoice | None"]):
                     card = CardInput(id="card-input")
                     card.display = not use_saved
                     yield card
-            with Horizontal(id="form-buttons"):
+            with Horizontal(id="form-buttons", classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel", compact=True, action="screen.cancel")
                 yield Button(self.submit_label, id="submit", compact=True, variant="primary")
 

@@ -24,7 +24,7 @@ from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.api.models import Checkout, Quote, Subscription
 from kaspr_tui.billing.catalog import CREDIT_LABELS
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.screens.checkout.dialog import CheckoutDialog
+from kaspr_tui.screens.dialog import Dialog
 from kaspr_tui.widgets.formatting import format_card, format_date
 from kaspr_tui.widgets.quote_view import describe_terms
 
@@ -44,6 +44,9 @@ REFUSAL_ADVICE = {
 
 BUTTON_IDS = ("approve-3ds", "deny-3ds", "try-another-card", "retry", "ok")
 
+STATE_TINTS = {"succeeded": "-success", "failed": "-error", "bank": "-warning"}
+"""The dialog's colour in each state (the shared tints of `Dialog`); others keep the plain frame."""
+
 
 @dataclass(frozen=True)
 class CheckoutResult:
@@ -61,15 +64,13 @@ def is_refusal(error: ApiError) -> bool:
     return 400 <= error.status < 500 and error.status != 429 and error.code != KEY_IN_USE
 
 
-class ProcessingScreen(CheckoutDialog[CheckoutResult]):
+class ProcessingScreen(Dialog[CheckoutResult]):
     BINDINGS = [Binding("escape", "close", "Close", show=False)]
 
     DEFAULT_CSS = """
     ProcessingScreen {
         #payment-dialog { width: 72; }
-        #payment-dialog.-succeeded { border: round $success; border-title-color: $text-success; }
-        #payment-dialog.-failed { border: round $error; border-title-color: $text-error; }
-        #payment-dialog.-bank { border: heavy $warning; border-title-color: $text-warning; }
+        #payment-dialog.-bank { border: heavy $warning; }
         #processing { height: auto; }
         #processing LoadingIndicator { height: 1; }
         #processing-note { text-align: center; color: $text-muted; }
@@ -173,7 +174,7 @@ class ProcessingScreen(CheckoutDialog[CheckoutResult]):
 
     def _show(self, state: str, *, title: str, message: Content, buttons: tuple[str, ...]) -> None:
         dialog = self.query_one("#payment-dialog")
-        dialog.set_classes(f"dialog -{state}")  # the shared box, tinted for this state
+        dialog.set_classes(f"dialog -{state} {STATE_TINTS.get(state, '')}")
         dialog.border_title = title
         self.query_one("#processing").display = state == "processing"
         note = self.query_one("#payment-message", Static)

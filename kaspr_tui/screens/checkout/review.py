@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from kaspr_tui.api.models import BillingDetails, PaymentMethod, Quote
-from kaspr_tui.screens.checkout.dialog import CheckoutDialog
+from kaspr_tui.screens.dialog import Dialog
 from kaspr_tui.widgets.formatting import format_card, format_expiry
 from kaspr_tui.widgets.quote_view import lines_table, scheduled_words, totals_table
 
@@ -39,7 +39,7 @@ def billed_to(details: BillingDetails) -> str:
     return f"{details.company} · {details.contact_name} · {details.email}\n{where}{vat}"
 
 
-class OrderReviewScreen(CheckoutDialog[bool]):
+class OrderReviewScreen(Dialog[bool]):
     BINDINGS = [Binding("escape", "back", "Back")]
 
     DEFAULT_CSS = """
