@@ -24,25 +24,21 @@ It reports and always exits 0; the tests assert behaviour.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import select
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _pty import drain_until_exit, kill_group, read_some, shown_text, spawn, user_folders  # noqa: E402
+from _pty import read_some  # noqa: E402
 from _stats import format_ratio, ratio  # noqa: E402
-from big_workspace import END_KEY, LOADED_MARKER, press_and_time, wait_for  # noqa: E402
+from big_workspace import END_KEY, LOADED_MARKER, press_and_time, run_interleaved, wait_for  # noqa: E402
 from big_workspace import Workspace as InvoiceList  # noqa: E402 — one list: its size, URL, timings per run
-from startup import COLUMNS, EXIT_TIMEOUT, QUIT_KEY, READY_TIMEOUT, ROWS  # noqa: E402
+from startup import COLUMNS, READY_TIMEOUT, ROWS  # noqa: E402
 
-from kaspr_tui.server.bulk_seed import add_invoices, workspace_id_named  # noqa: E402
-from kaspr_tui.server.settings import ServerSettings  # noqa: E402
-from kaspr_tui.server.testing import ADMIN_KEY, LiveServer  # noqa: E402
+from kaspr_tui.server.bulk_seed import add_invoices  # noqa: E402
 
 SEEDED_INVOICES = 12  # ACME-2026-000001 … ACME-2026-000012
 BILLING_KEY = b"b"
@@ -78,40 +74,16 @@ def time_opening(master: int, output: bytearray, newest: str) -> float | None:
     return time.perf_counter() - started
 
 
-def seeded_server(workdir: Path, invoices: int) -> LiveServer:
-    """A bundled server whose Acme Corp has `invoices` paid invoices (rate limit out of the way)."""
-    server = LiveServer(ServerSettings(db_path=workdir / f"billing-{invoices}.db", payment_delay=0, rate_limit=100_000))
-    server.__enter__()
-    add_invoices(server.context, workspace_id_named(server.context, "Acme Corp"), invoices - SEEDED_INVOICES)
-    return server
-
-
-def measure(invoice_list: InvoiceList, env: dict[str, str]) -> None:
-    argv = [sys.executable, "-m", "kaspr_tui.cli", "--api-url", invoice_list.url, "--token", ADMIN_KEY]
-    with tempfile.TemporaryDirectory(prefix="kaspr-biginv-") as home:
-        pid, master = spawn(argv, {**env, **user_folders(Path(home))}, ROWS, COLUMNS)
-        output = bytearray()
-        try:
-            opened = ended = None
-            loaded = wait_for(master, output, LOADED_MARKER, 0, time.perf_counter() + READY_TIMEOUT)
-            if loaded and press_and_time(master, output, BILLING_KEY, BILLING_MARKER) is not None:
-                send_and_settle(master, output, SHIFT_TAB * 2)  # the plan picker → the tabs
-                opened = time_opening(master, output, invoice_number(invoice_list.rows))
-            if opened is not None:
-                ended = press_and_time(master, output, END_KEY, OLDEST_MARKER)
-            with contextlib.suppress(OSError):
-                os.write(master, QUIT_KEY)
-            if not drain_until_exit(pid, master, time.perf_counter() + EXIT_TIMEOUT):
-                kill_group(pid)
-        finally:
-            os.close(master)
-    if opened is None or ended is None:
-        invoice_list.failures += 1
-        print(f"  ! {invoice_list.name}: a step never showed its result; the end of the output:\n"
-              f"{shown_text(bytes(output[-1500:]))}")
-        return
-    invoice_list.open_seconds.append(opened)
-    invoice_list.end_seconds.append(ended)
+def open_and_end(master: int, output: bytearray, invoice_list: InvoiceList) -> tuple[float | None, float | None]:
+    """On the loaded dashboard: b, to the tabs (untimed), then the timed opening and End."""
+    opened = ended = None
+    loaded = wait_for(master, output, LOADED_MARKER, 0, time.perf_counter() + READY_TIMEOUT)
+    if loaded and press_and_time(master, output, BILLING_KEY, BILLING_MARKER) is not None:
+        send_and_settle(master, output, SHIFT_TAB * 2)  # the plan picker → the tabs
+        opened = time_opening(master, output, invoice_number(invoice_list.rows))
+    if opened is not None:
+        ended = press_and_time(master, output, END_KEY, OLDEST_MARKER)
+    return opened, ended
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -119,22 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per list (default 5)")
     parser.add_argument("--invoices", type=int, default=3_000, help="invoices of the big list (default 3000)")
     options = parser.parse_args(argv)
-
-    env = {key: value for key, value in os.environ.items() if not key.startswith("KASPR_")}
-    env.update(TERM="xterm-256color", COLUMNS=str(COLUMNS), LINES=str(ROWS))
-    env.pop("NO_COLOR", None)
     small = InvoiceList(f"{SEEDED_INVOICES} invoices", SEEDED_INVOICES)
     big = InvoiceList(f"{options.invoices:,} invoices", options.invoices)
-
-    with tempfile.TemporaryDirectory(prefix="kaspr-biginv-") as workdir, contextlib.ExitStack() as servers:
-        for invoice_list in (small, big):
-            server = seeded_server(Path(workdir), invoice_list.rows)
-            servers.callback(server.__exit__, None, None, None)
-            invoice_list.url = server.url
-        for _ in range(options.runs):
-            for invoice_list in (small, big):
-                measure(invoice_list, env)
-
+    run_interleaved(small, big, options.runs, SEEDED_INVOICES, add_invoices, open_and_end)
     report(small, big, options.runs)
     return 0
 

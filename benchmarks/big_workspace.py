@@ -21,36 +21,23 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import fcntl
 import os
-import pty
 import select
 import statistics
-import struct
 import sys
 import tempfile
-import termios
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _pty import ESCAPES, drain_until_exit, kill_group, read_some, shown_text, spawn, user_folders  # noqa: E402
 from _stats import format_ratio, ratio  # noqa: E402
-from startup import (  # noqa: E402
-    COLUMNS,
-    ESCAPES,
-    EXIT_TIMEOUT,
-    QUIT_KEY,
-    READY_TIMEOUT,
-    ROWS,
-    drain_until_exit,
-    kill_group,
-    read_some,
-    user_folders,
-)
+from startup import COLUMNS, EXIT_TIMEOUT, QUIT_KEY, READY_TIMEOUT, ROWS  # noqa: E402
 
 from kaspr_tui.server.bulk_seed import add_members, workspace_id_named  # noqa: E402
+from kaspr_tui.server.context import ServerContext  # noqa: E402
 from kaspr_tui.server.settings import ServerSettings  # noqa: E402
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer  # noqa: E402
 
@@ -64,6 +51,8 @@ SEEDED_ROWS = 8  # Acme Corp's 7 members and 1 invitation
 
 @dataclass
 class Workspace:
+    """One list (here a workspace's members; big_invoices' invoices): its size, URL, timings per run."""
+
     name: str
     rows: int
     url: str = ""
@@ -76,23 +65,66 @@ class Workspace:
         return statistics.median(samples) if samples else float("nan")
 
 
-def seeded_server(workdir: Path, rows: int) -> LiveServer:
-    """A bundled server whose Acme Corp lists `rows` members and invitations (rate limit out of the way)."""
+AddRows = Callable[[ServerContext, str, int], None]
+"""`add_rows(context, workspace_id, count)`: bulk items for a workspace (bulk_seed)."""
+Steps = Callable[[int, bytearray, Workspace], tuple[float | None, float | None]]
+"""`steps(master, output, timings)`: from launch, (seconds to open the list, to reach its end)."""
+
+
+def seeded_server(workdir: Path, rows: int, seeded_rows: int, add_rows: AddRows) -> LiveServer:
+    """A bundled server whose Acme Corp lists `rows` items, the seed's `seeded_rows` and bulk ones
+    (rate limit out of the way)."""
     server = LiveServer(ServerSettings(db_path=workdir / f"billing-{rows}.db", payment_delay=0, rate_limit=100_000))
     server.__enter__()
-    add_members(server.context, workspace_id_named(server.context, "Acme Corp"), rows - SEEDED_ROWS)
+    add_rows(server.context, workspace_id_named(server.context, "Acme Corp"), rows - seeded_rows)
     return server
 
 
-def spawn(argv: Sequence[str], env: dict[str, str]) -> tuple[int, int]:
-    pid, master = pty.fork()
-    if pid == 0:  # the child: size the terminal before the program can ask for it
+def terminal_env() -> dict[str, str]:
+    """This environment for the app under the pty: no KASPR_ settings, an 80×24 xterm in colour."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("KASPR_")}
+    env.update(TERM="xterm-256color", COLUMNS=str(COLUMNS), LINES=str(ROWS))
+    env.pop("NO_COLOR", None)
+    return env
+
+
+def run_interleaved(small: Workspace, big: Workspace, runs: int, seeded_rows: int, add_rows: AddRows,
+                    steps: Steps) -> None:
+    """A seeded server per list, then `runs` runs of each, in turn (drift touches both alike)."""
+    env = terminal_env()
+    with tempfile.TemporaryDirectory(prefix="kaspr-biglist-") as workdir, contextlib.ExitStack() as servers:
+        for timings in (small, big):
+            seed_started = time.perf_counter()
+            server = seeded_server(Path(workdir), timings.rows, seeded_rows, add_rows)
+            servers.callback(server.__exit__, None, None, None)
+            timings.url = server.url
+            print(f"seeded {timings.name} in {time.perf_counter() - seed_started:.2f} s")
+        for _ in range(runs):
+            for timings in (small, big):
+                measure(timings, env, steps)
+
+
+def measure(timings: Workspace, env: dict[str, str], steps: Steps) -> None:
+    """One run of kaspr-tui against `timings.url` under a pty: `steps` times it, then it quits."""
+    argv = [sys.executable, "-m", "kaspr_tui.cli", "--api-url", timings.url, "--token", ADMIN_KEY]
+    with tempfile.TemporaryDirectory(prefix="kaspr-biglist-") as home:
+        pid, master = spawn(argv, {**env, **user_folders(Path(home))}, ROWS, COLUMNS)
+        output = bytearray()
         try:
-            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
-            os.execve(argv[0], list(argv), env)
+            opened, ended = steps(master, output, timings)
+            with contextlib.suppress(OSError):
+                os.write(master, QUIT_KEY)
+            if not drain_until_exit(pid, master, time.perf_counter() + EXIT_TIMEOUT):
+                kill_group(pid)
         finally:
-            os._exit(127)
-    return pid, master
+            os.close(master)
+    if opened is None or ended is None:
+        timings.failures += 1
+        print(f"  ! {timings.name}: a step never showed its result; the end of the output:\n"
+              f"{shown_text(bytes(output[-1500:]))}")
+        return
+    timings.open_seconds.append(opened)
+    timings.end_seconds.append(ended)
 
 
 def wait_for(master: int, output: bytearray, marker: str, since: int, deadline: float) -> bool:
@@ -117,30 +149,14 @@ def press_and_time(master: int, output: bytearray, key: bytes, marker: str) -> f
     return None
 
 
-def measure(workspace: Workspace, env: dict[str, str]) -> None:
-    argv = [sys.executable, "-m", "kaspr_tui.cli", "--api-url", workspace.url, "--token", ADMIN_KEY]
-    with tempfile.TemporaryDirectory(prefix="kaspr-bigws-") as home:
-        pid, master = spawn(argv, {**env, **user_folders(Path(home))})
-        output = bytearray()
-        try:
-            opened = ended = None
-            if wait_for(master, output, LOADED_MARKER, 0, time.perf_counter() + READY_TIMEOUT):
-                opened = press_and_time(master, output, WORKSPACE_KEY, NEWEST_MARKER)
-            if opened is not None:
-                ended = press_and_time(master, output, END_KEY, LAST_MARKER)
-            with contextlib.suppress(OSError):
-                os.write(master, QUIT_KEY)
-            if not drain_until_exit(pid, master, time.perf_counter() + EXIT_TIMEOUT):
-                kill_group(pid)
-        finally:
-            os.close(master)
-    if opened is None or ended is None:
-        workspace.failures += 1
-        shown = ESCAPES.sub(b"", bytes(output[-1500:])).decode(errors="replace")
-        print(f"  ! {workspace.name}: a step never showed its result; the end of the output:\n{shown}")
-        return
-    workspace.open_seconds.append(opened)
-    workspace.end_seconds.append(ended)
+def open_and_end(master: int, output: bytearray, _: Workspace) -> tuple[float | None, float | None]:
+    """`w` on the loaded dashboard → the newest member is drawn; End → the oldest is drawn."""
+    opened = ended = None
+    if wait_for(master, output, LOADED_MARKER, 0, time.perf_counter() + READY_TIMEOUT):
+        opened = press_and_time(master, output, WORKSPACE_KEY, NEWEST_MARKER)
+    if opened is not None:
+        ended = press_and_time(master, output, END_KEY, LAST_MARKER)
+    return opened, ended
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -148,24 +164,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per workspace (default 5)")
     parser.add_argument("--members", type=int, default=5_000, help="rows of the big workspace (default 5000)")
     options = parser.parse_args(argv)
-
-    env = {key: value for key, value in os.environ.items() if not key.startswith("KASPR_")}
-    env.update(TERM="xterm-256color", COLUMNS=str(COLUMNS), LINES=str(ROWS))
-    env.pop("NO_COLOR", None)
     small = Workspace("10 members", 10)
     big = Workspace(f"{options.members:,} members", options.members)
-
-    with tempfile.TemporaryDirectory(prefix="kaspr-bigws-") as workdir, contextlib.ExitStack() as servers:
-        for workspace in (small, big):
-            seed_started = time.perf_counter()
-            server = seeded_server(Path(workdir), workspace.rows)
-            servers.callback(server.__exit__, None, None, None)
-            workspace.url = server.url
-            print(f"seeded {workspace.name} in {time.perf_counter() - seed_started:.2f} s")
-        for _ in range(options.runs):
-            for workspace in (small, big):
-                measure(workspace, env)
-
+    run_interleaved(small, big, options.runs, SEEDED_ROWS, add_members, open_and_end)
     report(small, big, options.runs)
     return 0
 
