@@ -59,6 +59,9 @@ async def quoted(pilot: Pilot[None], attempts: int = 300) -> None:
         await pilot.pause(0.02)
         pending = any(pane.quote_pending for pane in pilot.app.screen.query(UpgradePane))
         if not pending and shown(pilot.app, "#quote-status") != QUOTING and not pilot.app.workers:
+            # The answer is in the widgets; one more screen update lays out what grew with it
+            # (a loaded machine can take the answer between the last update and this check).
+            await pilot.pause()
             return
     raise AssertionError("the quote never arrived")
 
