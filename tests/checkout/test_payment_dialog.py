@@ -9,9 +9,8 @@ import httpx
 import pytest
 from textual.pilot import Pilot
 
-from kaspr_tui.api import BillingClient, new_idempotency_key
+from kaspr_tui.api import new_idempotency_key
 from kaspr_tui.api.models import Quote
-from kaspr_tui.app import KasprApp
 from kaspr_tui.screens.checkout import CheckoutResult, PaymentChoice, ProcessingScreen
 from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
@@ -29,7 +28,7 @@ from checkout_helpers import (
     subscription,
     until,
 )
-from tui_helpers import FAST_CLIENT, app_for, screen_text, settings_for, settle
+from tui_helpers import FAST_CLIENT, app_for, app_over, screen_text, settle
 
 
 async def pay(pilot: Pilot[None], choice: PaymentChoice) -> tuple[ProcessingScreen, list[object]]:
@@ -186,9 +185,7 @@ class TestWhileThePaymentIsProcessing:
     ) -> None:
         before = invoices(admin)
         transport = LoseFirstCheckoutAnswer()
-        client = BillingClient(live_server.url, ADMIN_KEY, transport=transport, **FAST_CLIENT)
-        app = KasprApp(settings_for(live_server.url, ADMIN_KEY), client=client)
-        app.animation_level = "none"
+        app = app_over(live_server.url, ADMIN_KEY, transport, **FAST_CLIENT)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             dialog, results = await pay(pilot, choice_for(admin, add_card(admin, GOOD_CARD)))

@@ -15,7 +15,6 @@ from textual.pilot import Pilot
 from textual.widgets import Button
 from textual.worker import WorkerState
 
-from kaspr_tui.api import BillingClient
 from kaspr_tui.app import KasprApp
 from kaspr_tui.screens.checkout import BillingFormScreen, OrderReviewScreen, ProcessingScreen
 from kaspr_tui.screens.live_quote import PurchaseDialog
@@ -24,7 +23,7 @@ from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from kaspr_tui.widgets.seat_counter import SeatCounter
 from checkout_helpers import showing, until
 from plan_billing_helpers import priced
-from tui_helpers import settings_for, settle
+from tui_helpers import app_over, settle
 from upgrade_helpers import quoted
 
 SEED = 20261127
@@ -84,14 +83,6 @@ def fault_injection(app: ASGIApp) -> FaultInjectionMiddleware:
     while not isinstance(layer, FaultInjectionMiddleware):
         layer = layer.app  # type: ignore[attr-defined]
     return layer
-
-
-def app_over(url: str, key: str, transport: httpx.AsyncBaseTransport, **client_options: object) -> KasprApp:
-    """The app as the CLI builds it, its client's HTTP going through `transport`."""
-    client = BillingClient(url, key, transport=transport, **client_options)  # type: ignore[arg-type]
-    app = KasprApp(settings_for(url, key), client=client)
-    app.animation_level = "none"
-    return app
 
 
 def checkout_running(app: KasprApp) -> bool:

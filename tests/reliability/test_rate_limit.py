@@ -9,8 +9,7 @@ import httpx
 
 from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
-from reliability_helpers import app_over
-from tui_helpers import FAST_CLIENT, settle
+from tui_helpers import FAST_CLIENT, app_over, settle
 
 RATE_LIMIT = 10
 """Requests a second: one admin account load (7 requests) fits, two at once do not."""

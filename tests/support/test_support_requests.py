@@ -8,12 +8,10 @@ from pathlib import Path
 
 import httpx
 
-from kaspr_tui.api import BillingClient
-from kaspr_tui.app import KasprApp
 from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, LiveServer
 from support_helpers import newest_event, settle, tickets, type_into, visible_text
-from tui_helpers import FAST_CLIENT, app_for, settings_for
+from tui_helpers import FAST_CLIENT, app_for, app_over
 
 NOT_AN_EMAIL = "Enter an email address like name@company.com."
 
@@ -123,9 +121,7 @@ async def test_sending_again_after_a_lost_answer_files_one_ticket(
     live_server: LiveServer, server_settings: ServerSettings, tmp_path: Path
 ) -> None:
     transport = LoseFirstAnswer()
-    client = BillingClient(live_server.url, MEMBER_KEY, transport=transport, **FAST_CLIENT)  # type: ignore[arg-type]
-    app = KasprApp(settings_for(live_server.url, MEMBER_KEY), client=client)
-    app.animation_level = "none"
+    app = app_over(live_server.url, MEMBER_KEY, transport, **FAST_CLIENT)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_support(pilot)
         await type_into(pilot, "#request-new-email", "b.moreau@acme.example")

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 
+import httpx
 from textual.app import App
 from textual.pilot import Pilot
 
@@ -31,7 +32,12 @@ def app_for(url: str, key: str, **client_options: float) -> KasprApp:
 
     Animations are off so a screenshot or a wait never catches a half-drawn frame.
     """
-    client = BillingClient(url, key, **{**FAST_CLIENT, **client_options})  # type: ignore[arg-type]
+    return app_over(url, key, None, **{**FAST_CLIENT, **client_options})
+
+
+def app_over(url: str, key: str, transport: httpx.AsyncBaseTransport | None, **client_options: object) -> KasprApp:
+    """The app as the CLI builds it, its client's HTTP going through `transport`; animations off."""
+    client = BillingClient(url, key, transport=transport, **client_options)  # type: ignore[arg-type]
     app = KasprApp(settings_for(url, key), client=client)
     app.animation_level = "none"
     return app

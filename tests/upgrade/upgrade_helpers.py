@@ -7,10 +7,9 @@ import json
 import httpx
 from textual.pilot import Pilot
 
-from kaspr_tui.api import BillingClient
 from kaspr_tui.app import KasprApp
 from kaspr_tui.screens.upgrade import QUOTING, UpgradePane
-from tui_helpers import FAST_CLIENT, screen_text, settings_for, settle
+from tui_helpers import FAST_CLIENT, app_over, screen_text, settle
 
 
 class RecordingTransport(httpx.AsyncHTTPTransport):
@@ -28,10 +27,7 @@ class RecordingTransport(httpx.AsyncHTTPTransport):
 
 def recording_app(url: str, key: str) -> tuple[KasprApp, RecordingTransport]:
     transport = RecordingTransport()
-    client = BillingClient(url, key, transport=transport, **FAST_CLIENT)  # type: ignore[arg-type]
-    app = KasprApp(settings_for(url, key), client=client)
-    app.animation_level = "none"
-    return app, transport
+    return app_over(url, key, transport, **FAST_CLIENT), transport
 
 
 async def open_upgrade(pilot: Pilot[None]) -> None:
