@@ -28,7 +28,7 @@ from checkout_helpers import (
     subscription,
     until,
 )
-from tui_helpers import FAST_CLIENT, app_for, app_over, screen_text, settle
+from tui_helpers import FAST_CLIENT, LoseFirstAnswer, app_for, app_over, screen_text, settle
 
 
 async def pay(pilot: Pilot[None], choice: PaymentChoice) -> tuple[ProcessingScreen, list[object]]:
@@ -112,28 +112,6 @@ async def test_three_d_secure_asks_the_bank_then_follows_the_answer(
         assert subscription(admin)["plan"] == "business"
 
 
-class LoseFirstCheckoutAnswer(httpx.AsyncBaseTransport):
-    """Delivers the first `POST /v1/checkouts`, lets the server process it, then drops the answer,
-    as a connection that breaks on the way back does. Records every checkout POST's key."""
-
-    def __init__(self) -> None:
-        self._inner = httpx.AsyncHTTPTransport()
-        self.checkout_keys: list[str] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self._inner.handle_async_request(request)
-        if request.method == "POST" and request.url.path == "/v1/checkouts":
-            self.checkout_keys.append(request.headers["Idempotency-Key"])
-            if len(self.checkout_keys) == 1:
-                await response.aread()
-                await response.aclose()
-                raise httpx.ReadError("connection reset by peer", request=request)
-        return response
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
 async def test_a_price_made_before_the_subscription_changed_is_refused_with_what_to_do(
     live_server: LiveServer, admin: httpx.Client
 ) -> None:
@@ -184,7 +162,7 @@ class TestWhileThePaymentIsProcessing:
         self, live_server: LiveServer, admin: httpx.Client
     ) -> None:
         before = invoices(admin)
-        transport = LoseFirstCheckoutAnswer()
+        transport = LoseFirstAnswer("/v1/checkouts")
         app = app_over(live_server.url, ADMIN_KEY, transport, **FAST_CLIENT)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
@@ -202,7 +180,7 @@ class TestWhileThePaymentIsProcessing:
             await pilot.pause()
         [result] = results
         assert isinstance(result, CheckoutResult) and result.outcome == "succeeded"
-        assert transport.checkout_keys == [dialog.idempotency_key] * 2
+        assert transport.keys == [dialog.idempotency_key] * 2
         after = invoices(admin)
         assert [invoice["status"] for invoice in after[: len(after) - len(before)]] == ["paid"]
         assert subscription(admin)["plan"] == "organization"

@@ -11,7 +11,7 @@ import httpx
 from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, LiveServer
 from support_helpers import newest_event, settle, tickets, type_into, visible_text
-from tui_helpers import FAST_CLIENT, app_for, app_over
+from tui_helpers import FAST_CLIENT, LoseFirstAnswer, app_for, app_over
 
 NOT_AN_EMAIL = "Enter an email address like name@company.com."
 
@@ -96,31 +96,10 @@ async def test_deleting_the_account_asks_support_only_after_a_confirmation(
         assert f"ticket {ticket['id']}" in status(pilot, "delete")
 
 
-class LoseFirstAnswer(httpx.AsyncBaseTransport):
-    """Forwards to the server, but the first support request's answer never arrives (it timed out
-    after the server had filed it); records the Idempotency-Key of every attempt."""
-
-    def __init__(self) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
-        self.keys: list[str] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self.inner.handle_async_request(request)
-        if request.url.path == "/v1/support_requests":
-            self.keys.append(request.headers["Idempotency-Key"])
-            if len(self.keys) == 1:
-                await response.aclose()
-                raise httpx.ReadTimeout("the answer was lost", request=request)
-        return response
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
 async def test_sending_again_after_a_lost_answer_files_one_ticket(
     live_server: LiveServer, server_settings: ServerSettings, tmp_path: Path
 ) -> None:
-    transport = LoseFirstAnswer()
+    transport = LoseFirstAnswer("/v1/support_requests", httpx.ReadTimeout)  # it timed out after the server filed it
     app = app_over(live_server.url, MEMBER_KEY, transport, **FAST_CLIENT)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_support(pilot)

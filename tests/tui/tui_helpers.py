@@ -58,6 +58,31 @@ def screen_text(app: App[None]) -> str:
     return "\n".join("".join(segment.text for segment in strip) for strip in update.strips)
 
 
+class LoseFirstAnswer(httpx.AsyncBaseTransport):
+    """Loopback HTTP that lets the server act on the first POST to `path`, then drops its answer with
+    `error` (a connection that breaks on the way back, or a timeout); records every such POST's
+    Idempotency-Key, to check a retry sends the same one."""
+
+    def __init__(self, path: str, error: type[httpx.TransportError] = httpx.ReadError) -> None:
+        self._inner = httpx.AsyncHTTPTransport()
+        self.path = path
+        self.error = error
+        self.keys: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self._inner.handle_async_request(request)
+        if request.method == "POST" and request.url.path == self.path:
+            self.keys.append(request.headers["Idempotency-Key"])
+            if len(self.keys) == 1:
+                await response.aread()
+                await response.aclose()
+                raise self.error("connection reset by peer", request=request)
+        return response
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
 def free_port() -> int:
     """A loopback port nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
