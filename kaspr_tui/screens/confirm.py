@@ -10,21 +10,20 @@ enter never destroys anything.
 
 from __future__ import annotations
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
-from kaspr_tui.screens.dialog import Dialog
+from kaspr_tui.screens.dialog import BUTTON_ROW_KEYS, Dialog
 
 
 class ConfirmScreen(Dialog[bool]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("left", "app.focus_previous", "Previous button", show=False),
-        Binding("right", "app.focus_next", "Next button", show=False),
+        *BUTTON_ROW_KEYS,
     ]
+    CLICK_OUTSIDE = "cancel"
 
     DEFAULT_CSS = """
     ConfirmScreen {
@@ -62,8 +61,3 @@ class ConfirmScreen(Dialog[bool]):
 
     def action_cancel(self) -> None:
         self.dismiss(False)
-
-    def on_click(self, event: events.Click) -> None:
-        # A click on the dimmed page around the dialog is a cancel, as in most dialogs.
-        if event.widget is self:
-            self.dismiss(False)

@@ -15,15 +15,26 @@ the terminal allows up to the width the dialog asks for; its buttons in a row at
 
 The box is tinted by what the dialog says: `-success` (done), `-warning` (about to move
 something between accounts), `-error` (failed, or about to destroy something).
+
+A dialog that is only buttons may add `BUTTON_ROW_KEYS` to its bindings (left and right move
+between them) and name in `CLICK_OUTSIDE` the action a click on the dimmed page around it runs.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
+from textual import events
+from textual.binding import Binding
 from textual.screen import ModalScreen
 
 DialogResult = TypeVar("DialogResult")
+
+BUTTON_ROW_KEYS = [
+    Binding("left", "app.focus_previous", "Previous button", show=False),
+    Binding("right", "app.focus_next", "Next button", show=False),
+]
+"""Left and right move between the buttons of a dialog that has nothing else to focus."""
 
 
 class Dialog(ModalScreen[DialogResult]):
@@ -49,3 +60,10 @@ class Dialog(ModalScreen[DialogResult]):
         .dialog-buttons Button { margin-left: 2; min-width: 10; }
     }
     """
+
+    CLICK_OUTSIDE: ClassVar[str] = ""
+    """The action a click on the dimmed page around the dialog runs, as most dialogs close ("cancel"); "" for none."""
+
+    async def on_click(self, event: events.Click) -> None:
+        if self.CLICK_OUTSIDE and event.widget is self:
+            await self.run_action(self.CLICK_OUTSIDE)

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import platformdirs
-from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -27,7 +26,7 @@ from textual.widgets import Button, Input, Static
 from kaspr_tui.api import BillingClient
 from kaspr_tui.api.models import InvoiceSummary
 from kaspr_tui.screens.account import Problem
-from kaspr_tui.screens.dialog import Dialog
+from kaspr_tui.screens.dialog import BUTTON_ROW_KEYS, Dialog
 from kaspr_tui.widgets.field_input import FieldInput
 
 if TYPE_CHECKING:
@@ -157,9 +156,9 @@ class SavedScreen(Dialog[None]):
     BINDINGS = [
         Binding("escape,enter", "close", "Close"),
         Binding("c", "copy_path", "Copy path"),
-        Binding("left", "app.focus_previous", "Previous button", show=False),
-        Binding("right", "app.focus_next", "Next button", show=False),
+        *BUTTON_ROW_KEYS,
     ]
+    CLICK_OUTSIDE = "close"
 
     DEFAULT_CSS = """
     SavedScreen {
@@ -194,10 +193,6 @@ class SavedScreen(Dialog[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-    def on_click(self, event: events.Click) -> None:
-        if event.widget is self:  # a click on the dimmed page around the dialog
-            self.dismiss(None)
 
 
 class YearScreen(Dialog[int | None]):

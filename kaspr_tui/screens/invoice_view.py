@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, cast
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual import events, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -92,6 +92,7 @@ class InvoiceScreen(Dialog[None]):
         Binding("escape", "close", "Close"),
         Binding("d", "download", "Download PDF"),
     ]
+    CLICK_OUTSIDE = "close"
 
     DEFAULT_CSS = """
     InvoiceScreen {
@@ -162,7 +163,3 @@ class InvoiceScreen(Dialog[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-    def on_click(self, event: events.Click) -> None:
-        if event.widget is self:  # a click on the dimmed page around the dialog
-            self.dismiss(None)
