@@ -16,6 +16,7 @@ from kaspr_tui.api.models import QuoteLine
 from kaspr_tui.billing.tax import tax_amount
 from kaspr_tui.server.context import ServerContext
 from kaspr_tui.server.invoices import open_invoice, pay_invoice, tax_wire
+from kaspr_tui.server.members import add_member
 from kaspr_tui.server.store import to_db_time
 from kaspr_tui.server.workspaces import billing_details_of, default_card, member_counts, workspace_tax
 
@@ -41,11 +42,7 @@ def add_members(context: ServerContext, workspace_id: str, count: int) -> None:
                 "INSERT INTO users(id, email, name, created) VALUES (?, ?, ?, ?)",
                 (user_id, email, f"Member {number}", created),
             )
-            tx.run(
-                "INSERT INTO memberships(id, workspace_id, user_id, role, status, created) "
-                "VALUES (?, ?, ?, 'member', 'active', ?)",
-                (user_id, workspace_id, user_id, created),
-            )
+            add_member(tx, workspace_id, user_id, "member")
         members, invited = member_counts(tx, workspace_id)
         # A change of seats makes earlier quotes stale, as any change of the subscription does.
         tx.run("UPDATE workspaces SET seats = MAX(seats, ?), version = version + 1 WHERE id = ?",
