@@ -1,6 +1,6 @@
 """Running a program under a pseudo-terminal, as a person would, and reading what it draws.
 
-Shared by the benchmarks that drive the app through a terminal (startup, keys).
+Shared by the benchmarks that drive the app through a terminal (startup, keys, big_workspace, big_invoices).
 """
 
 from __future__ import annotations
@@ -80,6 +80,14 @@ def kill_group(pid: int) -> None:
             return
         time.sleep(1)
     os.waitpid(pid, 0)
+
+
+def terminal_env(rows: int, columns: int) -> dict[str, str]:
+    """This environment for a program under the pty: no KASPR_ settings, a `columns`×`rows` xterm in colour."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("KASPR_")}
+    env.update(TERM="xterm-256color", COLUMNS=str(columns), LINES=str(rows))
+    env.pop("NO_COLOR", None)
+    return env
 
 
 def user_folders(home: Path) -> dict[str, str]:

@@ -32,7 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _pty import ESCAPES, drain_until_exit, kill_group, read_some, shown_text, spawn, user_folders  # noqa: E402
+from _pty import (  # noqa: E402
+    ESCAPES, drain_until_exit, kill_group, read_some, shown_text, spawn, terminal_env, user_folders,
+)
 from _stats import format_ratio, ratio  # noqa: E402
 from startup import COLUMNS, EXIT_TIMEOUT, QUIT_KEY, READY_TIMEOUT, ROWS  # noqa: E402
 
@@ -80,18 +82,10 @@ def seeded_server(workdir: Path, rows: int, seeded_rows: int, add_rows: AddRows)
     return server
 
 
-def terminal_env() -> dict[str, str]:
-    """This environment for the app under the pty: no KASPR_ settings, an 80×24 xterm in colour."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("KASPR_")}
-    env.update(TERM="xterm-256color", COLUMNS=str(COLUMNS), LINES=str(ROWS))
-    env.pop("NO_COLOR", None)
-    return env
-
-
 def run_interleaved(small: Workspace, big: Workspace, runs: int, seeded_rows: int, add_rows: AddRows,
                     steps: Steps) -> None:
     """A seeded server per list, then `runs` runs of each, in turn (drift touches both alike)."""
-    env = terminal_env()
+    env = terminal_env(ROWS, COLUMNS)
     with tempfile.TemporaryDirectory(prefix="kaspr-biglist-") as workdir, contextlib.ExitStack() as servers:
         for timings in (small, big):
             seed_started = time.perf_counter()

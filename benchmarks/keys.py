@@ -33,7 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _pty import drain_until_exit, kill_group, read_some, shown_text, spawn, start_running_server, user_folders  # noqa: E402
+from _pty import (  # noqa: E402
+    drain_until_exit, kill_group, read_some, shown_text, spawn, start_running_server, terminal_env, user_folders,
+)
 from _stats import format_ratio, percentile, ratio  # noqa: E402
 
 ROWS, COLUMNS = 24, 80
@@ -178,9 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keys", type=int, default=30, help="measured presses per program (default 30)")
     options = parser.parse_args(argv)
 
-    env = {key: value for key, value in os.environ.items() if not key.startswith("KASPR_")}
-    env.update(TERM="xterm-256color", COLUMNS=str(COLUMNS), LINES=str(ROWS))
-    env.pop("NO_COLOR", None)
+    env = terminal_env(ROWS, COLUMNS)
 
     with tempfile.TemporaryDirectory(prefix="kaspr-keys-") as workdir:
         env.update(user_folders(Path(workdir)))

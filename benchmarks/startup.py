@@ -30,7 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _pty import ESCAPES, drain_until_exit, kill_group, read_some, spawn, start_running_server, user_folders  # noqa: E402
+from _pty import (  # noqa: E402
+    ESCAPES, drain_until_exit, kill_group, read_some, spawn, start_running_server, terminal_env, user_folders,
+)
 from _stats import format_ratio, ratio  # noqa: E402
 
 APP_MARKER = "Acme Corp"
@@ -173,9 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per program (default 5)")
     options = parser.parse_args(argv)
 
-    base_env = {key: value for key, value in os.environ.items() if not key.startswith("KASPR_")}
-    base_env.update(TERM="xterm-256color", COLUMNS=str(COLUMNS), LINES=str(ROWS))
-    base_env.pop("NO_COLOR", None)
+    base_env = terminal_env(ROWS, COLUMNS)
     app = [sys.executable, "-m", "kaspr_tui.cli"]
 
     with tempfile.TemporaryDirectory(prefix="kaspr-startup-") as workdir:
