@@ -29,16 +29,13 @@ from kaspr_tui.screens.confirm import ConfirmScreen
 from kaspr_tui.screens.invite import ADD_LICENSES, InviteMemberScreen, InviteResult
 from kaspr_tui.screens.licenses import LicensesScreen
 from kaspr_tui.screens.paged_table import PagedRows, PagedTable, plain_cells, show_note
+from kaspr_tui.screens.upgrade import plural
 from kaspr_tui.widgets.formatting import format_date
 
 if TYPE_CHECKING:
     from kaspr_tui.app import KasprApp
 
 COLUMNS = ("Name", "Email", "Role", "Status", "Joined")
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def seats_summary(state: AccountState) -> Content:
