@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 import httpx
+from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from kaspr_tui.api.models import BillingDetails, PaymentMethod, QuoteRequest
 from kaspr_tui.app import KasprApp
 from kaspr_tui.screens.checkout import PaymentChoice
+from kaspr_tui.widgets.card_input import FormField
 
 GOOD_CARD = "4242424242424242"
 THREE_D_SECURE_CARD = "4000002760003184"
@@ -73,3 +75,25 @@ def showing(app: KasprApp, selector: str) -> bool:
 def dialog_message(app: KasprApp) -> str:
     """The payment dialog's words, unwrapped (what a narrow terminal splits over lines)."""
     return str(app.screen.query_one("#payment-message", Static).content)
+
+
+def error_of(app: App[None], input_id: str) -> str | None:
+    """The message shown beside a form input, if any."""
+    return app.screen.query_one(f"#{input_id}-field", FormField).error
+
+
+def errors_shown(app: App[None]) -> dict[str, str]:
+    """Input id → the message shown beside it."""
+    return {field.id.removesuffix("-field"): field.error for field in app.screen.query(FormField) if field.error}
+
+
+def fill(app: App[None], **values: str) -> None:
+    """Set inputs by id (underscores for dashes), as if typed."""
+    for input_id, text in values.items():
+        app.screen.query_one(f"#{input_id.replace('_', '-')}", Input).value = text
+
+
+def server_state(admin: httpx.Client) -> tuple[object, object, int]:
+    """Billing details, cards and the size of the event feed: what a save or an update would change."""
+    events_feed = admin.get("/v1/events", params={"limit": 100}).json()["data"]
+    return admin.get("/v1/billing_details").json(), admin.get("/v1/payment_methods").json()["data"], len(events_feed)

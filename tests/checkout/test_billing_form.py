@@ -19,8 +19,8 @@ from kaspr_tui.api import BillingClient
 from kaspr_tui.api.models import Address, BillingDetails, PaymentMethod
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen, PaymentChoice
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
-from kaspr_tui.widgets.card_input import CardInput, FormField
-from checkout_helpers import open_modal, until
+from kaspr_tui.widgets.card_input import CardInput
+from checkout_helpers import error_of, errors_shown, fill, open_modal, server_state, until
 from tui_helpers import app_for, settle
 
 NEW_CARD = "5555555555554444"
@@ -30,20 +30,6 @@ NEW_CVC = "987"
 def form(app: App[None]) -> BillingFormScreen:
     assert isinstance(app.screen, BillingFormScreen)
     return app.screen
-
-
-def error_of(app: App[None], input_id: str) -> str | None:
-    return app.screen.query_one(f"#{input_id}-field", FormField).error
-
-
-def errors_shown(app: App[None]) -> dict[str, str]:
-    return {field.id.removesuffix("-field"): field.error for field in app.screen.query(FormField) if field.error}
-
-
-def fill(app: App[None], **values: str) -> None:
-    """Set inputs by id (underscores for dashes), as if typed."""
-    for input_id, text in values.items():
-        app.screen.query_one(f"#{input_id.replace('_', '-')}", Input).value = text
 
 
 async def open_form_on_account(pilot: Pilot[None], **options: object) -> list[object]:
@@ -68,12 +54,6 @@ async def submit(pilot: Pilot[None], results: list[object]) -> None:
     await pilot.pause()  # the press is handled: a save, if one started, is now in flight
     await until(pilot, lambda: bool(results) or not form(pilot.app).saving, "the form to finish saving")
     await pilot.pause()
-
-
-def server_state(admin: httpx.Client) -> tuple[object, object, int]:
-    """Billing details, cards and the size of the event feed: what a save would change."""
-    events_feed = admin.get("/v1/events", params={"limit": 100}).json()["data"]
-    return admin.get("/v1/billing_details").json(), admin.get("/v1/payment_methods").json()["data"], len(events_feed)
 
 
 # ---- against the bundled server --------------------------------------------------------------

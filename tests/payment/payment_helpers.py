@@ -1,13 +1,13 @@
-"""What the payment tests share: opening the flows from Plan & Billing, filling the card, the server's view."""
+"""What the payment tests share: opening the flows from Plan & Billing, filling the card (reading the form
+and the server's view are in checkout_helpers)."""
 
 from __future__ import annotations
 
-import httpx
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Button, Input, TabbedContent
+from textual.widgets import Button, TabbedContent
 
-from kaspr_tui.widgets.card_input import FormField
+from checkout_helpers import fill
 from tui_helpers import settle
 
 GOOD_CARD = "5555555555554444"
@@ -29,22 +29,5 @@ async def press_on_plan_billing(pilot: Pilot[None], button_id: str) -> None:
     await settle(pilot)
 
 
-def fill(app: App[None], **values: str) -> None:
-    """Set inputs by id (underscores for dashes), as if typed."""
-    for input_id, text in values.items():
-        app.screen.query_one(f"#{input_id.replace('_', '-')}", Input).value = text
-
-
 def fill_card(app: App[None], number: str, expiry: str = "12/30", cvc: str = "123") -> None:
     fill(app, card_number=number, card_expiry=expiry, card_cvc=cvc, card_name="Alice Martin")
-
-
-def errors_shown(app: App[None]) -> dict[str, str]:
-    """Input id → the message shown beside it."""
-    return {field.id.removesuffix("-field"): field.error for field in app.screen.query(FormField) if field.error}
-
-
-def server_state(admin: httpx.Client) -> tuple[object, object, int]:
-    """Billing details, cards and the size of the event feed: what an update would change."""
-    events_feed = admin.get("/v1/events", params={"limit": 100}).json()["data"]
-    return admin.get("/v1/billing_details").json(), admin.get("/v1/payment_methods").json()["data"], len(events_feed)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import httpx
 
-from payment_helpers import DECLINED_WHEN_SAVED, server_state
+from checkout_helpers import server_state
+from payment_helpers import DECLINED_WHEN_SAVED
 
 CARD = {"exp_month": 12, "exp_year": 2030, "cvc": "123", "name": "Alice Martin", "make_default": True}
 

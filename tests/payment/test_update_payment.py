@@ -16,16 +16,8 @@ from kaspr_tui.screens.billing_details import BillingDetailsScreen, open_billing
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen
 from kaspr_tui.screens.payment import open_update_payment
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, LiveServer
-from checkout_helpers import until
-from payment_helpers import (
-    DECLINED_WHEN_SAVED,
-    GOOD_CARD,
-    errors_shown,
-    fill,
-    fill_card,
-    press_on_plan_billing,
-    server_state,
-)
+from checkout_helpers import errors_shown, fill, server_state, until
+from payment_helpers import DECLINED_WHEN_SAVED, GOOD_CARD, fill_card, press_on_plan_billing
 from tui_helpers import app_for, screen_text, settle
 
 

@@ -13,11 +13,10 @@ from textual.widgets import Input, Static
 from kaspr_tui.screens.checkout.billing_form import FORM_ORDER
 from kaspr_tui.screens.invite import InviteMemberScreen
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
-from kaspr_tui.widgets.card_input import FormField
 from kaspr_tui.widgets.seat_counter import SeatCounter
 from kaspr_tui.widgets.slider import Slider
-from checkout_helpers import showing, until
-from test_billing_form import open_form_on_account, server_state, submit, use_new_card
+from checkout_helpers import error_of, server_state, showing, until
+from test_billing_form import open_form_on_account, submit, use_new_card
 from tui_helpers import app_for, screen_text, settle
 from upgrade_helpers import open_upgrade, quoted, recording_app
 from workspace_helpers import api_emails, open_workspace
@@ -51,10 +50,6 @@ def injected_into_terminal(app: App[None]) -> list[str]:
     """Which pasted sequences the next full frame would write to the terminal as they are."""
     frame = app.screen._compositor.render_update(full=True).render_segments(app.console)
     return [name for name, sequence in INJECTED.items() if sequence in frame]
-
-
-def error_of(app: App[None], input_id: str) -> str | None:
-    return app.screen.query_one(f"#{input_id}-field", FormField).error
 
 
 @pytest.mark.parametrize("kind", list(GARBAGE))
