@@ -1,4 +1,4 @@
-"""Upgrade pane tests reuse the TUI tests' helpers (settings, settle, screen text); the server
+"""Upgrade pane tests reuse the TUI and checkout tests' helpers (settings, settle, screen text, until); the server
 fixtures are the shared ones in tests/conftest.py (seeded, frozen clock, payments settle at once)."""
 
 from __future__ import annotations
@@ -6,4 +6,5 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tui"))
+for helpers in ("tui", "checkout"):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / helpers))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import httpx
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -13,16 +11,9 @@ from kaspr_tui.screens.checkout import BillingFormScreen, OrderReviewScreen, Pro
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from kaspr_tui.widgets.choices import Choices
 from kaspr_tui.widgets.seat_counter import SeatCounter
+from checkout_helpers import until
 from tui_helpers import screen_text, settle
 from upgrade_helpers import open_upgrade, quoted, recording_app, shown
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
-    for _ in range(500):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def press(pilot: Pilot[None], selector: str, on: type[Screen]) -> None:
