@@ -65,8 +65,9 @@ def plain_cells(*cells: str) -> tuple[PlainCell, ...]:
     return tuple(PlainCell(cell, no_wrap=True, end="") for cell in cells)
 
 
-def show_note(note: Static, text: str, *, error: bool) -> None:
-    """The line under a table: progress, or what went wrong (hidden when there is nothing to say)."""
+def show_note(note: Static, text: str, *, error: bool = False) -> None:
+    """The line under a table or a form: progress, a result, or (`error`) what went wrong; hidden when there
+    is nothing to say."""
     note.update(text)
     note.set_class(error, "-error")
     note.display = bool(text)

@@ -35,12 +35,12 @@ from textual.widgets import Button, Input, Label, Static
 from kaspr_tui.api.models import SupportRequestCreate, SupportTicket
 from kaspr_tui.screens.account import AccountState
 from kaspr_tui.screens.confirm import ConfirmScreen
+from kaspr_tui.screens.paged_table import show_note
 from kaspr_tui.screens.support_console import SupportConsolePage
 from kaspr_tui.screens.support_forms import (
     RetryKey,
     checked_email,
     client_of,
-    show_line,
     show_request_failure,
 )
 from kaspr_tui.widgets.field_input import FieldInput
@@ -272,7 +272,7 @@ class SupportScreen(SupportConsolePage):
         button = self.query_one(f"#{form.button}", Button)
         status = self.query_one(f"#{form.status}", Static)
         button.disabled = True
-        show_line(status, "Sending your request…")
+        show_note(status, "Sending your request…")
         try:
             ticket = await client.create_support_request(request, idempotency_key=form.key.for_request(request))
         except Exception as error:  # every failure is shown on the form, never a crash
@@ -281,6 +281,6 @@ class SupportScreen(SupportConsolePage):
         finally:
             button.disabled = False
         form.key.succeeded()
-        show_line(status, ticket_line(ticket, self.signed_in_email))
+        show_note(status, ticket_line(ticket, self.signed_in_email))
         # The request is now in the workspace's activity feed, which the dashboard shows.
         self.kaspr_app.load_account()

@@ -36,12 +36,12 @@ from kaspr_tui.billing.money import format_money
 from kaspr_tui.screens.account import AccountState, gather_or_raise
 from kaspr_tui.screens.base import AccountScreen
 from kaspr_tui.screens.confirm import ConfirmScreen
+from kaspr_tui.screens.paged_table import show_note
 from kaspr_tui.screens.support_forms import (
     RetryKey,
     checked_email,
     client_of,
     show_field_error,
-    show_line,
     show_request_failure,
 )
 from kaspr_tui.screens.support_transfer import (
@@ -172,7 +172,7 @@ class SupportConsolePage(AccountScreen):
         self.query_one("#console-account").border_title = "Account"
         self.query_one("#transfer-result").display = False
         self.show_looked_up(None)
-        show_line(self.query_one("#lookup-status", Static), "")
+        show_note(self.query_one("#lookup-status", Static), "")
         super().on_mount()
 
     @property
@@ -220,13 +220,13 @@ class SupportConsolePage(AccountScreen):
         if client is None:
             return
         status = self.query_one("#lookup-status", Static)
-        show_line(status, f"Looking {email} up…")
+        show_note(status, f"Looking {email} up…")
         try:
             account = await client.support_account(email)
         except Exception as error:  # every failure is shown, never a crash
             show_request_failure(self, error, {"email": "lookup-email"}, status)
             return
-        show_line(status, note)
+        show_note(status, note)
         self.query_one("#transfer-result", Static).display = False
         self.show_looked_up(account)
 
@@ -279,12 +279,12 @@ class SupportConsolePage(AccountScreen):
             )
         except Exception as error:
             failure = f"The transfer {transfer.id} went through, but reading both accounts again failed: {error}"
-            show_line(status, failure, error=True)
+            show_note(status, failure, error=True)
             return
         self.show_looked_up(target)
         # With the license, the user left the old workspace: say where the old account stands now.
         where = f"in {source.workspace.name}" if source.workspace else "in no workspace now"
-        show_line(
+        show_note(
             status,
             f"Transfer {transfer.id} done; both workspaces' activity records it. {source.user.email} is {where}.",
         )

@@ -16,6 +16,7 @@ from kaspr_tui.api import ApiError, BillingClient, new_idempotency_key
 from kaspr_tui.api.models import RequestModel
 from kaspr_tui.billing.validation import validate_email
 from kaspr_tui.screens.account import Problem
+from kaspr_tui.screens.paged_table import show_note
 
 if TYPE_CHECKING:
     from kaspr_tui.app import KasprApp
@@ -52,13 +53,6 @@ def show_field_error(root: Widget, field_id: str, message: str) -> None:
     root.query_one(f"#{field_id}").set_class(bool(message), "-invalid")
 
 
-def show_line(line: Static, message: str, *, error: bool = False) -> None:
-    """A form's message line: a result, or (`error`) why the request failed."""
-    line.update(message)
-    line.display = bool(message)
-    line.set_class(error, "-error")
-
-
 def checked_email(root: Widget, field_id: str) -> str | None:
     """The address typed in `#field_id`, or None with the reason shown under it (the server's rule)."""
     email = root.query_one(f"#{field_id}", Input).value.strip()
@@ -74,7 +68,7 @@ def show_request_failure(root: Widget, error: BaseException, fields: Mapping[str
     for param, field_id in fields.items():
         show_field_error(root, field_id, messages.get(param, ""))
     on_a_field = any(param in fields for param in messages)
-    show_line(line, "" if on_a_field else Problem.from_error(error).detail, error=True)
+    show_note(line, "" if on_a_field else Problem.from_error(error).detail, error=True)
     first = next((field_id for param, field_id in fields.items() if param in messages), None)
     if first is not None:
         root.query_one(f"#{first}").focus()

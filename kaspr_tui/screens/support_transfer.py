@@ -33,11 +33,11 @@ from kaspr_tui.api.models import CreditAmounts, SupportAccount, Transfer, Transf
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, PLANS, CreditType
 from kaspr_tui.screens.account import gather_or_raise
 from kaspr_tui.screens.dialog import Dialog
+from kaspr_tui.screens.paged_table import show_note
 from kaspr_tui.screens.support_forms import (
     RetryKey,
     checked_email,
     show_field_error,
-    show_line,
     show_request_failure,
 )
 from kaspr_tui.widgets.field_input import FieldInput
@@ -309,13 +309,13 @@ class TransferScreen(Dialog[TransferOutcome | None]):
     @work(exclusive=True, group="transfer-lookup", exit_on_error=False)
     async def look_up_both(self, request: TransferRequest) -> None:
         status = self.query_one("#transfer-status", Static)
-        show_line(status, "")
+        show_note(status, "")
         try:
             source = await self._look_up(request.from_email, "transfer-from")
             target = await self._look_up(request.to_email, "transfer-to")
         except ApiError as error:
             if error.code != "resource_missing":
-                show_line(status, str(error), error=True)
+                show_note(status, str(error), error=True)
             return
         finally:
             self.query_one("#transfer-review", Button).disabled = False
@@ -361,7 +361,7 @@ class TransferScreen(Dialog[TransferOutcome | None]):
         self.query_one("#transfer-preview", Static).update(transfer_table(*sides))
         summary = f"{what_moves(request, sides[0].before.name)}\nReason: {request.reason}"
         self.query_one("#transfer-reason-shown", Static).update(summary)
-        show_line(self.query_one("#transfer-confirm-status", Static), "")
+        show_note(self.query_one("#transfer-confirm-status", Static), "")
         self.query_one("#transfer-form").display = False
         self.query_one("#transfer-confirmation").display = True
         self.query_one("#transfer-back").focus()
@@ -375,7 +375,7 @@ class TransferScreen(Dialog[TransferOutcome | None]):
     @work(exclusive=True, group="transfer-send", exit_on_error=False)
     async def send_transfer(self, request: TransferRequest) -> None:
         status = self.query_one("#transfer-confirm-status", Static)
-        show_line(status, "Transferring…")
+        show_note(status, "Transferring…")
         try:
             transfer = await self.client.support_transfer(request, idempotency_key=self.key.for_request(request))
         except Exception as error:  # every refusal is shown, never a crash
@@ -384,7 +384,7 @@ class TransferScreen(Dialog[TransferOutcome | None]):
                 self.show_form()
                 show_request_failure(self, error, TRANSFER_FIELDS, self.query_one("#transfer-status", Static))
             else:  # a lost answer: the same transfer can be sent again from here, with the same key
-                show_line(status, str(error), error=True)
+                show_note(status, str(error), error=True)
             return
         self.key.succeeded()
         assert self.sides is not None
