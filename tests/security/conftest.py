@@ -1,5 +1,5 @@
-"""Security tests drive the TUI with the helpers of the TUI, checkout and reliability tests; the
-server fixtures are the shared ones in tests/conftest.py."""
+"""Security tests drive the TUI with the helpers of the TUI, checkout, upgrade, Plan & Billing and
+reliability tests; the server fixtures are the shared ones in tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -7,5 +7,5 @@ import sys
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent.parent
-for helpers in ("tui", "checkout", "upgrade", "reliability"):
+for helpers in ("tui", "checkout", "upgrade", "plan_billing", "reliability"):
     sys.path.insert(0, str(TESTS / helpers))
