@@ -10,7 +10,7 @@ from textual.widgets import Static, TabbedContent
 from kaspr_tui.app import KasprApp
 from kaspr_tui.screens.checkout import BillingFormScreen, OrderReviewScreen, ProcessingScreen
 from kaspr_tui.screens.live_quote import UPDATING_PRICE
-from checkout_helpers import until
+from checkout_helpers import subscription, until
 from tui_helpers import settle
 
 
@@ -79,10 +79,6 @@ def server_quote(admin: httpx.Client, body: dict) -> httpx.Response:
 
 def credit_balance(admin: httpx.Client, credit_type: str) -> dict:
     return next(balance for balance in admin.get("/v1/credits").json()["data"] if balance["type"] == credit_type)
-
-
-def subscription(admin: httpx.Client) -> dict:
-    return admin.get("/v1/subscription").json()
 
 
 def addon_pack(admin: httpx.Client, credit_type: str) -> dict | None:

@@ -13,7 +13,7 @@ from kaspr_tui.screens.plan_panel import open_licenses
 from kaspr_tui.screens.workspace import WorkspaceScreen
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from kaspr_tui.widgets.seat_counter import SeatCounter
-from checkout_helpers import until
+from checkout_helpers import subscription, until
 from plan_billing_helpers import (
     invoice_count,
     open_dialog,
@@ -22,7 +22,6 @@ from plan_billing_helpers import (
     priced,
     server_quote,
     shown,
-    subscription,
 )
 from tui_helpers import app_for, screen_text, settle
 
