@@ -84,6 +84,12 @@ def addon_words(addon: RecurringAddon, resets_on: str) -> str:
     return f"{format_count(addon.quantity)} a month until {resets_on}, auto-renew off"
 
 
+def licenses_words(subscription: Subscription) -> str:
+    """`5 (3 used · 2 free)`."""
+    used = subscription.seats - subscription.seats_available
+    return f"{subscription.seats} ({used} used · {subscription.seats_available} free)"
+
+
 def _grid() -> Table:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim", no_wrap=True)
@@ -97,8 +103,7 @@ def subscription_grid(state: AccountState) -> Table:
     assert subscription is not None
     grid = _grid()
     grid.add_row("Plan", format_plan(state.plan_name(subscription.plan), subscription.interval))
-    used = subscription.seats - subscription.seats_available
-    grid.add_row("Licenses", f"{subscription.seats} ({used} used · {subscription.seats_available} free)")
+    grid.add_row("Licenses", licenses_words(subscription))
     grid.add_row(
         "Current period",
         f"{format_date(subscription.current_period_start)} – {format_date(subscription.current_period_end)}",

@@ -12,11 +12,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Static, TabbedContent
 
-from kaspr_tui.api.models import CreditBalance, RecurringAddon, Subscription
+from kaspr_tui.api.models import CreditBalance, RecurringAddon
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, CreditType
 from kaspr_tui.screens.account import AccountState
 from kaspr_tui.screens.addons import PurchaseAddonsScreen
 from kaspr_tui.screens.base import AccountPanel
+from kaspr_tui.screens.billing_details import licenses_words
 from kaspr_tui.screens.licenses import LicensesScreen
 from kaspr_tui.widgets.formatting import format_count, format_date, format_plan
 
@@ -57,11 +58,6 @@ def credits_heading() -> str:
 
 def plan_row(label: str, value: str) -> Text:
     return Text.assemble((label.ljust(LABEL_WIDTH), "dim"), value)
-
-
-def licenses_words(subscription: Subscription) -> str:
-    used = subscription.seats - subscription.seats_available
-    return f"{subscription.seats} ({used} used · {subscription.seats_available} free)"
 
 
 class PlanPanel(AccountPanel):
