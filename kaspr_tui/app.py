@@ -27,7 +27,7 @@ from kaspr_tui.api.models import Role
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES
 from kaspr_tui.config import ConfigError, Settings, resolve_settings
 from kaspr_tui.embedded import EmbeddedServer
-from kaspr_tui.screens.account import AccountState, Problem, fetch_account
+from kaspr_tui.state import AccountState, Problem, fetch_account
 from kaspr_tui.screens.dashboard import DashboardScreen
 
 # Only the first page is imported with the app: each other page, dialog and palette flow is

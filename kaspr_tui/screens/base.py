@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from kaspr_tui.screens.account import AccountState
+from kaspr_tui.state import AccountState
 from kaspr_tui.widgets.problem_banner import ProblemBanner
 
 

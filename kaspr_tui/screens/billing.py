@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import TabbedContent, TabPane
 
-from kaspr_tui.screens.account import AccountState
+from kaspr_tui.state import AccountState
 from kaspr_tui.screens.base import AccountPanel, AccountScreen
 from kaspr_tui.screens.invoices import InvoicesPanel
 from kaspr_tui.screens.payment import BillingDetailsPanel, PaymentPanel

@@ -17,7 +17,7 @@ from textual.widgets import Button, Static
 from kaspr_tui.api import ApiError
 
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES
-from kaspr_tui.screens.account import AccountState
+from kaspr_tui.state import AccountState
 from kaspr_tui.screens.base import AccountScreen
 from kaspr_tui.screens.confirm import ConfirmScreen
 from kaspr_tui.widgets.credit_meter import CreditMeter

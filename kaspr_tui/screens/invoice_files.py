@@ -1,112 +1,30 @@
-"""Saving invoices as PDF files, and telling the user where they went.
+"""Saving invoices (kaspr_tui.downloads writes the files) and telling the user where they went.
 
-Where: the config's `download_dir`, else the user's Downloads folder. Under what name: the
-invoice's number; an existing file is never replaced — the new one is saved beside it as
-`ACME-2026-000001 (1).pdf`, and the dialog says so. How: written to a temporary file in the same
-folder, then linked to its name, which fails rather than replace a file that appeared meanwhile;
-nobody ever sees half a PDF. Over SSH the file is on the remote machine, so the dialog shows the
-full path and offers to copy it (OSC 52 reaches the local clipboard through the terminal).
+Over SSH the file is on the remote machine, so the dialog shows the full path and offers to copy
+it (OSC 52 reaches the local clipboard through the terminal).
 """
 
 from __future__ import annotations
 
-import os
-import re
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-import platformdirs
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
-from kaspr_tui.api import BillingClient
 from kaspr_tui.api.models import InvoiceSummary
-from kaspr_tui.screens.account import Problem
+from kaspr_tui.downloads import SavedInvoice, downloads_folder, save_invoice_pdfs
+from kaspr_tui.state import Problem
 from kaspr_tui.screens.dialog import BUTTON_ROW_KEYS, Dialog
 from kaspr_tui.widgets.field_input import FieldInput
 
 if TYPE_CHECKING:
     from kaspr_tui.app import KasprApp
 
-UNSAFE_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
-"""A name comes from the server: nothing in it may reach another folder (`../`) or hide the file."""
-MAX_NAME_ATTEMPTS = 1000
 DOWNLOAD_GROUP = "invoice-download"
 """The worker group of every download, whichever screen runs it."""
-
-
-def downloads_folder(app: App[object]) -> Path:
-    """The folder set in the config (`download_dir`), else the user's Downloads folder."""
-    settings = cast("KasprApp", app).settings
-    if settings is not None and settings.download_dir is not None:
-        return settings.download_dir
-    return Path(platformdirs.user_downloads_dir())
-
-
-def pdf_name(invoice: InvoiceSummary) -> str:
-    """`ACME-2026-000001.pdf`; an invoice without a number yet goes by its id."""
-    stem = UNSAFE_NAME_CHARACTERS.sub("_", invoice.number or invoice.id).strip("._") or "invoice"
-    return f"{stem}.pdf"
-
-
-def save_new_file(folder: Path, name: str, data: bytes) -> Path:
-    """Write `data` as `folder/name`, or `name (1)`, `(2)`… when taken; never over a file. The path written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    stem, suffix = os.path.splitext(name)
-    descriptor, temp_name = tempfile.mkstemp(dir=folder, prefix=".kaspr-", suffix=".part")
-    try:
-        with os.fdopen(descriptor, "wb") as temp_file:
-            temp_file.write(data)
-            temp_file.flush()
-            os.fsync(temp_file.fileno())
-        os.chmod(temp_name, 0o644)  # mkstemp's 0600 is for secrets; an invoice reads like any download
-        for attempt in range(MAX_NAME_ATTEMPTS):
-            target = folder / (name if attempt == 0 else f"{stem} ({attempt}){suffix}")
-            try:
-                os.link(temp_name, target)  # unlike a rename, fails if the name is taken
-            except FileExistsError:
-                continue
-            return target
-        raise FileExistsError(f"{folder / name} and {MAX_NAME_ATTEMPTS - 1} numbered copies already exist")
-    finally:
-        Path(temp_name).unlink(missing_ok=True)
-
-
-@dataclass(frozen=True)
-class SavedInvoice:
-    label: str
-    """The invoice's number (its id before it has one), as in the file's name."""
-    path: Path
-
-    @property
-    def renamed(self) -> bool:
-        """Saved under another name because a file already had the invoice's name."""
-        return self.path.stem != self.label
-
-
-async def save_invoice_pdfs(client: BillingClient, invoices: list[InvoiceSummary], folder: Path) -> list[SavedInvoice]:
-    saved = []
-    for invoice in invoices:
-        data = await client.invoice_pdf(invoice.id)
-        name = pdf_name(invoice)
-        saved.append(SavedInvoice(name.removesuffix(".pdf"), save_new_file(folder, name, data)))
-    return saved
-
-
-async def paid_invoices_of_year(client: BillingClient, year: int) -> list[InvoiceSummary]:
-    """The paid invoices issued in `year` (UTC), newest first; stops at the first page older than it."""
-    found = []
-    async for invoice in client.iter_invoices():
-        issued = invoice.created.year
-        if issued < year:
-            break  # the list is newest first: nothing after this is of `year`
-        if issued == year and invoice.status == "paid":
-            found.append(invoice)
-    return found
 
 
 async def download_and_show(app: App[object], invoices: list[InvoiceSummary], *, what: str) -> None:
@@ -117,7 +35,7 @@ async def download_and_show(app: App[object], invoices: list[InvoiceSummary], *,
     client = cast("KasprApp", app).client
     if client is None:
         return
-    folder = downloads_folder(app)
+    folder = downloads_folder(cast("KasprApp", app).settings)
     if len(invoices) > 1:
         app.notify(f"Saving {len(invoices)} invoices to {folder}…", title="Downloading")
     try:

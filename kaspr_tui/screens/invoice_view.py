@@ -19,7 +19,7 @@ from textual.widgets import Button, Static
 
 from kaspr_tui.api.models import Invoice, InvoiceSummary
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.screens.account import Problem
+from kaspr_tui.state import Problem
 from kaspr_tui.screens.dialog import Dialog
 from kaspr_tui.screens.invoice_files import DOWNLOAD_GROUP, download_and_show
 from kaspr_tui.screens.payment import billing_details_section

@@ -21,9 +21,10 @@ from textual.widgets import Button, DataTable, Static, TabbedContent
 
 from kaspr_tui.api.models import InvoiceSummary, ListResponse
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.screens.account import AccountState, Problem
+from kaspr_tui.state import AccountState, Problem
 from kaspr_tui.screens.base import AccountPanel
-from kaspr_tui.screens.invoice_files import DOWNLOAD_GROUP, YearScreen, download_and_show, paid_invoices_of_year
+from kaspr_tui.downloads import paid_invoices_of_year
+from kaspr_tui.screens.invoice_files import DOWNLOAD_GROUP, YearScreen, download_and_show
 from kaspr_tui.screens.invoice_view import InvoiceScreen
 from kaspr_tui.screens.paged_table import PagedRows, PagedTable, plain_cells
 from kaspr_tui.widgets.formatting import format_date

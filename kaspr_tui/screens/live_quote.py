@@ -28,7 +28,7 @@ from textual.widgets import Button, Static
 
 from kaspr_tui.api import ApiError
 from kaspr_tui.api.models import Checkout, Quote, QuoteRequest
-from kaspr_tui.screens.account import AccountState
+from kaspr_tui.state import AccountState
 from kaspr_tui.screens.checkout import run_checkout
 from kaspr_tui.screens.dialog import Dialog
 from kaspr_tui.screens.upgrade import QUOTE_DEBOUNCE, problem_words

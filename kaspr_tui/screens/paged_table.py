@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Static
 from textual.widgets.data_table import RowKey
 from textual.worker import Worker
 
-from kaspr_tui.screens.account import Problem
+from kaspr_tui.state import Problem
 
 if TYPE_CHECKING:
     from kaspr_tui.api.models import ListResponse

@@ -14,7 +14,7 @@ from textual.widgets import Button, Static, TabbedContent
 
 from kaspr_tui.api.models import CreditBalance, RecurringAddon
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, CreditType
-from kaspr_tui.screens.account import AccountState
+from kaspr_tui.state import AccountState
 from kaspr_tui.screens.addons import PurchaseAddonsScreen
 from kaspr_tui.screens.base import AccountPanel
 from kaspr_tui.screens.billing_details import licenses_words

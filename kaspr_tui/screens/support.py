@@ -33,7 +33,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
 from kaspr_tui.api.models import SupportRequestCreate, SupportTicket
-from kaspr_tui.screens.account import AccountState
+from kaspr_tui.state import AccountState
 from kaspr_tui.screens.confirm import ConfirmScreen
 from kaspr_tui.screens.paged_table import show_note
 from kaspr_tui.screens.support_console import SupportConsolePage

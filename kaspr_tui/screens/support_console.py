@@ -33,7 +33,7 @@ from textual.widgets import Button, Input, Label, Static
 from kaspr_tui.api.models import EmailChangeRequest, SupportAccount
 from kaspr_tui.billing.catalog import CREDIT_LABELS, PLANS
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.screens.account import AccountState, gather_or_raise
+from kaspr_tui.state import AccountState, gather_or_raise
 from kaspr_tui.screens.base import AccountScreen
 from kaspr_tui.screens.confirm import ConfirmScreen
 from kaspr_tui.screens.paged_table import show_note

@@ -15,7 +15,7 @@ from textual.widgets import Input, Static
 from kaspr_tui.api import ApiError, BillingClient, new_idempotency_key
 from kaspr_tui.api.models import RequestModel
 from kaspr_tui.billing.validation import validate_email
-from kaspr_tui.screens.account import Problem
+from kaspr_tui.state import Problem
 from kaspr_tui.screens.paged_table import show_note
 
 if TYPE_CHECKING:

@@ -31,7 +31,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.api.models import CreditAmounts, SupportAccount, Transfer, TransferRequest, WorkspaceRef
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, PLANS, CreditType
-from kaspr_tui.screens.account import gather_or_raise
+from kaspr_tui.state import gather_or_raise
 from kaspr_tui.screens.dialog import Dialog
 from kaspr_tui.screens.paged_table import show_note
 from kaspr_tui.screens.support_forms import (

@@ -25,7 +25,8 @@ from kaspr_tui.api import ApiError
 from kaspr_tui.api.models import AddonQuantity, Catalog, PlanWire, Quote, QuoteRequest, Subscription
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, CreditType, Interval, PlanId
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.screens.account import AccountState
+from kaspr_tui.billing.words import plural
+from kaspr_tui.state import AccountState
 from kaspr_tui.screens.checkout import run_checkout
 from kaspr_tui.widgets.choices import Choices
 from kaspr_tui.widgets.formatting import format_count
@@ -94,10 +95,6 @@ def change_request(
     if not changes and not added:
         return None
     return QuoteRequest.model_validate({**changes, "addons": added})
-
-
-def plural(count: int, word: str) -> str:
-    return f"{format_count(count)} {word}{'' if count == 1 else 's'}"
 
 
 def seats_floor_reason(workspace_name: str, subscription: Subscription) -> str:

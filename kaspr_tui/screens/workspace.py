@@ -23,13 +23,13 @@ from textual.content import Content
 from textual.widgets import Button, DataTable, Static
 
 from kaspr_tui.api.models import ListResponse, Member
-from kaspr_tui.screens.account import AccountState, Problem
+from kaspr_tui.state import AccountState, Problem
 from kaspr_tui.screens.base import AccountScreen
 from kaspr_tui.screens.confirm import ConfirmScreen
 from kaspr_tui.screens.invite import ADD_LICENSES, InviteMemberScreen, InviteResult
 from kaspr_tui.screens.licenses import LicensesScreen
 from kaspr_tui.screens.paged_table import PagedRows, PagedTable, plain_cells, show_note
-from kaspr_tui.screens.upgrade import plural
+from kaspr_tui.billing.words import plural
 from kaspr_tui.widgets.formatting import format_date
 
 if TYPE_CHECKING:

@@ -15,6 +15,7 @@ from kaspr_tui.api.models import Quote, QuoteRequest, ScheduledChange
 from kaspr_tui.billing.catalog import ADDON_PACKS, CREDIT_LABELS, PLANS, CreditType
 from kaspr_tui.billing.errors import FieldError
 from kaspr_tui.billing.quotes import Terms, price_change
+from kaspr_tui.billing.words import plural
 from kaspr_tui.server.changes import AcceptedChange
 from kaspr_tui.server.errors import field_errors, invalid, not_found
 from kaspr_tui.server.invoices import lines_wire, tax_wire
@@ -24,10 +25,6 @@ from kaspr_tui.server.workspaces import Workspace, load_workspace, member_counts
 QUOTE_LIFETIME = timedelta(minutes=15)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def seat_problems(tx: Tx, workspace: Workspace, target: Terms) -> list[FieldError]:
     """Rule 1 and the plan's limit: what is wrong with `target.seats` for this workspace."""
     problems = []
@@ -35,15 +32,15 @@ def seat_problems(tx: Tx, workspace: Workspace, target: Terms) -> list[FieldErro
     if target.seats > plan.max_seats:
         problems.append(FieldError(
             "seats", "plan_seat_limit",
-            f"The {plan.name} plan allows at most {_plural(plan.max_seats, 'license')}: "
+            f"The {plan.name} plan allows at most {plural(plan.max_seats, 'license')}: "
             "choose fewer licenses or a larger plan.",
         ))
     members, invited = member_counts(tx, workspace.id)
     if target.seats < members + invited:
         problems.append(FieldError(
             "seats", "seats_below_members",
-            f"{workspace.name} has {_plural(members, 'member')} and {_plural(invited, 'pending invitation')}: "
-            f"keep at least {_plural(members + invited, 'license')} or remove members first.",
+            f"{workspace.name} has {plural(members, 'member')} and {plural(invited, 'pending invitation')}: "
+            f"keep at least {plural(members + invited, 'license')} or remove members first.",
         ))
     return problems
 
@@ -73,7 +70,7 @@ def create_quote(tx: Tx, workspace_id: str, request: QuoteRequest) -> Quote:
     if target == current and not request.addons:
         raise invalid(
             "parameter_missing",
-            f"This quote changes nothing: you are on {PLANS[current.plan].name} with {_plural(current.seats, 'seat')}. "
+            f"This quote changes nothing: you are on {PLANS[current.plan].name} with {plural(current.seats, 'seat')}. "
             "Choose another plan, interval or number of seats, or add credits.",
         )
     problems = _addon_problems(request) + (seat_problems(tx, workspace, target) if target != current else [])

@@ -12,7 +12,8 @@ import pytest
 from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.app import KasprApp
 from kaspr_tui.config import resolve_settings
-from kaspr_tui.screens.invoice_files import SavedScreen, YearScreen, save_new_file
+from kaspr_tui.downloads import save_new_file
+from kaspr_tui.screens.invoice_files import SavedScreen, YearScreen
 from kaspr_tui.screens.invoice_view import InvoiceScreen
 from kaspr_tui.screens.invoices import download_latest_invoice
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
