@@ -21,6 +21,7 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import IO
 from urllib.parse import urlsplit
 
 import platformdirs
@@ -374,3 +375,43 @@ def _describe_source(source: str) -> str:
         "config": "from the config file",
         "profile": "from the profile in the config file",
     }.get(source, source)
+
+
+LOG_MAX_BYTES = 1_000_000
+LOG_BACKUPS = 3
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(settings: Settings, *, for_app: bool) -> None:
+    """Log the app's records (each API request at INFO; retries and more with --debug).
+
+    To `log_file` if set, rotated and 0600; else, with --debug, to stderr for a command, or to
+    the log folder's `kaspr-tui.log` for the app (its terminal is the screen). Nothing otherwise.
+    """
+    if settings.log_file is None and not settings.debug:
+        return
+    import logging
+    import logging.handlers
+
+    class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+        """Every file it opens, the first and each one after a rotation, is 0600 from its first byte."""
+
+        def _open(self) -> IO[str]:
+            descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            os.fchmod(descriptor, 0o600)  # a file someone created before with other modes
+            return open(descriptor, self.mode, encoding=self.encoding, errors=self.errors)  # noqa: SIM115
+
+    path = settings.log_file or (default_log_dir() / "kaspr-tui.log" if for_app else None)
+    handler: logging.Handler
+    if path is None:
+        handler = logging.StreamHandler()
+    else:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handler = PrivateRotatingFileHandler(path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
+        except OSError as error:
+            raise ConfigError(f"log file {path}: cannot write it ({error.strerror})") from None
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    logger = logging.getLogger("kaspr_tui")
+    logger.setLevel(logging.DEBUG if settings.debug else logging.INFO)
+    logger.addHandler(handler)

@@ -1,4 +1,4 @@
-"""The `kaspr-tui` command: options, errors without tracebacks, and `login`."""
+"""The `kaspr-tui` command starting the app: options, errors without tracebacks, and `login`."""
 
 from __future__ import annotations
 
@@ -78,6 +78,7 @@ def app_runs(monkeypatch):
     """Replace the app with a recorder of the settings it got; `run` does what the test says."""
     for key in [key for key in os.environ if key.startswith("KASPR_")]:
         monkeypatch.delenv(key)
+    monkeypatch.setattr(cli, "app_has_terminal", lambda: True)  # pytest's stdin is not one
     started: list = []
 
     def install(run=lambda self: None):
@@ -163,6 +164,7 @@ def test_an_error_inside_the_app_is_one_line_not_textuals_traceback(tmp_path, mo
             super().run(headless=True)
 
     monkeypatch.setitem(sys.modules, "kaspr_tui.app", types.SimpleNamespace(KasprApp=ExplodingApp))
+    monkeypatch.setattr(cli, "app_has_terminal", lambda: True)
     monkeypatch.setattr(cli, "default_log_dir", lambda: tmp_path / "logs")
     exit_code = cli.main(["--api-url", "http://127.0.0.1:9", "--config", str(tmp_path / "x.toml")])
     assert exit_code == 1
