@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 # What `login` offers when nothing is configured: `kaspr-tui mock-server` on its default port.
 LOGIN_DEFAULT_URL = "http://127.0.0.1:8787"
+MAX_IDEMPOTENCY_KEY = 200
 EXIT_USAGE = Exit.USAGE
 EXIT_FAILED = Exit.ERROR
 EXIT_INTERRUPTED = Exit.INTERRUPTED
@@ -126,17 +127,25 @@ def run_command(options: argparse.Namespace, settings: Settings) -> int:
         start_early()
     module_name, function_name = options.run.split(":")
     command = getattr(importlib.import_module(f"kaspr_tui.commands.{module_name}"), function_name)
-    _stop_on_sigterm()
+    _interrupt_on_signals()
     return run(command, Context(settings, options, out))
 
 
-def _stop_on_sigterm() -> None:
-    """`kill PID` unwinds like Ctrl-C, so the bundled server is stopped on the way out."""
+def _interrupt_on_signals() -> None:
+    """Ctrl-C and `kill PID` raise KeyboardInterrupt where the command is, so it unwinds (the
+    bundled server is stopped, a 3-D Secure question left open is denied) and exits 130.
+
+    asyncio.run's own Ctrl-C handler only cancels the task, which cannot happen while the
+    command waits for a line on the prompt; a handler of our own keeps it out. A signal the
+    parent chose to ignore (nohup) stays ignored.
+    """
 
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, interrupt)
+    for number in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(number) is not signal.SIG_IGN:
+            signal.signal(number, interrupt)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -190,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument(
                 "--idempotency-key",
                 metavar="KEY",
+                type=_idempotency_key,
                 help="send this Idempotency-Key: rerunning with the same key after a lost answer never charges twice",
             )
         return sub
@@ -349,6 +359,13 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r}: give 1 or more")
     return value
+
+
+def _idempotency_key(text: str) -> str:
+    """1 to 200 printable characters without spaces: the server takes 255, and keys derived from it add a suffix."""
+    if not 1 <= len(text) <= MAX_IDEMPOTENCY_KEY or not text.isprintable() or any(char.isspace() for char in text):
+        raise argparse.ArgumentTypeError(f"give 1 to {MAX_IDEMPOTENCY_KEY} characters without spaces")
+    return text
 
 
 def _year(text: str) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -64,6 +65,9 @@ class Kaspr:
             stderr=subprocess.PIPE,
             text=True,
             env={**self.env, **env},
+            # A terminal's Ctrl-C reaches the command as SIGINT; a test runner started in the background
+            # may ignore SIGINT, which its children would inherit, and Python then leaves it ignored.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
 
 
