@@ -114,7 +114,8 @@ def _option(options: argparse.Namespace, name: str) -> object:
 
 def run_command(options: argparse.Namespace, settings: Settings) -> int:
     """Refuse a write in read-only mode; else start the bundled server if it is needed, and run."""
-    from kaspr_tui.commands.runtime import Context, Output, run_command as run
+    from kaspr_tui.commands.runtime import Context, Output
+    from kaspr_tui.commands.runtime import run_command as run
 
     out = Output(json_mode=bool(getattr(options, "json", False)))
     if options.writes and settings.read_only:
@@ -167,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[shared],
     )
     parser.add_argument("--version", action="version", version=f"kaspr-tui {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    commands = subcommands(parser, "command", required=False)
 
     def command(
         group: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -194,7 +195,9 @@ def build_parser() -> argparse.ArgumentParser:
         if json:
             sub.add_argument("--json", action="store_true", help="print the API's objects as JSON on stdout")
         if yes:
-            sub.add_argument("--yes", "-y", action="store_true", help="do it without asking (needed without a terminal)")
+            sub.add_argument(
+                "--yes", "-y", action="store_true", help="do it without asking (needed without a terminal)"
+            )
         if idempotent:
             sub.add_argument(
                 "--idempotency-key",
@@ -207,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     command(commands, "status", "plan, interval, seats, renewal, card and credits", "status:run", json=True)
 
     credits = command(commands, "credits", "credits left per type this period", "credits:show", json=True)
-    credits_commands = credits.add_subparsers(dest="credits_command", metavar="COMMAND", title="commands")
+    credits_commands = subcommands(credits, "credits_command", required=False)
     buy = command(
         credits_commands, "buy", "buy add-on credits of one type, after showing the price", "credits:buy",
         writes=True, json=True, yes=True, idempotent=True,
@@ -219,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     licenses = command(commands, "licenses", "the workspace's licenses (seats)")
-    licenses_commands = licenses.add_subparsers(dest="licenses_command", metavar="COMMAND", title="commands", required=True)
+    licenses_commands = subcommands(licenses, "licenses_command")
     set_licenses = command(
         licenses_commands, "set", "change the total number of licenses, after showing the price", "licenses:set_total",
         writes=True, json=True, yes=True, idempotent=True,
@@ -227,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     set_licenses.add_argument("total", metavar="TOTAL", type=_positive_int, help="licenses the workspace should have")
 
     plan = command(commands, "plan", "the subscription's plan")
-    plan_commands = plan.add_subparsers(dest="plan_command", metavar="COMMAND", title="commands", required=True)
+    plan_commands = subcommands(plan, "plan_command")
     change = command(
         plan_commands, "change", "change plan, interval or seats, after showing the price", "plan:change",
         writes=True, json=True, yes=True, idempotent=True,
@@ -246,9 +249,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     members = command(commands, "members", "members and invitations", "members:show", json=True)
-    members_commands = members.add_subparsers(dest="members_command", metavar="COMMAND", title="commands")
+    members_commands = subcommands(members, "members_command", required=False)
     command(members_commands, "list", "list members and pending invitations", "members:show", json=True)
-    invite = command(members_commands, "invite", "invite someone into a free license", "members:invite", writes=True, json=True)
+    invite = command(
+        members_commands, "invite", "invite someone into a free license", "members:invite", writes=True, json=True
+    )
     invite.add_argument("email", metavar="EMAIL")
     invite.add_argument("--role", choices=("member", "admin"), default="member", help="member (default) | admin")
     remove = command(
@@ -257,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("email", metavar="EMAIL")
 
     invoices = command(commands, "invoices", "invoices, newest first", "invoices:show", json=True)
-    invoices_commands = invoices.add_subparsers(dest="invoices_command", metavar="COMMAND", title="commands")
+    invoices_commands = subcommands(invoices, "invoices_command", required=False)
     list_invoices = command(invoices_commands, "list", "list invoices, newest first", "invoices:show", json=True)
     list_invoices.add_argument("--year", type=_year, metavar="YEAR", help="only those issued that year")
     download = command(
@@ -267,10 +272,12 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("id", metavar="ID", nargs="?", help="an invoice id (in_…) or number (ACME-2026-000001)")
     which.add_argument("--latest", action="store_true", help="the latest paid invoice")
     which.add_argument("--year", type=_year, metavar="YEAR", help="every paid invoice issued that year")
-    download.add_argument("--dir", type=Path, metavar="DIR", help="save here (default: the download folder, see `paths`)")
+    download.add_argument(
+        "--dir", type=Path, metavar="DIR", help="save here (default: the download folder, see `paths`)"
+    )
 
     card = command(commands, "card", "the card payments are charged to")
-    card_commands = card.add_subparsers(dest="card_command", metavar="COMMAND", title="commands", required=True)
+    card_commands = subcommands(card, "card_command")
     update = command(
         card_commands, "update",
         "make a new card the default: number, expiry, CVC and name asked without echo, or read from stdin "
@@ -280,7 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     update.add_argument("--name", metavar="NAME", help="name on the card (asked when not given)")
 
     support = command(commands, "support", "ask support, or (support keys) look up accounts and transfer")
-    support_commands = support.add_subparsers(dest="support_command", metavar="COMMAND", title="commands", required=True)
+    support_commands = subcommands(support, "support_command")
     request = command(support_commands, "request", "ask Kaspr support for a change to your account")
     request_kinds = request.add_subparsers(dest="request_kind", metavar="KIND", title="kinds", required=True)
     email_change = command(
@@ -327,6 +334,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def subcommands(
+    parent: argparse.ArgumentParser, dest: str, *, required: bool = True
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    return parent.add_subparsers(dest=dest, metavar="COMMAND", title="commands", required=required)
+
+
 def _shared_options() -> argparse.ArgumentParser:
     """The options every command takes, before or after its name; not given, they are left out."""
     shared = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
@@ -336,7 +349,9 @@ def _shared_options() -> argparse.ArgumentParser:
         "--token", metavar="KEY", help=f"API key (safer in {ENV_VARS['api_key']}: not shown by ps)"
     )
     group.add_argument("--config", metavar="PATH", type=Path, help="config file to read")
-    group.add_argument("--profile", "-p", metavar="NAME", help=f"use [profiles.NAME] of the config file ({PROFILE_ENV_VAR})")
+    group.add_argument(
+        "--profile", "-p", metavar="NAME", help=f"use [profiles.NAME] of the config file ({PROFILE_ENV_VAR})"
+    )
     group.add_argument("--theme", metavar="NAME", help="Textual theme, e.g. textual-light")
     group.add_argument(
         "--insecure",
@@ -450,8 +465,9 @@ def run_app(settings: Settings) -> int:
             from kaspr_tui.embedded import start_early
 
             start_early()
-        from kaspr_tui.app import KasprApp
         from rich.console import Console
+
+        from kaspr_tui.app import KasprApp
 
         app = KasprApp(settings)
         # Textual prints the traceback of an error inside the app (with its local variables)

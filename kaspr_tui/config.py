@@ -11,6 +11,7 @@ key is never sent to another profile's server.
 
 from __future__ import annotations
 
+import io
 import ipaddress
 import os
 import re
@@ -21,7 +22,6 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO
 from urllib.parse import urlsplit
 
 import platformdirs
@@ -396,10 +396,10 @@ def configure_logging(settings: Settings, *, for_app: bool) -> None:
     class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         """Every file it opens, the first and each one after a rotation, is 0600 from its first byte."""
 
-        def _open(self) -> IO[str]:
+        def _open(self) -> io.TextIOWrapper:
             descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             os.fchmod(descriptor, 0o600)  # a file someone created before with other modes
-            return open(descriptor, self.mode, encoding=self.encoding, errors=self.errors)  # noqa: SIM115
+            return open(descriptor, "a", encoding=self.encoding, errors=self.errors)
 
     path = settings.log_file or (default_log_dir() / "kaspr-tui.log" if for_app else None)
     handler: logging.Handler
@@ -408,7 +408,9 @@ def configure_logging(settings: Settings, *, for_app: bool) -> None:
     else:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            handler = PrivateRotatingFileHandler(path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
+            handler = PrivateRotatingFileHandler(
+                path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+            )
         except OSError as error:
             raise ConfigError(f"log file {path}: cannot write it ({error.strerror})") from None
     handler.setFormatter(logging.Formatter(LOG_FORMAT))

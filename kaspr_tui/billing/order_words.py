@@ -25,66 +25,104 @@ TIMES = "\u00d7"
 
 
 class QuoteLineLike(Protocol):
-    description: str
-    quantity: int
-    unit_amount: int
-    amount: int
+    @property
+    def description(self) -> str: ...
+    @property
+    def quantity(self) -> int: ...
+    @property
+    def unit_amount(self) -> int: ...
+    @property
+    def amount(self) -> int: ...
 
 
 class TaxLike(Protocol):
-    rate_percent: float
-    amount: int
-    reverse_charge: bool
+    @property
+    def rate_percent(self) -> float: ...
+    @property
+    def amount(self) -> int: ...
+    @property
+    def reverse_charge(self) -> bool: ...
 
 
 class ScheduledChangeLike(Protocol):
-    plan: str
-    interval: str
-    seats: int
-    effective_at: datetime
+    @property
+    def plan(self) -> str: ...
+    @property
+    def interval(self) -> str: ...
+    @property
+    def seats(self) -> int: ...
+    @property
+    def effective_at(self) -> datetime: ...
 
 
 class AddonLike(Protocol):
-    type: CreditType
-    quantity: int
+    @property
+    def type(self) -> CreditType: ...
+    @property
+    def quantity(self) -> int: ...
 
 
 class QuoteLike(Protocol):
-    """The fields of `kaspr_tui.api.models.Quote` these words read (billing does not import the wire)."""
+    """The fields of `kaspr_tui.api.models.Quote` these words read (billing does not import the wire);
+    read-only, so a model whose field is narrower (a Literal, a list) fits."""
 
-    currency: str
-    plan: str
-    interval: str
-    seats: int
-    lines: Sequence[QuoteLineLike]
-    subtotal: int
-    tax: TaxLike
-    total_due_now: int
-    next_renewal_total: int
-    renews_at: datetime
-    scheduled_for: datetime | None
-    scheduled_change: ScheduledChangeLike | None
+    @property
+    def currency(self) -> str: ...
+    @property
+    def plan(self) -> str: ...
+    @property
+    def interval(self) -> str: ...
+    @property
+    def seats(self) -> int: ...
+    @property
+    def lines(self) -> Sequence[QuoteLineLike]: ...
+    @property
+    def subtotal(self) -> int: ...
+    @property
+    def tax(self) -> TaxLike: ...
+    @property
+    def total_due_now(self) -> int: ...
+    @property
+    def next_renewal_total(self) -> int: ...
+    @property
+    def renews_at(self) -> datetime: ...
+    @property
+    def scheduled_for(self) -> datetime | None: ...
+    @property
+    def scheduled_change(self) -> ScheduledChangeLike | None: ...
 
 
 class PurchaseLike(QuoteLike, Protocol):
-    addons: Sequence[AddonLike]
+    @property
+    def addons(self) -> Sequence[AddonLike]: ...
 
 
 class AddressLike(Protocol):
-    line1: str
-    line2: str | None
-    city: str
-    postal_code: str
-    state: str | None
-    country: str
+    @property
+    def line1(self) -> str: ...
+    @property
+    def line2(self) -> str | None: ...
+    @property
+    def city(self) -> str: ...
+    @property
+    def postal_code(self) -> str: ...
+    @property
+    def state(self) -> str | None: ...
+    @property
+    def country(self) -> str: ...
 
 
 class BillingDetailsLike(Protocol):
-    company: str
-    contact_name: str
-    email: str
-    address: AddressLike
-    vat_number: str | None
+    @property
+    def company(self) -> str: ...
+    @property
+    def contact_name(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def address(self) -> AddressLike: ...
+    @property
+    def vat_number(self) -> str | None: ...
 
 
 def describe_terms(plan_name: str, interval: str, seats: int) -> str:

@@ -29,10 +29,7 @@ def email_change_message(email: str, new_email: str) -> str:
 
 
 def transfer_message(email: str, new_email: str) -> str:
-    return (
-        f"I am changing jobs: please transfer the license and credits of {email} "
-        f"to my new account {new_email}."
-    )
+    return f"I am changing jobs: please transfer the license and credits of {email} to my new account {new_email}."
 
 
 def deletion_message(email: str) -> str:

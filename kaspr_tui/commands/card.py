@@ -38,7 +38,7 @@ def read_card(name: str | None) -> tuple[str, str, str, str]:
     lines = [sys.stdin.readline() for _ in range(wanted)]
     if not lines[-1]:
         raise CommandError(
-            f"Give the card on stdin, one per line: number, expiry MM/YY, security code{', name' if wanted == 4 else ''}.",
+            f"Give the card on stdin, one per line: number, expiry MM/YY, security code{', name' * (wanted == 4)}.",
             Exit.USAGE,
         )
     number, expiry, cvc, *rest = (line.strip() for line in lines)
@@ -54,7 +54,9 @@ async def update(context: Context) -> Exit:
         problems = validate_card_text(number, expiry, cvc, name, date.today())
         if problems:
             # The messages say what to fix, never what was typed.
-            lines = "\n".join(f"  {FIELD_NAMES.get(problem.param, problem.param)}: {problem.message}" for problem in problems)
+            lines = "\n".join(
+                f"  {FIELD_NAMES.get(problem.param, problem.param)}: {problem.message}" for problem in problems
+            )
             raise CommandError(f"The card was not saved:\n{lines}", Exit.USAGE)
         exp_month, exp_year = parse_expiry(expiry) or (0, 0)
         card = PaymentMethodCreate(

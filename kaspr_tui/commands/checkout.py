@@ -36,7 +36,9 @@ KEY_IN_USE = "idempotency_key_in_use"
 REFUSAL_ADVICE = {
     "quote_stale": "The subscription changed since this price was made: run the command again for a new price.",
     "quote_expired": "Prices are held for 15 minutes: run the command again (without --idempotency-key) for a new one.",
-    "checkout_in_progress": "Wait a moment for that payment to finish, then check `kaspr-tui status` before buying again.",
+    "checkout_in_progress": (
+        "Wait a moment for that payment to finish, then check `kaspr-tui status` before buying again."
+    ),
 }
 """What to do after the server refused to start the payment; nothing was charged."""
 BANK_ANSWERS = {"a": "approve", "approve": "approve", "d": "deny", "deny": "deny"}
@@ -168,8 +170,9 @@ async def _pay(context: Context, client: BillingClient, quote: Quote, buyer: Buy
         if not is_refusal(error):
             raise CommandError(f"We couldn't confirm your payment: {error.message}\n{rerun}") from None
         advice = REFUSAL_ADVICE.get(error.code, "")
-        raise CommandError(f"{error.message} {advice} Nothing was charged.".replace("  ", " "),
-                           exit_code_for(error)) from None
+        raise CommandError(
+            f"{error.message} {advice} Nothing was charged.".replace("  ", " "), exit_code_for(error)
+        ) from None
     try:
         while True:
             if checkout.status == "processing":
@@ -187,7 +190,9 @@ async def _pay(context: Context, client: BillingClient, quote: Quote, buyer: Buy
                 await client.authenticate_checkout(checkout.id, "deny", idempotency_key=f"{key}-3ds-deny")
                 raise
             try:
-                checkout = await client.authenticate_checkout(checkout.id, answer, idempotency_key=f"{key}-3ds-{answer}")
+                checkout = await client.authenticate_checkout(
+                    checkout.id, answer, idempotency_key=f"{key}-3ds-{answer}"
+                )
             except ApiError as error:
                 if error.code != "checkout_not_awaiting_action":
                     raise

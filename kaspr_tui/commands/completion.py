@@ -59,11 +59,11 @@ def script(parser: argparse.ArgumentParser, shell: str) -> str:
 def _bash(paths: dict[str, CommandWords], option_choices: dict[str, list[str]]) -> str:
     known = "|".join(shlex.quote(path) for path in paths if path)
     path_cases = "\n".join(
-        f"        {shlex.quote(path)}) words={shlex.quote(' '.join(w.subcommands + w.positional_choices + w.options))} ;;"
-        for path, w in paths.items()
+        f"        {shlex.quote(path)}) words={shlex.quote(' '.join(_all_words(words)))} ;;"
+        for path, words in paths.items()
     )
     choice_cases = "\n".join(
-        f"        {option}) COMPREPLY=($(compgen -W {shlex.quote(' '.join(choices))} -- \"$cur\")); return ;;"
+        f'        {option}) COMPREPLY=($(compgen -W {shlex.quote(" ".join(choices))} -- "$cur")); return ;;'
         for option, choices in option_choices.items()
     )
     return f"""\
@@ -88,6 +88,10 @@ complete -o default -F _kaspr_tui {PROGRAM}
 """
 
 
+def _all_words(words: CommandWords) -> list[str]:
+    return words.subcommands + words.positional_choices + words.options
+
+
 def _zsh(paths: dict[str, CommandWords], option_choices: dict[str, list[str]]) -> str:
     return (
         f"#compdef {PROGRAM}\n# {PROGRAM} completion for zsh, through bash's: "
@@ -103,12 +107,12 @@ def _fish(paths: dict[str, CommandWords], option_choices: dict[str, list[str]]) 
         "function __kaspr_tui_path",
         "    set -l path ''",
         "    for word in (commandline -opc)[2..-1]",
-        "        set -l candidate (string trim -- \"$path $word\")",
+        '        set -l candidate (string trim -- "$path $word")',
         f"        if contains -- $candidate {known}",
         "            set path $candidate",
         "        end",
         "    end",
-        "    test -n \"$path\"; and echo $path; or echo -",  # never empty: `test (…) = x` needs one word
+        '    test -n "$path"; and echo $path; or echo -',  # never empty: `test (…) = x` needs one word
         "end",
         f"complete -c {PROGRAM} -f",
     ]

@@ -49,11 +49,17 @@ async def buy(context: Context) -> Exit:
                     "Turn it off in kaspr-tui (Billing, Purchase add-ons) before the reset, "
                     "rather than running this purchase again."
                 ) from None
-            return [f"Auto-renew is off: your {label.lower()} pack ends at the reset on {format_date(balance.resets_at)}."]
+            return [
+                f"Auto-renew is off: your {label.lower()} pack ends at the reset on {format_date(balance.resets_at)}."
+            ]
 
         request = QuoteRequest(addons=[AddonQuantity(type=credit_type, quantity=quantity)])
         return await purchase(
-            context, client, request, what=f"buy {label.lower()}", terms=terms,
+            context,
+            client,
+            request,
+            what=f"buy {label.lower()}",
+            terms=terms,
             after_success=stop_renewal if no_renew else None,
         )
 
@@ -73,4 +79,3 @@ def buy_terms(buyer: Buyer, balance: CreditBalance, adding: int, no_renew: bool)
     else:
         terms = pack_terms_words(pack_quantity, pack.auto_renew if pack else True, adding, resets_on)
     return [balance_words(label, balance.included, balance.addon, balance.remaining, balance.resets_at), terms]
-

@@ -23,9 +23,7 @@ INVOICE_NUMBER = re.compile(r"[A-Z0-9]+-\d{4}-\d{6}")
 async def show(context: Context) -> Exit:
     year: int | None = getattr(context.args, "year", None)
     async with context.session() as client:
-        invoices = [
-            invoice async for invoice in client.iter_invoices() if year is None or invoice.created.year == year
-        ]
+        invoices = [invoice async for invoice in client.iter_invoices() if year is None or invoice.created.year == year]
     if context.args.json:
         context.out.data(invoices)
         return Exit.OK
@@ -81,8 +79,10 @@ async def download(context: Context) -> Exit:
             raise CommandError(f"Could not save into {folder}: {error.strerror or error}") from None
     if args.json:
         context.out.data(
-            [{"id": invoice.id, "number": invoice.number, "path": str(file.path)}
-             for invoice, file in zip(invoices, saved, strict=True)]
+            [
+                {"id": invoice.id, "number": invoice.number, "path": str(file.path)}
+                for invoice, file in zip(invoices, saved, strict=True)
+            ]
         )
     for file in saved:
         if file.renamed:

@@ -13,7 +13,9 @@ from kaspr_tui.commands.runtime import Context, Exit
 from kaspr_tui.state import AccountState
 
 
-def change_request(subscription: Subscription, plan: str, interval: str | None, seats: int | None) -> QuoteRequest | None:
+def change_request(
+    subscription: Subscription, plan: str, interval: str | None, seats: int | None
+) -> QuoteRequest | None:
     """The quote request for what differs from today's subscription; None when nothing does."""
     changes: dict[str, object] = {}
     if plan != subscription.plan:

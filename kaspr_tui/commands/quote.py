@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from kaspr_tui.api.models import AddonQuantity, QuoteRequest
+from kaspr_tui.billing.catalog import CreditType
 from kaspr_tui.commands.checkout import review_lines
 from kaspr_tui.commands.runtime import CommandError, Context, Exit
 from kaspr_tui.state import AccountState
@@ -13,7 +14,7 @@ from kaspr_tui.state import AccountState
 
 async def run(context: Context) -> Exit:
     args = context.args
-    addons: dict[str, int] = {}
+    addons: dict[CreditType, int] = {}
     for credit_type, quantity in args.addon:
         if credit_type in addons:
             raise CommandError(f"--addon {credit_type} is given twice: give each type once.", Exit.USAGE)

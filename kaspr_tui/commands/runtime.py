@@ -14,7 +14,7 @@ import os
 import shutil
 import sys
 import textwrap
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
@@ -154,8 +154,7 @@ def confirm(question: str, *, yes: bool, out: Output, refusal: str = "nothing wa
         return
     if not has_terminal():
         raise CommandError(
-            f"Not confirmed, so {refusal}: stdin is not a terminal to ask on. "
-            "Add --yes to go ahead without asking.",
+            f"Not confirmed, so {refusal}: stdin is not a terminal to ask on. Add --yes to go ahead without asking.",
             Exit.USAGE,
         )
     answer = ask(f"{question} [y/N] ", out)
@@ -194,7 +193,7 @@ class Context:
                 await server.stop()
 
 
-Command = Callable[[Context], Awaitable[Exit]]
+Command = Callable[[Context], Coroutine[Any, Any, Exit]]
 
 
 def run_command(command: Command, context: Context) -> int:

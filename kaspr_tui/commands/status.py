@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
-from kaspr_tui.api.models import CreditBalance, Me, Subscription
+from kaspr_tui.api.models import CreditBalance, Subscription
 from kaspr_tui.billing.catalog import CREDIT_LABELS
 from kaspr_tui.billing.formatting import format_card, format_count, format_date, format_plan
 from kaspr_tui.billing.order_words import scheduled_change_words

@@ -58,7 +58,9 @@ async def request_deletion(context: Context) -> Exit:
     confirm("Ask support to delete your account?", yes=context.args.yes, out=context.out, refusal="nothing was sent")
     async with context.session() as client:
         email = (await client.me()).user.email
-        request = SupportRequestCreate(kind="delete_account", message=with_note(deletion_message(email), context.args.message))
+        request = SupportRequestCreate(
+            kind="delete_account", message=with_note(deletion_message(email), context.args.message)
+        )
         return await _send_request(context, client, request, email)
 
 
@@ -96,8 +98,12 @@ def account_lines(account: SupportAccount) -> list[str]:
         )
     lines += ["", "Recent invoices"]
     invoice_rows = [
-        (invoice.number or invoice.id, format_date(invoice.created), format_money(invoice.total, invoice.currency),
-         invoice.status)
+        (
+            invoice.number or invoice.id,
+            format_date(invoice.created),
+            format_money(invoice.total, invoice.currency),
+            invoice.status,
+        )
         for invoice in account.recent_invoices
     ]
     lines += [f"  {row}" for row in table(("", "", "", ""), invoice_rows, right=(2,))[1:]] or ["  No invoices."]
@@ -163,7 +169,7 @@ def check_accounts(source: SupportAccount, target: SupportAccount, request: Tran
     elif source.workspace is not None and source.workspace.id == target.workspace.id:
         problems.append(f"Both accounts are in {target.workspace.name}: there is nothing to move.")
     left = {balance.type: balance.remaining for balance in source.credits}
-    for credit_type, quantity in request.credits.model_dump().items():
+    for credit_type, quantity in moved_credits(request).items():
         if source.workspace is not None and quantity > left.get(credit_type, 0):
             problems.append(
                 f"Only {format_count(left.get(credit_type, 0))} {CREDIT_LABELS[credit_type].lower()} left "
@@ -173,6 +179,10 @@ def check_accounts(source: SupportAccount, target: SupportAccount, request: Tran
         raise CommandError("\n".join(problems), Exit.USAGE)
 
 
+def moved_credits(request: TransferRequest) -> dict[CreditType, int]:
+    return {credit_type: getattr(request.credits, credit_type) for credit_type in CREDIT_TYPES}
+
+
 def figures_table(source: SupportAccount, target: SupportAccount) -> list[str]:
     """Both workspaces now: licenses and credits left this period."""
     assert source.workspace and target.workspace and source.subscription and target.subscription
@@ -180,8 +190,10 @@ def figures_table(source: SupportAccount, target: SupportAccount) -> list[str]:
     def left(account: SupportAccount, credit_type: CreditType) -> str:
         return format_count(next((b.remaining for b in account.credits if b.type == credit_type), 0))
 
-    rows = [("Email", source.user.email, target.user.email),
-            ("Licenses", str(source.subscription.seats), str(target.subscription.seats))]
+    rows = [
+        ("Email", source.user.email, target.user.email),
+        ("Licenses", str(source.subscription.seats), str(target.subscription.seats)),
+    ]
     rows += [(CREDIT_LABELS[t], left(source, t), left(target, t)) for t in CREDIT_TYPES]
     headers = ("Now", f"Old account ({source.workspace.name})", f"New account ({target.workspace.name})")
     return table(headers, rows)
@@ -197,7 +209,9 @@ async def transfer(context: Context) -> Exit:
         for line in figures_table(source, target):
             context.out.say(line)
         context.out.say("")
-        context.out.say(what_moves(request.from_email, request.license, request.credits.model_dump(), source.workspace.name))
+        context.out.say(
+            what_moves(request.from_email, request.license, moved_credits(request), source.workspace.name)
+        )
         context.out.say(f"Reason: {request.reason}")
         confirm("Transfer now?", yes=context.args.yes, out=context.out)
         key = context.args.idempotency_key or new_idempotency_key()

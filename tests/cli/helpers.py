@@ -72,8 +72,11 @@ class Kaspr:
 
 
 def paid_invoices(admin: httpx.Client) -> list[dict]:
-    return [invoice for invoice in admin.get("/v1/invoices", params={"limit": 100}).json()["data"]
-            if invoice["status"] == "paid"]
+    return [
+        invoice
+        for invoice in admin.get("/v1/invoices", params={"limit": 100}).json()["data"]
+        if invoice["status"] == "paid"
+    ]
 
 
 def credits_of(admin: httpx.Client, credit_type: str) -> dict:
@@ -84,8 +87,14 @@ def use_card(admin: httpx.Client, number: str) -> dict:
     """Make `number` the workspace's default card (through the API, as the TUI's form does)."""
     answer = admin.post(
         "/v1/payment_methods",
-        json={"number": number, "exp_month": 12, "exp_year": 2030, "cvc": "123", "name": "Alice Martin",
-              "make_default": True},
+        json={
+            "number": number,
+            "exp_month": 12,
+            "exp_year": 2030,
+            "cvc": "123",
+            "name": "Alice Martin",
+            "make_default": True,
+        },
         headers={"Idempotency-Key": f"test-card-{number}"},
     )
     assert answer.status_code in (200, 201), answer.text

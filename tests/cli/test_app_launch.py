@@ -168,7 +168,7 @@ def test_an_error_inside_the_app_is_one_line_not_textuals_traceback(tmp_path, mo
     monkeypatch.setattr(cli, "default_log_dir", lambda: tmp_path / "logs")
     exit_code = cli.main(["--api-url", "http://127.0.0.1:9", "--config", str(tmp_path / "x.toml")])
     assert exit_code == 1
-    out, err = capfd.readouterr()
+    _, err = capfd.readouterr()
     log_path = tmp_path / "logs" / "kaspr-tui.log"
     assert err == (
         "kaspr-tui stopped on an unexpected error: RuntimeError: mount failed for a card ending 4242\n"
@@ -189,7 +189,7 @@ def test_an_app_crash_is_one_line_on_the_terminal_and_a_traceback_in_the_log(
     monkeypatch.setattr(cli, "default_log_dir", lambda: tmp_path / "logs")
     exit_code = cli.main(["--api-url", "http://127.0.0.1:9", "--config", str(tmp_path / "x.toml")])
     assert exit_code == 1
-    out, err = capsys.readouterr()
+    _, err = capsys.readouterr()
     log_path = tmp_path / "logs" / "kaspr-tui.log"
     assert err == (
         "kaspr-tui stopped on an unexpected error: RuntimeError: screen exploded\n"

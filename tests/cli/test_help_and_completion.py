@@ -14,19 +14,51 @@ from kaspr_tui.commands.completion import command_words
 def test_help_lists_every_command_and_the_exit_codes(kaspr):
     result = kaspr("--help")
     assert result.code == 0
-    for word in ("status", "credits", "licenses", "plan", "quote", "members", "invoices", "card", "support",
-                 "paths", "completion", "login", "--profile", "--read-only", "--debug", "--log-file", "KASPR_PROFILE"):
+    for word in (
+        "status",
+        "credits",
+        "licenses",
+        "plan",
+        "quote",
+        "members",
+        "invoices",
+        "card",
+        "support",
+        "paths",
+        "completion",
+        "login",
+        "--profile",
+        "--read-only",
+        "--debug",
+        "--log-file",
+        "KASPR_PROFILE",
+    ):
         assert word in result.stdout, word
-    for code in ("0    done", "2    usage", "3    payment declined", "4    authentication", "5    not found",
-                 "6    conflict", "130  interrupted"):
+    for code in (
+        "0    done",
+        "2    usage",
+        "3    payment declined",
+        "4    authentication",
+        "5    not found",
+        "6    conflict",
+        "130  interrupted",
+    ):
         assert code in result.stdout, code
     assert "exit codes:" in kaspr("credits", "buy", "--help").stdout
 
 
 def test_completion_knows_every_command_path():
     paths, choices = command_words(cli.build_parser())
-    assert {"credits buy", "licenses set", "plan change", "invoices download", "card update",
-            "support request email-change", "support transfer", "completion"} <= set(paths)
+    assert {
+        "credits buy",
+        "licenses set",
+        "plan change",
+        "invoices download",
+        "card update",
+        "support request email-change",
+        "support transfer",
+        "completion",
+    } <= set(paths)
     assert paths["credits buy"].positional_choices == ["phone", "direct_email", "export"]
     assert "--idempotency-key" in paths["credits buy"].options
     assert choices["--interval"] == ["month", "year"]
@@ -47,7 +79,9 @@ def test_the_bash_script_completes_commands_choices_and_options(kaspr):
     assert complete_in_bash(script, ["kaspr-tui", "credits", ""])[:1] == ["buy"]
     assert complete_in_bash(script, ["kaspr-tui", "credits", "buy", "dir"]) == ["direct_email"]
     assert complete_in_bash(script, ["kaspr-tui", "-p", "x", "plan", "change", "business", "--interval", ""]) == [
-        "month", "year"]
+        "month",
+        "year",
+    ]
     assert "--no-renew" in complete_in_bash(script, ["kaspr-tui", "credits", "buy", "--"])
 
 

@@ -57,8 +57,20 @@ def test_a_read_only_profile_refuses_every_write_with_exit_2_and_still_reads(liv
     assert (credits_of(admin, "phone"), admin.get("/v1/members", params={"limit": 100}).json()) == before
     assert kaspr("-p", "looking", "status").code == 0
     assert kaspr("-p", "looking", "quote", "--seats", "12").code == 0  # pricing changes nothing
-    transfer = kaspr("-p", "staff", "support", "transfer", "--from", "bastien@acme.example",
-                     "--to", "gina@globex.example", "--license", "--reason", "moving", "--yes")
+    transfer = kaspr(
+        "-p",
+        "staff",
+        "support",
+        "transfer",
+        "--from",
+        "bastien@acme.example",
+        "--to",
+        "gina@globex.example",
+        "--license",
+        "--reason",
+        "moving",
+        "--yes",
+    )
     assert transfer.code == 2
     assert kaspr("-p", "staff", "support", "lookup", "bastien@acme.example").code == 0
 
@@ -106,9 +118,12 @@ def test_no_card_number_cvc_or_key_in_output_or_logs(kaspr, tmp_path, env):
     outputs = []
     for card in ("4242424242424242", "4100000000000019", "4000002760003184"):
         outputs.append(kaspr("--debug", "--log-file", str(log), "card", "update", input=f"{card}\n12/30\n987\nAlice\n"))
-    outputs.append(kaspr("--debug", "--log-file", str(log), "card", "update", input="4242424242424241\n12/30\n987\nA\n"))
-    outputs.append(kaspr("--debug", "--log-file", str(log), "credits", "buy", "phone", "100", "--yes",
-                         input="approve\n"))
+    outputs.append(
+        kaspr("--debug", "--log-file", str(log), "card", "update", input="4242424242424241\n12/30\n987\nA\n")
+    )
+    outputs.append(
+        kaspr("--debug", "--log-file", str(log), "credits", "buy", "phone", "100", "--yes", input="approve\n")
+    )
     assert [result.code for result in outputs] == [0, 3, 0, 2, 0]
     everything = log.read_text() + "".join(result.stdout + result.stderr for result in outputs)
     for secret in (*CARD_NUMBERS, "4242424242424241", ADMIN_KEY):

@@ -67,7 +67,7 @@ def test_the_same_licenses_as_today_change_nothing(kaspr):
 def test_a_plan_change_upgrades_now(kaspr, admin):
     result = kaspr("plan", "change", "organization", "--yes")
     assert result.code == 0, result.stderr
-    assert "Your plan is now Organization (annual) × 10 seats." in result.stdout
+    assert "Your plan is now Organization (annual) \u00d7 10 seats." in result.stdout
     assert admin.get("/v1/subscription").json()["plan"] == "organization"
 
 
@@ -106,8 +106,11 @@ def test_a_checkout_in_progress_is_exit_6(kaspr, admin):
     use_card(admin, "4000002760003184")
     card = next(card for card in admin.get("/v1/payment_methods").json()["data"] if card["is_default"])
     quote = admin.post("/v1/quotes", json={"seats": 11}, headers={"Idempotency-Key": "q-open"}).json()
-    opened = admin.post("/v1/checkouts", json={"quote_id": quote["id"], "payment_method_id": card["id"]},
-                        headers={"Idempotency-Key": "c-open"})
+    opened = admin.post(
+        "/v1/checkouts",
+        json={"quote_id": quote["id"], "payment_method_id": card["id"]},
+        headers={"Idempotency-Key": "c-open"},
+    )
     assert opened.json()["status"] == "requires_action"
     result = kaspr("credits", "buy", "phone", "100", "--yes")
     assert result.code == 6

@@ -52,7 +52,10 @@ def test_credits_json_is_the_list_of_balances(kaspr):
     assert result.code == 0, result.stderr
     balances = TypeAdapter(list[CreditBalance]).validate_python(result.json())
     assert {balance.type: balance.remaining for balance in balances} == {
-        "phone": 2160, "direct_email": 1875, "export": 17700}
+        "phone": 2160,
+        "direct_email": 1875,
+        "export": 17700,
+    }
 
 
 def test_members_list_json_holds_every_member_and_invitation(kaspr, admin):
@@ -70,7 +73,8 @@ def test_invoices_list_json_and_year_filter(kaspr):
     everything = TypeAdapter(list[InvoiceSummary]).validate_python(kaspr("invoices", "list", "--json").json())
     assert len(everything) == 12
     of_2026 = TypeAdapter(list[InvoiceSummary]).validate_python(
-        kaspr("invoices", "list", "--year", "2026", "--json").json())
+        kaspr("invoices", "list", "--year", "2026", "--json").json()
+    )
     assert of_2026 == [invoice for invoice in everything if invoice.created.year == 2026]
     assert kaspr("invoices", "list", "--year", "2025", "--json").json() == []
     none = kaspr("invoices", "list", "--year", "2025")

@@ -23,9 +23,12 @@ WHEN = datetime(2027, 8, 22, 15, 30, tzinfo=UTC)
 @pytest.mark.parametrize("interval", ["month", "year"])
 @pytest.mark.parametrize("seats", [1, 2, 1000])
 def test_terms_and_scheduled_change(interval, seats):
-    assert order_words.describe_terms("Starter", interval, seats) == quote_view.describe_terms("Starter", interval, seats)
+    assert order_words.describe_terms("Starter", interval, seats) == quote_view.describe_terms(
+        "Starter", interval, seats
+    )
     assert order_words.scheduled_change_words("Starter", interval, seats, WHEN) == (
-        quote_view.scheduled_change_words("Starter", interval, seats, WHEN))
+        quote_view.scheduled_change_words("Starter", interval, seats, WHEN)
+    )
     assert order_words.nothing_to_pay_words(WHEN) == quote_view.nothing_to_pay_words(WHEN)
 
 
@@ -39,9 +42,13 @@ def test_card_and_billed_to():
     card = PaymentMethod(id="pm_1", brand="amex", last4="0005", exp_month=4, exp_year=2031, is_default=True)
     assert order_words.card_line(card.brand, card.last4, card.exp_month, card.exp_year) == review.card_line(card)
     details = BillingDetails(
-        company="Globex", contact_name="Gina Lopez", email="ap@globex.test", vat_number=None,
-        address=Address(line1="Hauptstr. 1", line2="Hof 2", city="Berlin", postal_code="10115", state=None,
-                        country="DE"),
+        company="Globex",
+        contact_name="Gina Lopez",
+        email="ap@globex.test",
+        vat_number=None,
+        address=Address(
+            line1="Hauptstr. 1", line2="Hof 2", city="Berlin", postal_code="10115", state=None, country="DE"
+        ),
     )
     assert "\n".join(order_words.billed_to_lines(details)) == review.billed_to(details)
 
@@ -49,9 +56,13 @@ def test_card_and_billed_to():
 @pytest.mark.parametrize(("quantity", "renews"), [(0, True), (500, True), (500, False)])
 def test_pack_terms_and_balance(quantity, renews):
     pack = RecurringAddon(type="phone", quantity=quantity, auto_renew=renews) if quantity else None
-    assert order_words.pack_terms_words(quantity, renews, 75, "22 Dec 2026") == addons.terms_words(pack, 75, "22 Dec 2026")
+    assert order_words.pack_terms_words(quantity, renews, 75, "22 Dec 2026") == addons.terms_words(
+        pack, 75, "22 Dec 2026"
+    )
     balance = CreditBalance(type="phone", included=2000, addon=500, used=340, remaining=2160, resets_at=WHEN)
-    assert order_words.balance_words("Phone credits", 2000, 500, 2160, WHEN) == addons.balance_words("Phone credits", balance)
+    assert order_words.balance_words("Phone credits", 2000, 500, 2160, WHEN) == addons.balance_words(
+        "Phone credits", balance
+    )
 
 
 def test_formatting_is_the_widgets_formatting():

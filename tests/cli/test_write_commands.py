@@ -116,7 +116,10 @@ def test_support_requests(kaspr, admin):
     assert change.code == 0, change.stderr
     ticket = SupportTicket.model_validate(change.json())
     assert ticket.kind == "change_email"
-    assert ticket.message == "Please change the email address of my account from alice@acme.example to alice@newjob.example."
+    assert (
+        ticket.message
+        == "Please change the email address of my account from alice@acme.example to alice@newjob.example."
+    )
     transfer = kaspr("support", "request", "transfer", "--to", "alice@newjob.example", "--message", "From Monday")
     assert transfer.code == 0
     assert "Support will answer at alice@acme.example" in transfer.stdout
@@ -129,12 +132,36 @@ def test_support_requests(kaspr, admin):
 
 def test_support_transfer_moves_a_license_and_credits(kaspr_as):
     support = kaspr_as(SUPPORT_KEY)
-    unconfirmed = support("support", "transfer", "--from", "bastien@acme.example", "--to", "gina@globex.example",
-                          "--license", "--credits", "phone=100", "--reason", "Changed jobs")
+    unconfirmed = support(
+        "support",
+        "transfer",
+        "--from",
+        "bastien@acme.example",
+        "--to",
+        "gina@globex.example",
+        "--license",
+        "--credits",
+        "phone=100",
+        "--reason",
+        "Changed jobs",
+    )
     assert unconfirmed.code == 2
     assert "Moves the license (bastien@acme.example leaves Acme Corp" in unconfirmed.stdout
-    done = support("support", "transfer", "--from", "bastien@acme.example", "--to", "gina@globex.example",
-                   "--license", "--credits", "phone=100", "--reason", "Changed jobs", "--yes", "--json")
+    done = support(
+        "support",
+        "transfer",
+        "--from",
+        "bastien@acme.example",
+        "--to",
+        "gina@globex.example",
+        "--license",
+        "--credits",
+        "phone=100",
+        "--reason",
+        "Changed jobs",
+        "--yes",
+        "--json",
+    )
     assert done.code == 0, done.stderr
     transfer = Transfer.model_validate(done.json())
     assert (transfer.license, transfer.credits["phone"]) == (True, 100)
@@ -142,16 +169,38 @@ def test_support_transfer_moves_a_license_and_credits(kaspr_as):
 
 def test_support_transfer_refuses_what_cannot_be(kaspr_as):
     support = kaspr_as(SUPPORT_KEY)
-    nothing = support("support", "transfer", "--from", "bastien@acme.example", "--to", "bastien@acme.example",
-                      "--reason", " ")
+    nothing = support(
+        "support", "transfer", "--from", "bastien@acme.example", "--to", "bastien@acme.example", "--reason", " "
+    )
     assert nothing.code == 2
     assert "another account than the old one" in nothing.stderr
     assert "Choose what to move" in nothing.stderr
     assert "--reason: say why" in nothing.stderr
-    too_much = support("support", "transfer", "--from", "bastien@acme.example", "--to", "gina@globex.example",
-                       "--credits", "phone=999999", "--reason", "x", "--yes")
+    too_much = support(
+        "support",
+        "transfer",
+        "--from",
+        "bastien@acme.example",
+        "--to",
+        "gina@globex.example",
+        "--credits",
+        "phone=999999",
+        "--reason",
+        "x",
+        "--yes",
+    )
     assert too_much.code == 2
     assert "Only 2,160 phone credits left in Acme Corp this period." in too_much.stderr
-    missing = support("support", "transfer", "--from", "nobody@acme.example", "--to", "gina@globex.example",
-                      "--license", "--reason", "x", "--yes")
+    missing = support(
+        "support",
+        "transfer",
+        "--from",
+        "nobody@acme.example",
+        "--to",
+        "gina@globex.example",
+        "--license",
+        "--reason",
+        "x",
+        "--yes",
+    )
     assert missing.code == 5

@@ -42,7 +42,10 @@ def config_path(tmp_path: Path) -> Path:
 def test_without_a_profile_the_top_level_is_used(config_path):
     settings = resolve_settings(env={}, config_path=config_path)
     assert (settings.profile, settings.api_url, settings.api_key) == (
-        None, "https://billing.example.com", "kt_production")
+        None,
+        "https://billing.example.com",
+        "kt_production",
+    )
     assert not settings.read_only
     assert settings.read_only_reason is None
 
@@ -50,7 +53,10 @@ def test_without_a_profile_the_top_level_is_used(config_path):
 def test_a_profile_from_the_command_line_overrides_the_top_level(config_path):
     settings = resolve_settings(cli={"profile": "staging"}, env={}, config_path=config_path)
     assert (settings.profile, settings.api_url, settings.api_key) == (
-        "staging", "https://staging.example.com", "kt_staging")
+        "staging",
+        "https://staging.example.com",
+        "kt_staging",
+    )
     assert settings.sources["api_url"] == "profile"
     # What the profile leaves out (the theme) still comes from the top level.
     assert settings.theme == "nord"
