@@ -5,7 +5,7 @@ subcommands and options after each, the choices of each option and positional ar
 static: completing never starts kaspr-tui. zsh uses the bash function through `bashcompinit`.
 
     kaspr-tui completion bash > ~/.local/share/bash-completion/completions/kaspr-tui
-    kaspr-tui completion zsh > ~/.zfunc/_kaspr-tui     # with: autoload -U compinit && compinit
+    eval "$(kaspr-tui completion zsh)"                 # in ~/.zshrc, after compinit
     kaspr-tui completion fish > ~/.config/fish/completions/kaspr-tui.fish
 """
 
@@ -94,8 +94,8 @@ def _all_words(words: CommandWords) -> list[str]:
 
 def _zsh(paths: dict[str, CommandWords], option_choices: dict[str, list[str]]) -> str:
     return (
-        f"#compdef {PROGRAM}\n# {PROGRAM} completion for zsh, through bash's: "
-        "kaspr-tui completion zsh > ~/.zfunc/_kaspr-tui\n"
+        f"# {PROGRAM} completion for zsh, through bash's: in ~/.zshrc, after compinit: "
+        'eval "$(kaspr-tui completion zsh)"\n'
         "autoload -U +X bashcompinit && bashcompinit\n" + _bash(paths, option_choices)
     )
 
@@ -123,6 +123,6 @@ def _fish(paths: dict[str, CommandWords], option_choices: dict[str, list[str]]) 
             lines.append(f"complete -c {PROGRAM} -n {shlex.quote(condition)} -a {shlex.quote(arguments)}")
         for option in words.options:
             choices = option_choices.get(option)
-            takes = f" -r -a {shlex.quote(' '.join(choices))}" if choices else ""
+            takes = f" -x -a {shlex.quote(' '.join(choices))}" if choices else ""
             lines.append(f"complete -c {PROGRAM} -n {shlex.quote(condition)} -l {option.removeprefix('--')}{takes}")
     return "\n".join(lines) + "\n"
