@@ -179,9 +179,10 @@ async def _pay(context: Context, client: BillingClient, quote: Quote, buyer: Buy
                 checkout = await client.wait_for_checkout(checkout.id)
             if checkout.status != "requires_action":
                 return checkout
-            out.note(
+            out.paragraph(
                 f"Your bank asks you to confirm this payment of {amount} to Kaspr with "
-                f"{format_card(buyer.card.brand, buyer.card.last4)} (this step stands in for 3-D Secure)."
+                f"{format_card(buyer.card.brand, buyer.card.last4)} (this step stands in for 3-D Secure).",
+                note=True,
             )
             try:
                 answer = _bank_answer(context)

@@ -79,7 +79,7 @@ async def remove(context: Context) -> Exit:
                 f"Remove {who} from {workspace}? Their license becomes free for someone else; "
                 "the number of licenses you pay for does not change."
             )
-        context.out.note(question)
+        context.out.paragraph(question, note=True)
         confirm("Go ahead?", yes=context.args.yes, out=context.out)
         if member.status == "invited":
             await client.revoke_invitation(member.id)

@@ -92,10 +92,14 @@ class Output:
         """Progress and messages for the person, always on stderr."""
         print(text, file=self.stderr, flush=True)
 
-    def paragraph(self, text: str) -> None:
-        """Prose for the person, wrapped to the terminal (at most 100 columns), where `say` puts it."""
-        width = min(shutil.get_terminal_size().columns, MAX_PROSE_WIDTH)
-        self.say(textwrap.fill(text, width=width, break_on_hyphens=False))
+    def paragraph(self, text: str, *, note: bool = False) -> None:
+        """Prose where `say` puts it (or with `note` on stderr), wrapped on a terminal (at most 100
+        columns); a pipe or a file gets it on one line, for grep."""
+        stream = self.stderr if note or self.json_mode else self.stdout
+        if stream.isatty():
+            width = min(shutil.get_terminal_size().columns, MAX_PROSE_WIDTH)
+            text = textwrap.fill(text, width=width, break_on_hyphens=False)
+        print(text, file=stream, flush=True)
 
     def data(self, value: object) -> None:
         """The command's JSON on stdout."""

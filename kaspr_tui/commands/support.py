@@ -54,7 +54,7 @@ async def request_transfer(context: Context) -> Exit:
 
 
 async def request_deletion(context: Context) -> Exit:
-    context.out.note(DELETE_CONFIRMATION)
+    context.out.paragraph(DELETE_CONFIRMATION, note=True)
     confirm("Ask support to delete your account?", yes=context.args.yes, out=context.out, refusal="nothing was sent")
     async with context.session() as client:
         email = (await client.me()).user.email
