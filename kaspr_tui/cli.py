@@ -8,15 +8,10 @@ the wire models. The options every command shares may come before or after its n
 from __future__ import annotations
 
 import argparse
-import asyncio
-import datetime
-import getpass
 import importlib
-import io
 import os
 import signal
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -425,6 +420,8 @@ def login(config_option: object, profile: object) -> int:
 
     print(f"Checking the key with {api_url} …")
     try:
+        import asyncio
+
         me = asyncio.run(_fetch_me(api_url, api_key))
     except ApiError as error:
         print(f"kaspr-tui login: {error}\nNothing was written.", file=sys.stderr)
@@ -446,6 +443,8 @@ def login(config_option: object, profile: object) -> int:
 def _ask_key() -> str:
     # A terminal gets a prompt that does not echo; a pipe (scripts, tests) is read as a line.
     if sys.stdin.isatty():
+        import getpass
+
         return getpass.getpass("API key (not shown): ").strip()
     line = sys.stdin.readline()
     if not line:
@@ -468,6 +467,8 @@ def run_app(settings: Settings) -> int:
             from kaspr_tui.embedded import start_early
 
             start_early()
+        import io
+
         from rich.console import Console
 
         from kaspr_tui.app import KasprApp
@@ -492,6 +493,9 @@ def run_app(settings: Settings) -> int:
 
 def _report_crash(error: BaseException) -> int:
     """One line on the terminal; the traceback, without local variables, in the log."""
+    import datetime
+    import traceback
+
     log_path = default_log_dir() / "kaspr-tui.log"
     stamp = datetime.datetime.now().isoformat(timespec="seconds")
     try:

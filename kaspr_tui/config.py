@@ -16,7 +16,6 @@ import ipaddress
 import os
 import re
 import stat
-import tempfile
 import tomllib
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
@@ -216,7 +215,9 @@ def write_login(config_path: Path, api_url: str, api_key: str, profile: str | No
     The file is replaced atomically and is 0600 from its first byte; a symlinked config file
     is written through to its target.
     """
-    import tomlkit  # only `login` writes; keep it off the app's startup path
+    import tempfile  # only `login` writes; keep these off every other command's startup path
+
+    import tomlkit
 
     target = Path(os.path.realpath(config_path.expanduser()))
     try:
