@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Literal
 
 from kaspr_tui.api import ApiError, BillingClient, new_idempotency_key
@@ -41,7 +42,8 @@ REFUSAL_ADVICE = {
     ),
 }
 """What to do after the server refused to start the payment; nothing was charged."""
-BANK_ANSWERS = {"a": "approve", "approve": "approve", "d": "deny", "deny": "deny"}
+BankAnswer = Literal["approve", "deny"]
+BANK_ANSWERS: dict[str, BankAnswer] = {"a": "approve", "approve": "approve", "d": "deny", "deny": "deny"}
 
 AfterSuccess = Callable[[BillingClient, Checkout, str], Awaitable[list[str]]]
 """Run once the payment succeeded, with the purchase's key; the lines it returns are said after it."""
@@ -56,14 +58,14 @@ def is_refusal(error: ApiError) -> bool:
     return 400 <= error.status < 500 and error.status != 429 and error.code != KEY_IN_USE
 
 
+@dataclass(frozen=True)
 class Buyer:
     """Who pays and how: the admin's workspace, its subscription today, default card, billing details."""
 
-    def __init__(self, me: Me, subscription: Subscription, card: PaymentMethod, details: BillingDetails | None) -> None:
-        self.me = me
-        self.subscription = subscription
-        self.card = card
-        self.details = details
+    me: Me
+    subscription: Subscription
+    card: PaymentMethod
+    details: BillingDetails | None
 
     @property
     def state(self) -> AccountState:
@@ -202,7 +204,7 @@ async def _pay(context: Context, client: BillingClient, quote: Quote, buyer: Buy
         raise CommandError(f"We couldn't confirm your payment ({checkout.id}): {error.message}\n{rerun}") from None
 
 
-def _bank_answer(context: Context) -> Literal["approve", "deny"]:
+def _bank_answer(context: Context) -> BankAnswer:
     """approve or deny, from the prompt (or a line of stdin); no answer is a denial."""
     while True:
         typed = ask("Approve or deny? [a/d] ", context.out)
@@ -211,7 +213,7 @@ def _bank_answer(context: Context) -> Literal["approve", "deny"]:
             return "deny"
         answer = BANK_ANSWERS.get(typed.lower())
         if answer is not None:
-            return answer  # type: ignore[return-value]
+            return answer
         context.out.note("Type a to approve or d to deny.")
 
 

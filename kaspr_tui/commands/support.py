@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 from kaspr_tui.api import ApiError, BillingClient, new_idempotency_key
 from kaspr_tui.api.models import CreditAmounts, SupportAccount, SupportRequestCreate, TransferRequest
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, CreditType
@@ -127,10 +129,10 @@ async def lookup(context: Context) -> Exit:
     return Exit.OK
 
 
-def transfer_request(args: object) -> TransferRequest:
+def transfer_request(args: argparse.Namespace) -> TransferRequest:
     """The transfer the options ask for, or exit code 2 with every problem at once."""
     problems = []
-    from_email, to_email = args.from_email.strip(), args.to_email.strip()  # type: ignore[attr-defined]
+    from_email, to_email = args.from_email.strip(), args.to_email.strip()
     for option, email in (("--from", from_email), ("--to", to_email)):
         try:
             checked_email(email, option)
@@ -139,13 +141,13 @@ def transfer_request(args: object) -> TransferRequest:
     if from_email.lower() == to_email.lower():
         problems.append("--to: the new account must be another account than the old one.")
     credits: dict[CreditType, int] = {}
-    for credit_type, quantity in args.credits:  # type: ignore[attr-defined]
+    for credit_type, quantity in args.credits:
         if credit_type in credits:
             problems.append(f"--credits {credit_type} is given twice: give each type once.")
         credits[credit_type] = quantity
-    if not args.license and not credits:  # type: ignore[attr-defined]
+    if not args.license and not credits:
         problems.append("Choose what to move: --license, --credits TYPE=QTY, or both.")
-    reason = args.reason.strip()  # type: ignore[attr-defined]
+    reason = args.reason.strip()
     if not reason:
         problems.append("--reason: say why; both workspaces' activity shows it.")
     if problems:
@@ -153,7 +155,7 @@ def transfer_request(args: object) -> TransferRequest:
     return TransferRequest(
         from_email=from_email,
         to_email=to_email,
-        license=args.license,  # type: ignore[attr-defined]
+        license=args.license,
         credits=CreditAmounts(**credits),
         reason=reason,
     )
