@@ -79,15 +79,20 @@ def app_runs(monkeypatch):
     for key in [key for key in os.environ if key.startswith("KASPR_")]:
         monkeypatch.delenv(key)
     monkeypatch.setattr(cli, "app_has_terminal", lambda: True)  # pytest's stdin is not one
-    started: list = []
+    class Started(list):
+        clients: list
+
+    started = Started()
+    clients: list = []
 
     def install(run=lambda self: None):
         app_class = type("KasprApp", (), {
-            "__init__": lambda self, settings: started.append(settings),
+            "__init__": lambda self, settings, client=None: started.append(settings) or clients.append(client),
             "run": run,
             "return_code": 0,
         })
         monkeypatch.setitem(sys.modules, "kaspr_tui.app", types.SimpleNamespace(KasprApp=app_class))
+        started.clients = clients
         return started
 
     return install
@@ -105,6 +110,22 @@ def test_options_reach_the_app_as_settings(app_runs, tmp_path):
         "http://10.1.2.3:8787", "kt_x", "nord", True)
     assert settings.config_path == tmp_path / "config.toml"
     assert {settings.sources[name] for name in ("api_url", "api_key", "theme", "insecure")} == {"cli"}
+
+
+def test_the_app_in_read_only_mode_gets_a_client_that_refuses_writes(app_runs, tmp_path):
+    started = app_runs()
+    config = str(tmp_path / "x.toml")
+    assert cli.main(["--read-only", "--api-url", "http://127.0.0.1:9", "--config", config]) == 0
+    [client] = started.clients
+    assert client.read_only
+    assert started[0].read_only
+
+
+def test_the_app_in_read_only_mode_with_the_bundled_server_refuses_to_start(app_runs, tmp_path, capsys):
+    started = app_runs()
+    assert cli.main(["--read-only", "--config", str(tmp_path / "x.toml")]) == 2
+    assert started == []
+    assert "kaspr-tui --read-only status" in capsys.readouterr().err
 
 
 def server_processes_using(folder) -> set[int]:
@@ -153,7 +174,7 @@ def test_an_error_inside_the_app_is_one_line_not_textuals_traceback(tmp_path, mo
     from textual.app import App
 
     class ExplodingApp(App[None]):
-        def __init__(self, settings) -> None:
+        def __init__(self, settings, client=None) -> None:
             super().__init__()
 
         def on_mount(self) -> None:
