@@ -186,7 +186,10 @@ class BillingClient:
                 status=0,
                 type=READ_ONLY_CODE,
                 code=READ_ONLY_CODE,
-                message=f"This session is read-only: {method} {path} was not sent, nothing was changed.",
+                message=(
+                    "Read-only: changes are turned off here (--read-only, or read_only = true in the config), "
+                    "so nothing was sent and nothing changed."
+                ),
             )
         request = self._build_request(
             method,
