@@ -137,7 +137,10 @@ def run_command(options: argparse.Namespace, settings: Settings) -> int:
     module_name, function_name = options.run.split(":")
     command = getattr(importlib.import_module(f"kaspr_tui.commands.{module_name}"), function_name)
     _interrupt_on_signals()
-    return run(command, Context(settings, options, out))
+    try:
+        return run(command, Context(settings, options, out))
+    except Exception as error:  # a bug: one line here, the traceback in the log
+        return _report_crash(error)
 
 
 def _interrupt_on_signals() -> None:

@@ -35,7 +35,9 @@ async def buy(context: Context) -> Exit:
     label = CREDIT_LABELS[credit_type]
     no_renew: bool = context.args.no_renew
     async with context.session() as client:
-        balance = next(balance for balance in await client.credits() if balance.type == credit_type)
+        balance = next((balance for balance in await client.credits() if balance.type == credit_type), None)
+        if balance is None:
+            raise CommandError(f"The billing server has no {label.lower()} for this workspace.")
 
         def terms(buyer: Buyer) -> list[str]:
             return buy_terms(buyer, balance, quantity, no_renew)

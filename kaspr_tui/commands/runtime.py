@@ -25,6 +25,8 @@ from kaspr_tui.config import Settings
 if TYPE_CHECKING:
     import argparse
 
+    from pydantic import ValidationError
+
     from kaspr_tui.api import ApiError, BillingClient
 
 
@@ -200,8 +202,18 @@ class Context:
 Command = Callable[[Context], Coroutine[Any, Any, Exit]]
 
 
+def argument_problems(error: ValidationError) -> str:
+    """What a request model refused in the arguments, by field; never the value given (it may be a card)."""
+    return "\n".join(
+        f"{'.'.join(str(part) for part in problem['loc']) or 'value'}: {problem['msg']}."
+        for problem in error.errors(include_input=False, include_url=False)
+    )
+
+
 def run_command(command: Command, context: Context) -> int:
     """Run one command to its exit code; an API failure is the server's words on stderr."""
+    from pydantic import ValidationError
+
     from kaspr_tui.api import ApiError
 
     try:
@@ -216,6 +228,9 @@ def run_command(command: Command, context: Context) -> int:
     except ApiError as error:
         context.out.note(f"kaspr-tui: {error_words(error)}")
         return int(exit_code_for(error))
+    except ValidationError as error:  # a request model built from the arguments refused them
+        context.out.note(f"kaspr-tui: {argument_problems(error)}")
+        return int(Exit.USAGE)
     except KeyboardInterrupt:
         context.out.note("kaspr-tui: interrupted.")
         return int(Exit.INTERRUPTED)

@@ -131,3 +131,14 @@ def test_no_renew_turns_the_packs_auto_renew_off_after_paying(kaspr, admin):
     assert "Auto-renew is off" in result.stdout
     pack = next(addon for addon in admin.get("/v1/subscription").json()["addons"] if addon["type"] == "direct_email")
     assert pack["auto_renew"] is False
+
+
+def test_arguments_a_request_cannot_carry_are_exit_2_and_name_the_field(kaspr, admin):
+    before = admin.get("/v1/subscription").json()
+    too_many = kaspr("licenses", "set", "100001", "--yes")
+    assert (too_many.code, too_many.stderr) == (2, "kaspr-tui: seats: Input should be less than or equal to 100000.\n")
+    assert kaspr("credits", "buy", "phone", "99999999", "--yes").code == 2
+    long_note = kaspr("support", "request", "email-change", "a@b.example", "--message", "x" * 5001)
+    assert long_note.code == 2
+    assert "message: String should have at most 5000 characters." in long_note.stderr
+    assert admin.get("/v1/subscription").json() == before
