@@ -65,7 +65,7 @@ class Buyer:
     me: Me
     subscription: Subscription
     card: PaymentMethod
-    details: BillingDetails | None
+    details: BillingDetails
 
     @property
     def state(self) -> AccountState:
@@ -81,8 +81,19 @@ async def load_buyer(client: BillingClient, what: str) -> Buyer:
             f"Only an admin of the workspace can {what}; this key is a {me.role}'s{where}.", Exit.AUTHENTICATION
         )
     subscription, cards, details = await asyncio.gather(
-        client.subscription(), client.payment_methods(), client.billing_details()
+        client.subscription(), client.payment_methods(), client.billing_details(), return_exceptions=True
     )
+    for answer in (subscription, cards):
+        if isinstance(answer, BaseException):
+            raise answer
+    if isinstance(details, ApiError) and details.status == 404:
+        raise CommandError(
+            "No billing details on file, and they go on the invoice: add them in kaspr-tui "
+            f"(Billing, Plan & Billing, Billing details), then {what}."
+        )
+    if isinstance(details, BaseException):
+        raise details
+    assert isinstance(subscription, Subscription) and isinstance(cards, list)
     card = next((card for card in cards if card.is_default), None)
     if card is None:
         raise CommandError(f"No card on file to pay with: add one with `kaspr-tui card update`, then {what}.")
@@ -128,9 +139,8 @@ async def purchase(
             out.paragraph(line)
         out.say("")
     out.say(f"Card       {card_line(buyer.card.brand, buyer.card.last4, buyer.card.exp_month, buyer.card.exp_year)}")
-    if buyer.details is not None:
-        first, second = billed_to_lines(buyer.details)
-        out.say(f"Billed to  {first}\n           {second}")
+    first, second = billed_to_lines(buyer.details)
+    out.say(f"Billed to  {first}\n           {second}")
     out.say("")
     paying = quote.total_due_now > 0
     confirm(f"{confirm_label(quote)}?", yes=args.yes, out=out, refusal="nothing was bought")
