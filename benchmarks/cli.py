@@ -6,7 +6,7 @@
     against a bare `python -c "import httpx; httpx.get(URL + '/v1/subscription', headers=…)"`.
 (b) With the embedded default (nothing configured, a fresh data folder each run, so both seed
     the database): the same command, start to exit (the bundled server started and stopped),
-    against the TUI's own time to live data under an 80×24 pty (the dashboard shows "Acme Corp").
+    against the TUI's own time to live data under an 80 by 24 pty (the dashboard shows "Acme Corp").
 
 Runs are interleaved so drift in the machine's load touches each program alike; medians are
 compared. It reports and always exits 0; the tests assert behaviour.
@@ -25,9 +25,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _pty import start_running_server, terminal_env, user_folders  # noqa: E402
-from _stats import format_ratio, ratio  # noqa: E402
-from startup import APP_MARKER, COLUMNS, ROWS, run_under_pty  # noqa: E402
+from _pty import start_running_server, terminal_env, user_folders
+from _stats import format_ratio, ratio
+from startup import APP_MARKER, COLUMNS, ROWS, run_under_pty
 
 ADMIN_KEY = "kt_demo_admin"
 COMMAND = [sys.executable, "-m", "kaspr_tui", "status", "--json"]
