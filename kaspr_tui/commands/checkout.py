@@ -37,9 +37,7 @@ KEY_IN_USE = "idempotency_key_in_use"
 REFUSAL_ADVICE = {
     "quote_stale": "The subscription changed since this price was made: run the command again for a new price.",
     "quote_expired": "Prices are held for 15 minutes: run the command again (without --idempotency-key) for a new one.",
-    "checkout_in_progress": (
-        "Wait a moment for that payment to finish, then check `kaspr-tui status` before buying again."
-    ),
+    "checkout_in_progress": "Once it has finished, check `kaspr-tui status` before buying again.",
 }
 """What to do after the server refused to start the payment; nothing was charged."""
 BankAnswer = Literal["approve", "deny"]
