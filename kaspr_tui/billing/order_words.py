@@ -243,3 +243,11 @@ def balance_words(label: str, included: int, addon: int, remaining: int, resets_
         f"{label} left this period: {format_count(remaining)} of {format_count(included + addon)} "
         f"· reset on {format_date(resets_at)}"
     )
+
+
+def license_change_rules(period_end: str) -> str:
+    """When a change of licenses applies: more now, prorated; fewer at the period end, without refund."""
+    return (
+        f"More licenses apply now, charged up to {period_end}; fewer apply on {period_end}, "
+        "the end of the period, with no refund."
+    )

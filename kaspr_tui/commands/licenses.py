@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from kaspr_tui.api.models import QuoteRequest
 from kaspr_tui.billing.formatting import format_date
+from kaspr_tui.billing.order_words import license_change_rules
 from kaspr_tui.billing.words import plural
 from kaspr_tui.commands.checkout import Buyer, purchase
 from kaspr_tui.commands.runtime import Context, Exit
@@ -22,10 +23,6 @@ async def set_total(context: Context) -> Exit:
             return Exit.OK
 
         def terms(buyer: Buyer) -> list[str]:
-            period_end = format_date(buyer.subscription.current_period_end)
-            return [
-                f"More licenses apply now, charged up to {period_end}; fewer apply on {period_end}, "
-                "the end of the period, with no refund."
-            ]
+            return [license_change_rules(format_date(buyer.subscription.current_period_end))]
 
         return await purchase(context, client, QuoteRequest(seats=total), what="change licenses", terms=terms)

@@ -12,7 +12,7 @@ import pytest
 
 from kaspr_tui.api.models import Address, BillingDetails, CreditBalance, PaymentMethod, RecurringAddon, Tax
 from kaspr_tui.billing import formatting, order_words
-from kaspr_tui.screens import addons
+from kaspr_tui.screens import addons, licenses
 from kaspr_tui.screens.checkout import review
 from kaspr_tui.widgets import formatting as widget_formatting
 from kaspr_tui.widgets import quote_view
@@ -71,3 +71,7 @@ def test_formatting_is_the_widgets_formatting():
     assert formatting.format_date(WHEN) == widget_formatting.format_date(WHEN)
     assert formatting.format_card("discover", "1117") == widget_formatting.format_card("discover", "1117")
     assert formatting.format_plan("Business", "year") == widget_formatting.format_plan("Business", "year")
+
+
+def test_license_change_rules():
+    assert order_words.license_change_rules("17 Aug 2027") == licenses.change_rules("17 Aug 2027")
