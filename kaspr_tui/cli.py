@@ -1,30 +1,33 @@
-"""The `kaspr-tui` command: arguments, settings, then the app; `login`; `mock-server`.
+"""The `kaspr-tui` command: arguments, settings, then the app or a command; `login`; `mock-server`.
 
 Textual, the API client and the server are imported only once a command needs them, so that
-`--version` and `--help` answer at once.
+`--version`, `--help` and `completion` answer at once, and `status --json` loads only httpx and
+the wire models. The options every command shares may come before or after its name.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import datetime
-import getpass
-import io
+import importlib
 import os
+import signal
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kaspr_tui import __version__
+from kaspr_tui.billing.catalog import CREDIT_TYPES, INTERVALS, PLAN_IDS
+from kaspr_tui.commands.exit_codes import EXIT_CODES_HELP, Exit
 from kaspr_tui.config import (
     CONFIG_ENV_VAR,
     ENV_VARS,
+    PROFILE_ENV_VAR,
     ConfigError,
     Settings,
     check_api_url,
+    check_profile_name,
+    configure_logging,
     default_config_path,
     default_log_dir,
     locate_config,
@@ -37,85 +40,380 @@ if TYPE_CHECKING:
 
 # What `login` offers when nothing is configured: `kaspr-tui mock-server` on its default port.
 LOGIN_DEFAULT_URL = "http://127.0.0.1:8787"
-EXIT_USAGE = 2
-EXIT_FAILED = 1
-EXIT_INTERRUPTED = 130
+MAX_IDEMPOTENCY_KEY = 200
+EXIT_USAGE = Exit.USAGE
+EXIT_FAILED = Exit.ERROR
+EXIT_INTERRUPTED = Exit.INTERRUPTED
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # httpx imports its own command line (click, rich, pygments: ~0.07 s) unless that import fails;
+    # a None in sys.modules makes it fail, and kaspr-tui never runs httpx's command line.
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["mock-server"]:
         # The server parses its own flags (kaspr-tui mock-server --help lists them).
         from kaspr_tui.server.cli import main as mock_server_main
 
         return mock_server_main(args[1:])
-    options = build_parser().parse_args(args)
+    parser = build_parser()
+    options = parser.parse_args(args)
+    if options.command == "completion":
+        from kaspr_tui.commands.completion import script
+
+        print(script(parser, options.shell), end="")
+        return 0
     try:
         if options.command == "login":
-            return login(options.config)
+            return login(_option(options, "config"), _option(options, "profile"))
         settings = resolve_settings(
             cli={
-                "api_url": options.api_url,
-                "api_key": options.token,
-                "config_path": options.config,
-                "theme": options.theme,
-                "insecure": options.insecure,
+                "api_url": _option(options, "api_url"),
+                "api_key": _option(options, "token"),
+                "config_path": _option(options, "config"),
+                "theme": _option(options, "theme"),
+                "insecure": _option(options, "insecure"),
+                "profile": _option(options, "profile"),
+                "read_only": _option(options, "read_only"),
+                "log_file": _option(options, "log_file"),
+                "debug": _option(options, "debug"),
             }
         )
+        configure_logging(settings, for_app=options.command is None)
     except ConfigError as error:
         print(f"kaspr-tui: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return EXIT_INTERRUPTED
-    return run_app(settings)
+    if options.command is None:
+        if not app_has_terminal():
+            print(NO_TERMINAL_HINT, file=sys.stderr)
+            return EXIT_USAGE
+        if settings.read_only and settings.embedded:
+            # The app builds its own client for the bundled server; only a given one can be read-only.
+            print(READ_ONLY_EMBEDDED_APP, file=sys.stderr)
+            return EXIT_USAGE
+        return run_app(settings)
+    return run_command(options, settings)
+
+
+NO_TERMINAL_HINT = (
+    "kaspr-tui: the app needs a terminal (stdin and stdout); from a script use a command, "
+    "e.g. `kaspr-tui status --json` (all of them: kaspr-tui --help)"
+)
+
+
+READ_ONLY_EMBEDDED_APP = (
+    "kaspr-tui: the app is read-only only against a configured server (--api-url or a profile); "
+    "with the bundled demo server, use the commands, e.g. `kaspr-tui --read-only status`"
+)
+
+
+def app_has_terminal() -> bool:
+    """The app reads keys from stdin and draws on stdout: both must be a terminal."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _option(options: argparse.Namespace, name: str) -> object:
+    """An option's value, None when not given (options shared by every command are left out then)."""
+    return getattr(options, name, None)
+
+
+def run_command(options: argparse.Namespace, settings: Settings) -> int:
+    """Refuse a write in read-only mode; else start the bundled server if it is needed, and run."""
+    from kaspr_tui.commands.runtime import Context, Output
+    from kaspr_tui.commands.runtime import run_command as run
+
+    out = Output(json_mode=bool(getattr(options, "json", False)))
+    if options.writes and settings.read_only:
+        out.note(f"kaspr-tui: {settings.read_only_reason} `{options.command_name}` changes something.")
+        return EXIT_USAGE
+    if options.online and settings.embedded:
+        # It boots while the command's modules (httpx, pydantic) are imported; the command adopts it.
+        from kaspr_tui.embedded import start_early
+
+        start_early()
+    module_name, function_name = options.run.split(":")
+    command = getattr(importlib.import_module(f"kaspr_tui.commands.{module_name}"), function_name)
+    _interrupt_on_signals()
+    try:
+        return run(command, Context(settings, options, out))
+    except Exception as error:  # a bug: one line here, the traceback in the log
+        return _report_crash(error)
+
+
+def _interrupt_on_signals() -> None:
+    """Ctrl-C and `kill PID` raise KeyboardInterrupt where the command is, so it unwinds (the
+    bundled server is stopped, a 3-D Secure question left open is denied) and exits 130.
+
+    asyncio.run's own Ctrl-C handler only cancels the task, which cannot happen while the
+    command waits for a line on the prompt; a handler of our own keeps it out. A signal the
+    parent chose to ignore (nohup) stays ignored.
+    """
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(number) is not signal.SIG_IGN:
+            signal.signal(number, interrupt)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    shared = _shared_options()
     parser = argparse.ArgumentParser(
         prog="kaspr-tui",
         description=(
-            "Manage a Kaspr subscription from the terminal.\n"
+            "Manage a Kaspr subscription from the terminal: with no command, the app; with one, a\n"
+            "scriptable command (data on stdout, messages on stderr, --json for the API's objects).\n"
             "With no API URL configured, kaspr-tui starts its bundled billing server\n"
             "and signs in to the demo workspace."
         ),
         epilog=(
             "settings: command line, then environment "
-            f"({', '.join(ENV_VARS.values())}),\nthen the config file "
-            f"({CONFIG_ENV_VAR} or {default_config_path()})"
+            f"({', '.join([*ENV_VARS.values(), PROFILE_ENV_VAR])}),\nthen the profile and the config file "
+            f"({CONFIG_ENV_VAR} or {default_config_path()})\n\n{EXIT_CODES_HELP}"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--api-url", metavar="URL", help="the billing API to use")
-    parser.add_argument(
-        "--token", metavar="KEY", help=f"API key (safer in {ENV_VARS['api_key']}: not shown by ps)"
-    )
-    parser.add_argument("--config", metavar="PATH", type=Path, help="config file to read")
-    parser.add_argument("--theme", metavar="NAME", help="Textual theme, e.g. textual-light")
-    parser.add_argument(
-        "--insecure",
-        action="store_true",
-        default=None,
-        help="allow a plain http:// API URL to another machine (sends the key unencrypted)",
+        parents=[shared],
     )
     parser.add_argument("--version", action="version", version=f"kaspr-tui {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    login_parser = commands.add_parser(
-        "login", help="ask for an API URL and key, check them, save them to the config file"
+    commands = subcommands(parser, "command", required=False)
+
+    def command(
+        group: argparse._SubParsersAction[argparse.ArgumentParser],
+        name: str,
+        help: str,
+        run: str | None = None,
+        *,
+        writes: bool = False,
+        json: bool = False,
+        yes: bool = False,
+        idempotent: bool = False,
+        online: bool = True,
+    ) -> argparse.ArgumentParser:
+        sub = group.add_parser(
+            name,
+            help=help,
+            description=help[0].upper() + help[1:] + ".",
+            parents=[shared],
+            epilog=EXIT_CODES_HELP,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        full_name = f"{group._prog_prefix.removeprefix('kaspr-tui').strip()} {name}".strip()  # type: ignore[attr-defined]
+        sub.set_defaults(run=run, writes=writes, online=online, command_name=f"kaspr-tui {full_name}")
+        if json:
+            sub.add_argument("--json", action="store_true", help="print the API's objects as JSON on stdout")
+        if yes:
+            sub.add_argument(
+                "--yes", "-y", action="store_true", help="do it without asking (needed without a terminal)"
+            )
+        if idempotent:
+            sub.add_argument(
+                "--idempotency-key",
+                metavar="KEY",
+                type=_idempotency_key,
+                help="send this Idempotency-Key: rerunning with the same key after a lost answer never charges twice",
+            )
+        return sub
+
+    command(commands, "status", "plan, interval, seats, renewal, card and credits", "status:run", json=True)
+
+    credits = command(commands, "credits", "credits left per type this period", "credits:show", json=True)
+    credits_commands = subcommands(credits, "credits_command", required=False)
+    buy = command(
+        credits_commands, "buy", "buy add-on credits of one type, after showing the price", "credits:buy",
+        writes=True, json=True, yes=True, idempotent=True,
     )
-    # SUPPRESS keeps a --config given before `login` from being reset by this default.
-    login_parser.add_argument(
-        "--config", metavar="PATH", type=Path, default=argparse.SUPPRESS, help="config file to write"
+    buy.add_argument("type", metavar="TYPE", choices=CREDIT_TYPES, help=" | ".join(CREDIT_TYPES))
+    buy.add_argument("quantity", metavar="QUANTITY", type=_positive_int, help="credits to add now")
+    buy.add_argument(
+        "--no-renew", action="store_true", help="this period only: turn the type's auto-renew off once paid"
     )
-    commands.add_parser("mock-server", help="serve the bundled billing API (see its --help)")
+
+    licenses = command(commands, "licenses", "the workspace's licenses (seats)")
+    licenses_commands = subcommands(licenses, "licenses_command")
+    set_licenses = command(
+        licenses_commands, "set", "change the total number of licenses, after showing the price", "licenses:set_total",
+        writes=True, json=True, yes=True, idempotent=True,
+    )
+    set_licenses.add_argument("total", metavar="TOTAL", type=_positive_int, help="licenses the workspace should have")
+
+    plan = command(commands, "plan", "the subscription's plan")
+    plan_commands = subcommands(plan, "plan_command")
+    change = command(
+        plan_commands, "change", "change plan, interval or seats, after showing the price", "plan:change",
+        writes=True, json=True, yes=True, idempotent=True,
+    )
+    change.add_argument("plan", metavar="PLAN", choices=PLAN_IDS, help=" | ".join(PLAN_IDS))
+    change.add_argument("--interval", choices=INTERVALS, help="month | year (default: as today)")
+    change.add_argument("--seats", type=_positive_int, metavar="N", help="licenses (default: as today)")
+
+    quote = command(commands, "quote", "price a change without making it", "quote:run", json=True)
+    quote.add_argument("--plan", choices=PLAN_IDS, help=" | ".join(PLAN_IDS))
+    quote.add_argument("--interval", choices=INTERVALS, help="month | year")
+    quote.add_argument("--seats", type=_positive_int, metavar="N")
+    quote.add_argument(
+        "--addon", type=_type_quantity, action="append", default=[], metavar="TYPE=QTY",
+        help="credits to add now, e.g. phone=100 (repeat for more types)",
+    )
+
+    members = command(commands, "members", "members and invitations", "members:show", json=True)
+    members_commands = subcommands(members, "members_command", required=False)
+    command(members_commands, "list", "list members and pending invitations", "members:show", json=True)
+    invite = command(
+        members_commands, "invite", "invite someone into a free license", "members:invite", writes=True, json=True
+    )
+    invite.add_argument("email", metavar="EMAIL")
+    invite.add_argument("--role", choices=("member", "admin"), default="member", help="member (default) | admin")
+    remove = command(
+        members_commands, "remove", "remove a member or revoke an invitation", "members:remove", writes=True, yes=True
+    )
+    remove.add_argument("email", metavar="EMAIL")
+
+    invoices = command(commands, "invoices", "invoices, newest first", "invoices:show", json=True)
+    invoices_commands = subcommands(invoices, "invoices_command", required=False)
+    list_invoices = command(invoices_commands, "list", "list invoices, newest first", "invoices:show", json=True)
+    list_invoices.add_argument("--year", type=_year, metavar="YEAR", help="only those issued that year")
+    download = command(
+        invoices_commands, "download", "save invoice PDFs (never over an existing file)", "invoices:download", json=True
+    )
+    which = download.add_mutually_exclusive_group(required=True)
+    which.add_argument("id", metavar="ID", nargs="?", help="an invoice id (in_…) or number (ACME-2026-000001)")
+    which.add_argument("--latest", action="store_true", help="the latest paid invoice")
+    which.add_argument("--year", type=_year, metavar="YEAR", help="every paid invoice issued that year")
+    download.add_argument(
+        "--dir", type=Path, metavar="DIR", help="save here (default: the download folder, see `paths`)"
+    )
+
+    card = command(commands, "card", "the card payments are charged to")
+    card_commands = subcommands(card, "card_command")
+    update = command(
+        card_commands, "update",
+        "make a new card the default: number, expiry, CVC and name asked without echo, or read from stdin "
+        "(one per line)",
+        "card:update", writes=True, json=True,
+    )
+    update.add_argument("--name", metavar="NAME", help="name on the card (asked when not given)")
+
+    support = command(commands, "support", "ask support, or (support keys) look up accounts and transfer")
+    support_commands = subcommands(support, "support_command")
+    request = command(support_commands, "request", "ask Kaspr support for a change to your account")
+    request_kinds = request.add_subparsers(dest="request_kind", metavar="KIND", title="kinds", required=True)
+    email_change = command(
+        request_kinds, "email-change", "ask to change your account's email address", "support:request_email_change",
+        writes=True, json=True,
+    )
+    email_change.add_argument("new_email", metavar="NEW_EMAIL")
+    transfer_request = command(
+        request_kinds, "transfer", "changing jobs: ask to move your license and credits to your new account",
+        "support:request_transfer", writes=True, json=True,
+    )
+    transfer_request.add_argument("--to", required=True, metavar="EMAIL", help="your new account's email")
+    delete_request = command(
+        request_kinds, "delete-account", "ask support to delete your account (and its subscription)",
+        "support:request_deletion", writes=True, json=True, yes=True,
+    )
+    for kind in (email_change, transfer_request, delete_request):
+        kind.add_argument("--message", metavar="M", help="a note for support")
+    lookup = command(support_commands, "lookup", "support keys: find an account by email", "support:lookup", json=True)
+    lookup.add_argument("email", metavar="EMAIL")
+    transfer = command(
+        support_commands, "transfer", "support keys: move a license and credits from an old account to a new one",
+        "support:transfer", writes=True, json=True, yes=True, idempotent=True,
+    )
+    transfer.add_argument("--from", dest="from_email", required=True, metavar="EMAIL", help="the old account")
+    transfer.add_argument("--to", dest="to_email", required=True, metavar="EMAIL", help="the new account")
+    transfer.add_argument("--license", action="store_true", help="move their license (one paid seat)")
+    transfer.add_argument(
+        "--credits", type=_type_quantity, action="append", default=[], metavar="TYPE=QTY",
+        help="credits to move, e.g. phone=150 (repeat for more types)",
+    )
+    transfer.add_argument("--reason", required=True, metavar="TEXT", help="why: both workspaces' activity shows it")
+
+    command(commands, "paths", "the config file, data, log and download folders", "paths:run", json=True, online=False)
+    completion = command(commands, "completion", "print a shell completion script", online=False)
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"), metavar="SHELL", help="bash | zsh | fish")
+
+    login_parser = command(commands, "login", "ask for an API URL and key, check them, save them to the config file")
+    login_parser.description = (
+        "Ask for an API URL and key, check them, save them to the config file "
+        "(with --profile, in its [profiles.NAME] table)."
+    )
+    command(commands, "mock-server", "serve the bundled billing API (see its --help)")
     return parser
 
 
-def login(config_option: Path | None) -> int:
+def subcommands(
+    parent: argparse.ArgumentParser, dest: str, *, required: bool = True
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    return parent.add_subparsers(dest=dest, metavar="COMMAND", title="commands", required=required)
+
+
+def _shared_options() -> argparse.ArgumentParser:
+    """The options every command takes, before or after its name; not given, they are left out."""
+    shared = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    group = shared.add_argument_group("settings")
+    group.add_argument("--api-url", metavar="URL", help="the billing API to use")
+    group.add_argument(
+        "--token", metavar="KEY", help=f"API key (safer in {ENV_VARS['api_key']}: not shown by ps)"
+    )
+    group.add_argument("--config", metavar="PATH", type=Path, help="config file to read")
+    group.add_argument(
+        "--profile", "-p", metavar="NAME", help=f"use [profiles.NAME] of the config file ({PROFILE_ENV_VAR})"
+    )
+    group.add_argument("--theme", metavar="NAME", help="Textual theme, e.g. textual-light")
+    group.add_argument(
+        "--insecure",
+        action="store_true",
+        help="allow a plain http:// API URL to another machine (sends the key unencrypted)",
+    )
+    group.add_argument("--read-only", action="store_true", help="refuse every change (exit code 2)")
+    group.add_argument("--debug", action="store_true", help="log each API request (to stderr, or to --log-file)")
+    group.add_argument(
+        "--log-file", metavar="PATH", type=Path, help=f"log to this file, rotated, mode 0600 ({ENV_VARS['log_file']})"
+    )
+    return shared
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give 1 or more")
+    return value
+
+
+def _idempotency_key(text: str) -> str:
+    """1 to 200 printable characters without spaces: the server takes 255, and keys derived from it add a suffix."""
+    if not 1 <= len(text) <= MAX_IDEMPOTENCY_KEY or not text.isprintable() or any(char.isspace() for char in text):
+        raise argparse.ArgumentTypeError(f"give 1 to {MAX_IDEMPOTENCY_KEY} characters without spaces")
+    return text
+
+
+def _year(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) == 4):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year like 2026")
+    return int(text)
+
+
+def _type_quantity(text: str) -> tuple[str, int]:
+    """`phone=100` → ("phone", 100)."""
+    credit_type, equals, quantity = text.partition("=")
+    if credit_type not in CREDIT_TYPES or not equals:
+        raise argparse.ArgumentTypeError(f"{text!r}: write TYPE=QUANTITY with TYPE one of {', '.join(CREDIT_TYPES)}")
+    return credit_type, _positive_int(quantity)
+
+
+def login(config_option: object, profile: object) -> int:
     """Ask for a URL and key, check them with GET /v1/me, and only then save them."""
     config_path, _ = locate_config(config_option)
+    profile_name = None if profile is None else check_profile_name(str(profile))
     try:
-        configured_url = resolve_settings(cli={"config_path": config_path}).api_url
+        configured_url = resolve_settings(cli={"config_path": config_path, "profile": profile_name}).api_url
     except ConfigError:
         configured_url = None  # a broken setting is what login is often run to replace
     default_url = configured_url or LOGIN_DEFAULT_URL
@@ -135,15 +433,20 @@ def login(config_option: Path | None) -> int:
 
     print(f"Checking the key with {api_url} …")
     try:
+        import asyncio
+
         me = asyncio.run(_fetch_me(api_url, api_key))
     except ApiError as error:
         print(f"kaspr-tui login: {error}\nNothing was written.", file=sys.stderr)
         return EXIT_FAILED
 
-    write_login(config_path, api_url, api_key)
+    write_login(config_path, api_url, api_key, profile_name)
     where = f"{me.role} of {me.workspace.name}" if me.workspace else me.role
     print(f"Signed in as {me.user.email} ({where}).")
-    print(f"Saved the URL and key to {config_path} (mode 0600: only you can read it).")
+    where_saved = config_path if profile_name is None else f"[profiles.{profile_name}] of {config_path}"
+    print(f"Saved the URL and key to {where_saved} (mode 0600: only you can read it).")
+    if profile_name is not None:
+        print(f"Use it with: kaspr-tui --profile {profile_name}  (or {PROFILE_ENV_VAR}={profile_name})")
     overriding = [var for var in ENV_VARS.values() if os.environ.get(var)]
     if overriding:
         print(f"Note: {', '.join(overriding)} set in this shell take precedence over the file.")
@@ -153,6 +456,8 @@ def login(config_option: Path | None) -> int:
 def _ask_key() -> str:
     # A terminal gets a prompt that does not echo; a pipe (scripts, tests) is read as a line.
     if sys.stdin.isatty():
+        import getpass
+
         return getpass.getpass("API key (not shown): ").strip()
     line = sys.stdin.readline()
     if not line:
@@ -175,10 +480,19 @@ def run_app(settings: Settings) -> int:
             from kaspr_tui.embedded import start_early
 
             start_early()
-        from kaspr_tui.app import KasprApp
+        import io
+
         from rich.console import Console
 
-        app = KasprApp(settings)
+        from kaspr_tui.app import KasprApp
+
+        client = None
+        if settings.read_only and settings.api_url is not None:
+            from kaspr_tui.api import BillingClient
+
+            # Until the app hides its write actions, its client refuses them (and says why).
+            client = BillingClient(settings.api_url, settings.api_key, read_only=True)
+        app = KasprApp(settings, client=client)
         # Textual prints the traceback of an error inside the app (with its local variables)
         # to the terminal once the app has closed; keep it here instead.
         textual_report = io.StringIO()
@@ -198,6 +512,9 @@ def run_app(settings: Settings) -> int:
 
 def _report_crash(error: BaseException) -> int:
     """One line on the terminal; the traceback, without local variables, in the log."""
+    import datetime
+    import traceback
+
     log_path = default_log_dir() / "kaspr-tui.log"
     stamp = datetime.datetime.now().isoformat(timespec="seconds")
     try:

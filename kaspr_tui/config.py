@@ -2,17 +2,22 @@
 
 The config file is TOML, read with `tomllib` and written with `tomlkit` so that a user's
 comments and key order survive `kaspr-tui login`. This module never imports Textual.
+
+Profiles: a `[profiles.NAME]` table holds the same keys as the top level, chosen with
+`--profile NAME` or `KASPR_PROFILE`. What the profile leaves out comes from the top level,
+except the connection (`api_url`, `api_key`, `insecure`): a profile only ever uses its own, so a
+key is never sent to another profile's server.
 """
 
 from __future__ import annotations
 
+import io
 import ipaddress
 import os
 import re
 import stat
-import tempfile
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -31,13 +36,30 @@ ENV_VARS: Mapping[str, str] = MappingProxyType(
         "api_key": "KASPR_API_TOKEN",
         "theme": "KASPR_THEME",
         "download_dir": "KASPR_DOWNLOAD_DIR",
+        "log_file": "KASPR_LOG_FILE",
     }
 )
 CONFIG_ENV_VAR = "KASPR_CONFIG"
-# Keys the config file may hold, with the Python type each must parse to.
+PROFILE_ENV_VAR = "KASPR_PROFILE"
+PROFILES_TABLE = "profiles"
+NOT_A_PROFILES_TABLE = f"{PROFILES_TABLE} must be a table of [{PROFILES_TABLE}.NAME] — fix or delete it"
+DEFAULT_PROFILE = "default"
+"""`--profile default` names the top level of the file, unless a `[profiles.default]` exists."""
+# Keys the config file (and each profile table) may hold, with the Python type each must parse to.
 CONFIG_KEYS: Mapping[str, type] = MappingProxyType(
-    {"api_url": str, "api_key": str, "theme": str, "download_dir": str, "insecure": bool}
+    {
+        "api_url": str,
+        "api_key": str,
+        "theme": str,
+        "download_dir": str,
+        "insecure": bool,
+        "read_only": bool,
+        "log_file": str,
+    }
 )
+CONNECTION_KEYS = frozenset({"api_url", "api_key", "insecure"})
+"""A named profile never takes these from the top level of the file."""
+PROFILE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class ConfigError(Exception):
@@ -52,7 +74,14 @@ class Settings:
     theme: str = DEFAULT_THEME
     download_dir: Path | None = None  # None → the user's Downloads folder; where invoice PDFs are saved
     insecure: bool = False
-    # value name → "cli" | "env" | "config" | "default"
+    profile: str | None = None
+    """The `[profiles.NAME]` in use; None for the top level of the config file (the default)."""
+    read_only: bool = False
+    """Every write is refused (support staff looking, not touching); `read_only_reason` says why."""
+    log_file: Path | None = None
+    """Where the log goes (rotating, 0600); None: no log unless --debug."""
+    debug: bool = False
+    # value name → "cli" | "env" | "config" | "profile" | "default"
     sources: Mapping[str, str] = field(default_factory=dict)
     # Problems worth telling the user about that do not stop the app.
     warnings: tuple[str, ...] = ()
@@ -60,6 +89,20 @@ class Settings:
     @property
     def embedded(self) -> bool:
         return self.api_url is None
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why writes are refused, for the person at the keyboard; None when they are not."""
+        if not self.read_only:
+            return None
+        source = self.sources.get("read_only")
+        if source == "cli":
+            where = "--read-only was given"
+        elif source == "profile":
+            where = f"profile {self.profile!r} sets read_only = true in {self.config_path}"
+        else:
+            where = f"read_only = true is set in {self.config_path}"
+        return f"Read-only: {where}, so nothing can be changed."
 
 
 def default_config_path() -> Path:
@@ -88,14 +131,19 @@ def resolve_settings(
     cli_values = {name: value for name, value in (cli or {}).items() if value is not None}
     environment = os.environ if env is None else env
     path, path_source = locate_config(cli_values.get("config_path"), environment, config_path)
-    file_values, warnings = _read_config_file(path)
     # An empty variable counts as unset: `VAR= cmd` is easy to type by accident.
+    chosen = cli_values.get("profile") or environment.get(PROFILE_ENV_VAR) or None
+    file_values, profile_values, warnings = _read_config_file(path, None if chosen is None else str(chosen))
+    profile = None if profile_values is None else str(chosen)
     env_values = {name: environment[var] for name, var in ENV_VARS.items() if environment.get(var)}
 
     sources = {"config_path": path_source}
+    layers = (("cli", cli_values), ("env", env_values), ("profile", profile_values or {}), ("config", file_values))
 
     def pick(name: str, default: object) -> object:
-        for source, layer in (("cli", cli_values), ("env", env_values), ("config", file_values)):
+        for source, layer in layers:
+            if source == "config" and profile is not None and name in CONNECTION_KEYS:
+                continue
             if name in layer:
                 sources[name] = source
                 return layer[name]
@@ -107,6 +155,8 @@ def resolve_settings(
     theme = pick("theme", DEFAULT_THEME)
     download_dir = pick("download_dir", None)
     insecure = bool(pick("insecure", False))
+    read_only = bool(pick("read_only", False))
+    log_file = pick("log_file", None)
 
     if api_url is not None:
         api_url = check_api_url(str(api_url), insecure=insecure, source=sources["api_url"])
@@ -119,6 +169,10 @@ def resolve_settings(
         theme=str(theme),
         download_dir=None if download_dir is None else Path(str(download_dir)).expanduser(),
         insecure=insecure,
+        profile=profile,
+        read_only=read_only,
+        log_file=None if log_file is None else Path(str(log_file)).expanduser(),
+        debug=bool(cli_values.get("debug", False)),
         sources=MappingProxyType(sources),
         warnings=tuple(warnings),
     )
@@ -154,13 +208,16 @@ def check_api_url(url: str, *, insecure: bool = False, source: str = "cli") -> s
     return url.strip().rstrip("/")
 
 
-def write_login(config_path: Path, api_url: str, api_key: str) -> None:
-    """Store the URL and key in the config file, keeping everything else in it as it was.
+def write_login(config_path: Path, api_url: str, api_key: str, profile: str | None = None) -> None:
+    """Store the URL and key in the config file (in `[profiles.NAME]` for a profile), keeping
+    everything else in it as it was.
 
     The file is replaced atomically and is 0600 from its first byte; a symlinked config file
     is written through to its target.
     """
-    import tomlkit  # only `login` writes; keep it off the app's startup path
+    import tempfile  # only `login` writes; keep these off every other command's startup path
+
+    import tomlkit
 
     target = Path(os.path.realpath(config_path.expanduser()))
     try:
@@ -175,8 +232,21 @@ def write_login(config_path: Path, api_url: str, api_key: str) -> None:
         raise ConfigError(
             f"{target} line {error.line}: {_strip_location(str(error))} — fix or delete it"
         ) from None
-    document["api_url"] = api_url
-    document["api_key"] = api_key
+    if profile is None:
+        table: MutableMapping[str, object] = document
+    else:
+        check_profile_name(profile)
+        profiles = document.get(PROFILES_TABLE)
+        if profiles is None:
+            profiles = tomlkit.table(is_super_table=True)
+            document[PROFILES_TABLE] = profiles
+        elif not isinstance(profiles, MutableMapping):
+            raise ConfigError(f"{target}: {NOT_A_PROFILES_TABLE}")
+        if profile not in profiles:
+            profiles[profile] = tomlkit.table()
+        table = profiles[profile]
+    table["api_url"] = api_url
+    table["api_key"] = api_key
 
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     # mkstemp creates the file with mode 0600, so the key is never readable by others.
@@ -192,39 +262,78 @@ def write_login(config_path: Path, api_url: str, api_key: str) -> None:
         raise
 
 
-def _read_config_file(path: Path) -> tuple[dict[str, object], list[str]]:
-    """The file's known keys, and warnings. A missing file is an empty one."""
+def check_profile_name(name: str) -> str:
+    """A profile name is a TOML bare key: letters, digits, `-` and `_`."""
+    if not PROFILE_NAME.fullmatch(name):
+        raise ConfigError(f"profile name {name!r}: use letters, digits, - and _ only (at most 64)")
+    return name
+
+
+def _read_config_file(
+    path: Path, profile: str | None
+) -> tuple[dict[str, object], dict[str, object] | None, list[str]]:
+    """The top level's known keys, the chosen profile's (None: no profile, the top level), and
+    warnings. A missing file is an empty one.
+
+    A profile that is not in the file is an error: a typo must not quietly use the top level.
+    """
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return {}, []
+        raw = None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read it ({error.strerror})") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text — fix or delete it") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(_describe_toml_error(path, str(error))) from None
+    data: dict[str, object] = {}
+    if raw is not None:
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise ConfigError(f"{path}: not UTF-8 text — fix or delete it") from None
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(_describe_toml_error(path, str(error))) from None
 
-    values: dict[str, object] = {}
+    profiles = data.pop(PROFILES_TABLE, {})
+    if not isinstance(profiles, dict):
+        raise ConfigError(f"{path}: {NOT_A_PROFILES_TABLE}")
     warnings: list[str] = []
-    for key, value in data.items():
-        expected = CONFIG_KEYS.get(key)
-        if expected is None:
-            warnings.append(f"{path}: unknown setting {key!r} ignored")
-        elif not isinstance(value, expected):
+    values = _known_values(path, data, "", warnings)
+    profile_values: dict[str, object] | None = None
+    if profile == DEFAULT_PROFILE and profile not in profiles:
+        profile = None
+    if profile is not None:
+        table = profiles.get(profile)
+        if not isinstance(table, dict):
+            known = ", ".join(sorted(name for name, value in profiles.items() if isinstance(value, dict)))
+            listed = f"profiles there: {known}" if known else "it has no profiles"
             raise ConfigError(
-                f"{path}: {key} must be {_TYPE_WORDS[expected]}, not {value!r} — fix or delete it"
+                f"profile {profile!r} is not in {path} ({listed}); "
+                f"add one with: kaspr-tui login --profile {profile}"
             )
-        elif value != "":
-            values[key] = value
-    if "api_key" in values and _open_to_others(path):
+        profile_values = _known_values(path, table, f"{PROFILES_TABLE}.{profile}.", warnings)
+    if ("api_key" in values or any(isinstance(t, dict) and "api_key" in t for t in profiles.values())) and (
+        _open_to_others(path)
+    ):
         warnings.append(
             f"{path} holds an API key and other users can read or change it; "
             f"run: chmod 600 {path}"
         )
-    return values, warnings
+    return values, profile_values, warnings
+
+
+def _known_values(path: Path, table: Mapping[str, object], prefix: str, warnings: list[str]) -> dict[str, object]:
+    """The keys of one table this app knows, type-checked; unknown keys become warnings."""
+    values: dict[str, object] = {}
+    for key, value in table.items():
+        expected = CONFIG_KEYS.get(key)
+        if expected is None:
+            warnings.append(f"{path}: unknown setting {prefix}{key!r} ignored")
+        elif not isinstance(value, expected):
+            raise ConfigError(
+                f"{path}: {prefix}{key} must be {_TYPE_WORDS[expected]}, not {value!r} — fix or delete it"
+            )
+        elif value != "":
+            values[key] = value
+    return values
 
 
 _TYPE_WORDS = {str: "a string", bool: "true or false"}
@@ -265,4 +374,47 @@ def _describe_source(source: str) -> str:
         "cli": "from --api-url",
         "env": f"from {ENV_VARS['api_url']}",
         "config": "from the config file",
+        "profile": "from the profile in the config file",
     }.get(source, source)
+
+
+LOG_MAX_BYTES = 1_000_000
+LOG_BACKUPS = 3
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(settings: Settings, *, for_app: bool) -> None:
+    """Log the app's records (each API request at INFO; retries and more with --debug).
+
+    To `log_file` if set, rotated and 0600; else, with --debug, to stderr for a command, or to
+    the log folder's `kaspr-tui.log` for the app (its terminal is the screen). Nothing otherwise.
+    """
+    if settings.log_file is None and not settings.debug:
+        return
+    import logging
+    import logging.handlers
+
+    class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+        """Every file it opens, the first and each one after a rotation, is 0600 from its first byte."""
+
+        def _open(self) -> io.TextIOWrapper:
+            descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            os.fchmod(descriptor, 0o600)  # a file someone created before with other modes
+            return open(descriptor, "a", encoding=self.encoding, errors=self.errors)
+
+    path = settings.log_file or (default_log_dir() / "kaspr-tui.log" if for_app else None)
+    handler: logging.Handler
+    if path is None:
+        handler = logging.StreamHandler()
+    else:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handler = PrivateRotatingFileHandler(
+                path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+            )
+        except OSError as error:
+            raise ConfigError(f"log file {path}: cannot write it ({error.strerror})") from None
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    logger = logging.getLogger("kaspr_tui")
+    logger.setLevel(logging.DEBUG if settings.debug else logging.INFO)
+    logger.addHandler(handler)

@@ -10,6 +10,11 @@ Card numbers: the card body is a plain value only inside `_build_request` (from
 `PaymentMethodCreate.to_wire()`), whose frame is gone before anything can fail, and no
 `ApiError` is raised while a transport exception is being handled. So neither an exception,
 its chain, nor a traceback that shows locals (Textual's crash report does) can carry a card.
+
+Every attempt is logged on `kaspr_tui.api.client` at INFO: method, path (without the query),
+status, duration and Request-Id; never a header, a body or a query string, so never a key or a
+card. A read-only client (`read_only=True`) refuses every write (`is_write_request`) before it
+is sent.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import asyncio
 import logging
 import random
 import re
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Literal, TypeVar
@@ -82,8 +88,16 @@ RETRYABLE_TRANSPORT_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.
 """No answer, or the connection dropped before one: the same request may safely go again
 (writes carry an Idempotency-Key). A bad URL or proxy setting would fail the same way again."""
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+PRICE_ONLY_PATHS = frozenset({"/v1/quotes"})
+"""Posted to, but nothing changes: pricing is allowed to a read-only client."""
+READ_ONLY_CODE = "read_only"
 WORKSPACE_HEADER = "Kaspr-Workspace"
 """Which workspace a support key reads; other keys are bound to their own."""
+
+
+def is_write_request(method: str, path: str) -> bool:
+    """Whether a request changes something: every POST, PUT, PATCH and DELETE but a quote."""
+    return method.upper() in WRITE_METHODS and path not in PRICE_ONLY_PATHS
 
 
 def new_idempotency_key() -> str:
@@ -102,11 +116,13 @@ class BillingClient:
         backoff: float = 0.25,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        read_only: bool = False,
     ) -> None:
         headers = {"User-Agent": f"kaspr-tui/{__version__}"}
         if api_key:
             headers["Authorization"] = f"Bearer {api_key}"
         self.base_url = base_url
+        self.read_only = read_only
         self._timeout = timeout
         self._max_retries = max_retries
         self._backoff = backoff
@@ -165,6 +181,16 @@ class BillingClient:
         retry: bool = True,
     ) -> httpx.Response:
         """Send once, and again on a retryable failure; the 2xx response, or raise `ApiError`."""
+        if self.read_only and is_write_request(method, path):
+            raise ApiError(
+                status=0,
+                type=READ_ONLY_CODE,
+                code=READ_ONLY_CODE,
+                message=(
+                    "Read-only: changes are turned off here (--read-only, or read_only = true in the config), "
+                    "so nothing was sent and nothing changed."
+                ),
+            )
         request = self._build_request(
             method,
             path,
@@ -178,12 +204,15 @@ class BillingClient:
         attempt = 0
         while True:  # every path through the loop body returns, raises or retries
             attempt += 1
+            started = time.perf_counter()
             try:
                 response = await self._http.send(request)
             except httpx.TransportError as exc:
                 failure = self._transport_failure(exc, attempt)
                 retryable = isinstance(exc, RETRYABLE_TRANSPORT_ERRORS)
+                _log_exchange(request, failure.code, started, None)
             else:
+                _log_exchange(request, str(response.status_code), started, response.headers.get("Request-Id"))
                 if response.is_success:
                     return response
                 failure = ApiError.from_response(response)
@@ -503,6 +532,12 @@ class BillingClient:
             body=AdvanceClockRequest(days=days),
             idempotency_key=idempotency_key,
         )
+
+
+def _log_exchange(request: httpx.Request, outcome: str, started: float, request_id: str | None) -> None:
+    """`GET /v1/subscription 200 12 ms req_…`: the path only, never its query, a header or a body."""
+    milliseconds = (time.perf_counter() - started) * 1000
+    log.info("%s %s %s %.0f ms %s", request.method, request.url.path, outcome, milliseconds, request_id or "-")
 
 
 def _parse(response: httpx.Response, model: type[Model]) -> Model:

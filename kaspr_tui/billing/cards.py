@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 from kaspr_tui.billing.errors import FieldError
+from kaspr_tui.billing.validation import has_control_characters
 
 MIN_CARD_DIGITS = 12
 MAX_CARD_DIGITS = 19
@@ -135,3 +136,22 @@ def _expiry_problem(exp_month: int, exp_year: int, today: date) -> str | None:
     if exp_year > today.year + MAX_YEARS_AHEAD:
         return "Check the expiry year: it is too far in the future."
     return None
+
+
+def validate_card_text(number: str, expiry: str, cvc: str, name: str, today: date) -> list[FieldError]:
+    """Every problem with a card as typed as text (expiry `MM/YY`), each by its API param
+    (`number`, `exp_month`, `cvc`, `name`): `validate_card`'s, and the expiry's and name's own."""
+    month, year = parse_expiry(expiry) or (0, 0)
+    errors = {error.param: error for error in validate_card(number, month, year, cvc.strip(), today)}
+    if not expiry.strip():
+        message = "Enter the expiry date as printed on the card, MM/YY."
+        errors["exp_month"] = FieldError("exp_month", "expiry_invalid", message)
+    elif month == 0:
+        errors["exp_month"] = FieldError("exp_month", "expiry_invalid", "Enter the expiry as MM/YY, like 08/29.")
+    name = name.strip()
+    if not name:
+        errors["name"] = FieldError("name", "parameter_missing", "Enter the name as printed on the card.")
+    elif has_control_characters(name):
+        message = "Remove line breaks and control characters from the name."
+        errors["name"] = FieldError("name", "parameter_invalid", message)
+    return list(errors.values())

@@ -92,7 +92,7 @@ def test_a_malformed_file_is_left_alone(tmp_path):
     config_path = tmp_path / "config.toml"
     original = 'theme = "nord"\napi_url = \n'
     config_path.write_text(original)
-    with pytest.raises(ConfigError, match="line 2: .* fix or delete it"):
+    with pytest.raises(ConfigError, match=r"line 2: .* fix or delete it"):
         write_login(config_path, "https://billing.example.com", "kt_new")
     assert config_path.read_text() == original
     assert [path.name for path in tmp_path.iterdir()] == ["config.toml"]

@@ -1,4 +1,4 @@
-"""The `kaspr-tui` command: options, errors without tracebacks, and `login`."""
+"""The `kaspr-tui` command starting the app: options, errors without tracebacks, and `login`."""
 
 from __future__ import annotations
 
@@ -78,15 +78,21 @@ def app_runs(monkeypatch):
     """Replace the app with a recorder of the settings it got; `run` does what the test says."""
     for key in [key for key in os.environ if key.startswith("KASPR_")]:
         monkeypatch.delenv(key)
-    started: list = []
+    monkeypatch.setattr(cli, "app_has_terminal", lambda: True)  # pytest's stdin is not one
+    class Started(list):
+        clients: list
+
+    started = Started()
+    clients: list = []
 
     def install(run=lambda self: None):
         app_class = type("KasprApp", (), {
-            "__init__": lambda self, settings: started.append(settings),
+            "__init__": lambda self, settings, client=None: started.append(settings) or clients.append(client),
             "run": run,
             "return_code": 0,
         })
         monkeypatch.setitem(sys.modules, "kaspr_tui.app", types.SimpleNamespace(KasprApp=app_class))
+        started.clients = clients
         return started
 
     return install
@@ -104,6 +110,22 @@ def test_options_reach_the_app_as_settings(app_runs, tmp_path):
         "http://10.1.2.3:8787", "kt_x", "nord", True)
     assert settings.config_path == tmp_path / "config.toml"
     assert {settings.sources[name] for name in ("api_url", "api_key", "theme", "insecure")} == {"cli"}
+
+
+def test_the_app_in_read_only_mode_gets_a_client_that_refuses_writes(app_runs, tmp_path):
+    started = app_runs()
+    config = str(tmp_path / "x.toml")
+    assert cli.main(["--read-only", "--api-url", "http://127.0.0.1:9", "--config", config]) == 0
+    [client] = started.clients
+    assert client.read_only
+    assert started[0].read_only
+
+
+def test_the_app_in_read_only_mode_with_the_bundled_server_refuses_to_start(app_runs, tmp_path, capsys):
+    started = app_runs()
+    assert cli.main(["--read-only", "--config", str(tmp_path / "x.toml")]) == 2
+    assert started == []
+    assert "kaspr-tui --read-only status" in capsys.readouterr().err
 
 
 def server_processes_using(folder) -> set[int]:
@@ -152,7 +174,7 @@ def test_an_error_inside_the_app_is_one_line_not_textuals_traceback(tmp_path, mo
     from textual.app import App
 
     class ExplodingApp(App[None]):
-        def __init__(self, settings) -> None:
+        def __init__(self, settings, client=None) -> None:
             super().__init__()
 
         def on_mount(self) -> None:
@@ -163,10 +185,11 @@ def test_an_error_inside_the_app_is_one_line_not_textuals_traceback(tmp_path, mo
             super().run(headless=True)
 
     monkeypatch.setitem(sys.modules, "kaspr_tui.app", types.SimpleNamespace(KasprApp=ExplodingApp))
+    monkeypatch.setattr(cli, "app_has_terminal", lambda: True)
     monkeypatch.setattr(cli, "default_log_dir", lambda: tmp_path / "logs")
     exit_code = cli.main(["--api-url", "http://127.0.0.1:9", "--config", str(tmp_path / "x.toml")])
     assert exit_code == 1
-    out, err = capfd.readouterr()
+    _, err = capfd.readouterr()
     log_path = tmp_path / "logs" / "kaspr-tui.log"
     assert err == (
         "kaspr-tui stopped on an unexpected error: RuntimeError: mount failed for a card ending 4242\n"
@@ -187,7 +210,7 @@ def test_an_app_crash_is_one_line_on_the_terminal_and_a_traceback_in_the_log(
     monkeypatch.setattr(cli, "default_log_dir", lambda: tmp_path / "logs")
     exit_code = cli.main(["--api-url", "http://127.0.0.1:9", "--config", str(tmp_path / "x.toml")])
     assert exit_code == 1
-    out, err = capsys.readouterr()
+    _, err = capsys.readouterr()
     log_path = tmp_path / "logs" / "kaspr-tui.log"
     assert err == (
         "kaspr-tui stopped on an unexpected error: RuntimeError: screen exploded\n"

@@ -1,0 +1,253 @@
+"""An order in words: what the order review, the quote and the payment's outcome say. Pure, no I/O.
+
+The TUI's review (`screens/checkout/review.py`, `widgets/quote_view.py`) and the command line
+say the same things in the same words: every line charged now (a line for unused time reads as
+a credit), subtotal, VAT and its treatment, total due now, the next renewal and its date, the
+part that waits for the period end, the card and who is billed. These functions take the
+quote's values (anything shaped like the wire `Quote`, see `QuoteLike`) and a way to name
+plans; they return plain strings and leave the layout to the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from kaspr_tui.billing.catalog import CREDIT_LABELS, CreditType
+from kaspr_tui.billing.formatting import INTERVAL_LABELS, format_card, format_count, format_date, format_expiry
+from kaspr_tui.billing.money import format_money
+from kaspr_tui.billing.words import plural
+
+REVIEW_TITLE = "Check that your order is correct"
+TIMES = "\u00d7"
+"""The multiplication sign of `Starter (monthly) TIMES 8 seats` and `12 TIMES €60.00`."""
+
+
+class QuoteLineLike(Protocol):
+    @property
+    def description(self) -> str: ...
+    @property
+    def quantity(self) -> int: ...
+    @property
+    def unit_amount(self) -> int: ...
+    @property
+    def amount(self) -> int: ...
+
+
+class TaxLike(Protocol):
+    @property
+    def rate_percent(self) -> float: ...
+    @property
+    def amount(self) -> int: ...
+    @property
+    def reverse_charge(self) -> bool: ...
+
+
+class ScheduledChangeLike(Protocol):
+    @property
+    def plan(self) -> str: ...
+    @property
+    def interval(self) -> str: ...
+    @property
+    def seats(self) -> int: ...
+    @property
+    def effective_at(self) -> datetime: ...
+
+
+class AddonLike(Protocol):
+    @property
+    def type(self) -> CreditType: ...
+    @property
+    def quantity(self) -> int: ...
+
+
+class QuoteLike(Protocol):
+    """The fields of `kaspr_tui.api.models.Quote` these words read (billing does not import the wire);
+    read-only, so a model whose field is narrower (a Literal, a list) fits."""
+
+    @property
+    def currency(self) -> str: ...
+    @property
+    def plan(self) -> str: ...
+    @property
+    def interval(self) -> str: ...
+    @property
+    def seats(self) -> int: ...
+    @property
+    def lines(self) -> Sequence[QuoteLineLike]: ...
+    @property
+    def subtotal(self) -> int: ...
+    @property
+    def tax(self) -> TaxLike: ...
+    @property
+    def total_due_now(self) -> int: ...
+    @property
+    def next_renewal_total(self) -> int: ...
+    @property
+    def renews_at(self) -> datetime: ...
+    @property
+    def scheduled_for(self) -> datetime | None: ...
+    @property
+    def scheduled_change(self) -> ScheduledChangeLike | None: ...
+
+
+class PurchaseLike(QuoteLike, Protocol):
+    @property
+    def addons(self) -> Sequence[AddonLike]: ...
+
+
+class AddressLike(Protocol):
+    @property
+    def line1(self) -> str: ...
+    @property
+    def line2(self) -> str | None: ...
+    @property
+    def city(self) -> str: ...
+    @property
+    def postal_code(self) -> str: ...
+    @property
+    def state(self) -> str | None: ...
+    @property
+    def country(self) -> str: ...
+
+
+class BillingDetailsLike(Protocol):
+    @property
+    def company(self) -> str: ...
+    @property
+    def contact_name(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def address(self) -> AddressLike: ...
+    @property
+    def vat_number(self) -> str | None: ...
+
+
+def describe_terms(plan_name: str, interval: str, seats: int) -> str:
+    """`Starter (monthly) TIMES 8 seats`, the way the server's quote lines read."""
+    return f"{plan_name} ({INTERVAL_LABELS.get(interval, interval)}) {TIMES} {plural(seats, 'seat')}"
+
+
+def scheduled_change_words(plan_name: str, interval: str, seats: int, effective_at: datetime) -> str:
+    """`Changes to Starter (monthly) TIMES 8 seats on 17 Aug 2027`."""
+    return f"Changes to {describe_terms(plan_name, interval, seats)} on {format_date(effective_at)}"
+
+
+def nothing_to_pay_words(scheduled_for: datetime) -> str:
+    """What a change that only waits for the period end (a downgrade, fewer seats) costs today."""
+    return f"Scheduled for {format_date(scheduled_for)} — nothing to pay now"
+
+
+def tax_label(tax: TaxLike) -> str:
+    """`VAT 20 %`, or the reverse charge said in full."""
+    rate = f"VAT {tax.rate_percent:g} %"
+    return f"{rate} (reverse charge: the customer accounts for VAT)" if tax.reverse_charge else rate
+
+
+def line_words(line: QuoteLineLike, currency: str) -> tuple[str, str | None, str]:
+    """One line charged now: (what, `3 TIMES €79.00` when more than one, amount); a credit says so."""
+    what = f"{line.description} (credit)" if line.amount < 0 else line.description
+    each = None
+    if line.quantity > 1:
+        each = f"{format_count(line.quantity)} {TIMES} {format_money(line.unit_amount, currency)}"
+    return what, each, format_money(line.amount, currency)
+
+
+def totals_rows(quote: QuoteLike) -> list[tuple[str, str]]:
+    """Subtotal and VAT (when something is charged), the total due now, the next renewal and its date."""
+    rows = []
+    if quote.lines:
+        rows.append(("Subtotal", format_money(quote.subtotal, quote.currency)))
+        rows.append((tax_label(quote.tax), format_money(quote.tax.amount, quote.currency)))
+    rows.append(("Total due now", format_money(quote.total_due_now, quote.currency)))
+    renewal = format_money(quote.next_renewal_total, quote.currency)
+    rows.append((f"Next renewal on {format_date(quote.renews_at)}", renewal))
+    return rows
+
+
+def scheduled_lines(quote: QuoteLike, plan_name: Callable[[str], str]) -> list[str]:
+    """The part that waits for the period end, and that nothing is due before it; empty if none waits."""
+    lines = []
+    change = quote.scheduled_change
+    if change is not None:
+        lines.append(scheduled_change_words(plan_name(change.plan), change.interval, change.seats, change.effective_at))
+    if quote.scheduled_for is not None and quote.total_due_now == 0:
+        lines.append(nothing_to_pay_words(quote.scheduled_for))
+    return lines
+
+
+def confirm_label(quote: QuoteLike) -> str:
+    """The review's button: paying something, or only changing what the period end brings."""
+    return "Continue to payment" if quote.total_due_now > 0 else "Confirm change"
+
+
+def card_line(brand: str, last4: str, exp_month: int, exp_year: int) -> str:
+    """`Visa •••• 4242  expires 12/2028`."""
+    return f"{format_card(brand, last4)}  expires {format_expiry(exp_month, exp_year)}"
+
+
+def billed_to_lines(details: BillingDetailsLike) -> tuple[str, str]:
+    """Who is billed (company · contact · email), then where (street, place, country · VAT)."""
+    address = details.address
+    place = " ".join(part for part in (address.postal_code, address.city) if part)
+    where = ", ".join(part for part in (address.line1, address.line2, place, address.state, address.country) if part)
+    vat = f" · VAT {details.vat_number}" if details.vat_number else ""
+    return f"{details.company} · {details.contact_name} · {details.email}", f"{where}{vat}"
+
+
+def what_changed_lines(
+    quote: PurchaseLike,
+    before: tuple[str, str, int] | None,
+    plan_name: Callable[[str], str],
+    charged_to: str,
+) -> list[str]:
+    """After a payment succeeded: the plan now (if it changed from `before`, its plan, interval
+    and seats), the credits added, what is scheduled, and what was charged to the card `charged_to`."""
+    lines = []
+    if before != (quote.plan, quote.interval, quote.seats):
+        lines.append(f"Your plan is now {describe_terms(plan_name(quote.plan), quote.interval, quote.seats)}.")
+    for addon in quote.addons:
+        lines.append(f"{addon.quantity:,} {CREDIT_LABELS[addon.type]} added now, renewing each period.")
+    change = quote.scheduled_change
+    if change is not None:
+        later = describe_terms(plan_name(change.plan), change.interval, change.seats)
+        lines.append(f"Scheduled: {later} from {format_date(change.effective_at)}.")
+    if quote.total_due_now > 0:
+        lines.append(f"Charged {format_money(quote.total_due_now, quote.currency)} to {charged_to}.")
+    else:
+        lines.append("Nothing was charged today.")
+    return lines
+
+
+def pack_terms_words(pack_quantity: int, pack_renews: bool, adding: int, resets_on: str) -> str:
+    """What happens to credits bought now: renewed each month with the type's pack (or not), never carried over.
+
+    `pack_quantity` is the type's recurring pack today (0 for none), `pack_renews` its auto-renew.
+    """
+    if pack_quantity > 0 and not pack_renews:
+        return (
+            f"Your pack ends at the reset on {resets_on}, so credits added now are for this period only, "
+            "unless you turn auto-renew back on. Unused credits never carry over."
+        )
+    return (
+        "Added now, then renewed and charged every month at this quantity until you turn auto-renew off: "
+        f"your pack becomes {format_count(adding + pack_quantity)} a month. Unused credits never carry over."
+    )
+
+
+def balance_words(label: str, included: int, addon: int, remaining: int, resets_at: datetime) -> str:
+    """`Phone credits left this period: 2,160 of 2,500 · reset on 22 Dec 2026`."""
+    return (
+        f"{label} left this period: {format_count(remaining)} of {format_count(included + addon)} "
+        f"· reset on {format_date(resets_at)}"
+    )
+
+
+def license_change_rules(period_end: str) -> str:
+    """When a change of licenses applies: more now, prorated; fewer at the period end, without refund."""
+    return (
+        f"More licenses apply now, charged up to {period_end}; fewer apply on {period_end}, "
+        "the end of the period, with no refund."
+    )
