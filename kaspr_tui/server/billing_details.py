@@ -15,7 +15,7 @@ def save_billing_details(tx: Tx, workspace_id: str, update: BillingDetailsUpdate
     address = update.address
     errors = validate_billing_details(
         update.company, update.contact_name, update.email, address.line1, address.city,
-        address.postal_code, address.country, update.vat_number,
+        address.postal_code, address.country, update.vat_number, line2=address.line2, state=address.state,
     )
     if errors:
         raise field_errors(errors)

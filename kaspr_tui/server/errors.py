@@ -136,7 +136,8 @@ def _field_error(raw: Mapping[str, Any], content_type: str | None) -> FieldError
             return FieldError("", "parameter_invalid", "Send the body as JSON, with Content-Type: application/json.")
         return FieldError("", "parameter_invalid", "The request body must be a JSON object.")
     code = "parameter_missing" if kind == "missing" else "parameter_invalid"
-    return FieldError(param, code, _message(kind, param, raw.get("ctx") or {}, raw.get("msg", "")))
+    # The value only tells text from a list: it is never put in a message (it may be a card number).
+    return FieldError(param, code, _message(kind, param, raw.get("ctx") or {}, raw.get("msg", ""), raw.get("input")))
 
 
 def _param_path(path: Sequence[str | int]) -> str:
@@ -150,7 +151,17 @@ def _param_path(path: Sequence[str | int]) -> str:
     return text
 
 
-def _message(kind: str, param: str, ctx: Mapping[str, Any], fallback: str) -> str:
+TOO_LONG_MESSAGES = {
+    "number": "This card number is too long: a card number has at most 19 digits.",
+    "cvc": "This security code is too long: it has 3 digits, or 4 on an Amex.",
+}
+"""What a person would say of a card field that is far too long (its last param segment)."""
+
+
+def _message(kind: str, param: str, ctx: Mapping[str, Any], fallback: str, value: object = None) -> str:
+    if kind in ("too_long", "string_too_long") and isinstance(value, str):
+        special = TOO_LONG_MESSAGES.get(param.rpartition(".")[2])
+        return special or f"{param} must be at most {ctx.get('max_length')} characters long."
     messages = {
         "missing": f"{param} is required.",
         "extra_forbidden": f"{param} is not a parameter of this request: check its spelling.",
@@ -159,7 +170,6 @@ def _message(kind: str, param: str, ctx: Mapping[str, Any], fallback: str) -> st
             f"{param} cannot be empty." if ctx.get("min_length") == 1
             else f"{param} must be at least {ctx.get('min_length')} characters long."
         ),
-        "string_too_long": f"{param} must be at most {ctx.get('max_length')} characters long.",
         "too_long": f"{param} can have at most {ctx.get('max_length')} items.",
         "int_parsing": f"{param} must be a whole number.",
         "int_type": f"{param} must be a whole number.",

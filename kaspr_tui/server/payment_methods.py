@@ -9,6 +9,7 @@ import sqlite3
 
 from kaspr_tui.api.models import PaymentMethod, PaymentMethodCreate
 from kaspr_tui.billing.cards import detect_brand, normalize_card_number, validate_card
+from kaspr_tui.billing.validation import validate_text
 from kaspr_tui.billing.catalog import PLANS
 from kaspr_tui.server.errors import conflict, field_errors, invalid, not_found
 from kaspr_tui.server.events import record_event
@@ -46,6 +47,8 @@ def add_card(
     number = normalize_card_number(card.number.get_secret_value())
     cvc = card.cvc.get_secret_value()
     errors = validate_card(number, card.exp_month, card.exp_year, cvc, tx.now.date())
+    if name_error := validate_text(card.name, "name", "the name on the card"):
+        errors.append(name_error)
     if errors:
         raise field_errors(errors)
     if number == DECLINED_WHEN_SAVED:
