@@ -205,7 +205,8 @@ class IdempotencyMiddleware:
         # trying every number, and the stored row must not be a way back to the card.
         fingerprint = hmac.new(
             self.context.fingerprint_key,
-            b"\n".join([scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""), body]),
+            b"\n".join([scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""),
+                        _parameters(body)]),
             hashlib.sha256,
         ).hexdigest()
         may_run_again = (scope["method"], scope["path"]) in self.safe_to_run_again
@@ -306,6 +307,17 @@ def _answer_of(messages: list[Message]) -> tuple[int, dict[str, str], bytes] | N
     }
     body = b"".join(message.get("body", b"") for message in messages if message["type"] == "http.response.body")
     return starts[0]["status"], headers, body
+
+
+def _parameters(body: bytes) -> bytes:
+    """The request's parameters, compared as Stripe compares a retry's: the same JSON written with
+    other whitespace, key order or escapes is the same request. A body that is not JSON is
+    compared as sent (it fails validation, which stores nothing)."""
+    try:
+        parsed = json.loads(body) if body else None
+        return json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's stack
+        return body
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -403,7 +403,8 @@ def list_events(
 ) -> ListResponse[Event]:
     with context.workspace_transaction(scope.workspace_id) as tx:
         rows, has_more = page(tx, "events", "workspace_id = ?", (scope.workspace_id,), limit, starting_after)
-    return ListResponse[Event](data=[event_wire(row) for row in rows], has_more=has_more)
+    for_support = scope.principal.role == "support"
+    return ListResponse[Event](data=[event_wire(row, for_support=for_support) for row in rows], has_more=has_more)
 
 
 # ---- support --------------------------------------------------------------------------------

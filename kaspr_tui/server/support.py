@@ -78,7 +78,7 @@ def find_account(tx: Tx, email: str) -> SupportAccount:
         subscription=without_card(subscription_view(tx, workspace_id)),
         credits=balances(tx, workspace_id),
         recent_invoices=[invoice_summary(row) for row in invoices],
-        recent_events=[event_wire(row) for row in events],
+        recent_events=[event_wire(row, for_support=True) for row in events],
     )
 
 
