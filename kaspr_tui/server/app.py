@@ -11,6 +11,7 @@ from kaspr_tui import __version__
 from kaspr_tui.server.context import ServerContext
 from kaspr_tui.server.errors import ApiError, invalid, validation_error
 from kaspr_tui.server.middleware import (
+    BodyLimitMiddleware,
     FaultInjectionMiddleware,
     IdempotencyMiddleware,
     RateLimitMiddleware,
@@ -39,9 +40,11 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _request_validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    # Added innermost first: the request id wraps everything, idempotency sits next to the routes.
+    # Added innermost first: the request id wraps everything, idempotency sits next to the routes,
+    # and no body is read before the rate limit and the body limit have let it through.
     app.add_middleware(IdempotencyMiddleware, context=context, router=app.router,
                        safe_to_run_again=SAFE_TO_RUN_AGAIN)
+    app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(RateLimitMiddleware, rate=settings.rate_limit)
     app.add_middleware(FaultInjectionMiddleware, latency_ms=settings.latency_ms, fail_rate=settings.fail_rate)
     app.add_middleware(RequestIdMiddleware)

@@ -23,6 +23,7 @@ ERROR_TYPE_BY_STATUS = {
     404: "invalid_request_error",
     405: "invalid_request_error",
     409: "invalid_request_error",
+    413: "invalid_request_error",
     429: "rate_limit_error",
     500: "api_error",
     503: "api_error",
@@ -76,14 +77,20 @@ def invalid(code: str, message: str, param: str | None = None, *, status: int = 
     return ApiError(status, code, message, param=param, errors=errors)
 
 
+MAX_FIELD_ERRORS = 50
+"""Field errors listed in one answer: a form has far fewer fields, and a body of thousands of
+unknown keys must not get an answer of thousands of errors."""
+
+
 def field_errors(errors: Sequence[FieldError], *, status: int = 400) -> ApiError:
-    """Every problem at once; the first one leads."""
-    first = errors[0]
+    """Every problem at once (the first `MAX_FIELD_ERRORS` of them); the first one leads."""
+    first, listed = errors[0], errors[:MAX_FIELD_ERRORS]
     if len(errors) == 1:
         message = first.message
     else:
-        message = f"{len(errors)} fields need fixing: {', '.join(e.param for e in errors)}. {first.message}"
-    return ApiError(status, first.code, message, param=first.param, errors=errors)
+        names = ", ".join(e.param for e in listed) + (", …" if len(errors) > len(listed) else "")
+        message = f"{len(errors):,} fields need fixing: {names}. {first.message}"
+    return ApiError(status, first.code, message, param=first.param, errors=listed)
 
 
 def not_found(what: str, param: str | None = None) -> ApiError:

@@ -155,6 +155,39 @@ class RateLimitMiddleware:
         await self.app(scope, receive, send)
 
 
+MAX_BODY_BYTES = 64 * 1024
+"""The largest request body served: a billing request is a few hundred bytes, and a bigger one
+would only cost the server time to parse and answer."""
+
+
+def body_too_large() -> ApiError:
+    return ApiError(413, "request_too_large",
+                    f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB: a billing request is much "
+                    "smaller, check what is being sent.")
+
+
+class BodyLimitMiddleware:
+    """Refuses a body over `MAX_BODY_BYTES` with `413` before any of it is parsed: at once when its
+    `Content-Length` says so, else as soon as that much has arrived."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in IDEMPOTENT_METHODS:
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            await send_error(scope, send, body_too_large())
+            return
+        body = await _read_body(receive, limit=MAX_BODY_BYTES)
+        if body is None:
+            await send_error(scope, send, body_too_large())
+            return
+        await self.app(scope, _replaying(body, receive), send)
+
+
 class IdempotencyMiddleware:
     """Stores the first answer to a write with an `Idempotency-Key` for 24 h and replays it.
 
@@ -200,7 +233,7 @@ class IdempotencyMiddleware:
             await send_error(scope, send, invalid(
                 "parameter_invalid", "Idempotency-Key must be 1 to 255 characters long.", IDEMPOTENCY_HEADER))
             return
-        body = await _read_body(receive)
+        body = await _read_body(receive) or b""
         # Keyed, as card fingerprints are: a plain hash of a card's body could be reversed by
         # trying every number, and the stored row must not be a way back to the card.
         fingerprint = hmac.new(
@@ -320,11 +353,16 @@ def _parameters(body: bytes) -> bytes:
         return body
 
 
-async def _read_body(receive: Receive) -> bytes:
-    chunks = []
+async def _read_body(receive: Receive, *, limit: int | None = None) -> bytes | None:
+    """The whole body; None as soon as it grows past `limit` bytes."""
+    chunks, size = [], 0
     while True:
         message = await receive()
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if limit is not None and size > limit:
+            return None
+        chunks.append(chunk)
         if not message.get("more_body"):
             return b"".join(chunks)
 

@@ -80,7 +80,7 @@ RequiredIdempotencyKey = Annotated[
 
 def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The error answers a route may give, each with the one error body; plus the ones every
-    authenticated route may give (no or bad key, rate limit, injected outage)."""
+    authenticated route may give (no or bad key, a body too large, rate limit, injected outage)."""
     descriptions = {
         400: "Invalid request: every problem is listed in `errors`.",
         401: "No API key, or an invalid one.",
@@ -88,11 +88,12 @@ def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
         403: "The key's role may not do this.",
         404: "No such object in this workspace.",
         409: "Conflicts with the workspace's state.",
+        413: "The request body is over 64 KiB.",
         429: "Rate limited: see `Retry-After`.",
         503: "Temporarily unavailable: retry.",
     }
     return {status: {"model": ErrorResponse, "description": descriptions[status]}
-            for status in sorted({*statuses, 401, 429, 503})}
+            for status in sorted({*statuses, 401, 413, 429, 503})}
 
 
 ANY_ROLE = ("admin", "member", "support")
