@@ -45,7 +45,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.add_middleware(IdempotencyMiddleware, context=context, router=app.router,
                        safe_to_run_again=SAFE_TO_RUN_AGAIN)
     app.add_middleware(BodyLimitMiddleware)
-    app.add_middleware(RateLimitMiddleware, rate=settings.rate_limit)
+    app.add_middleware(RateLimitMiddleware, rate=settings.rate_limit, verified=context.verified_keys)
     app.add_middleware(FaultInjectionMiddleware, latency_ms=settings.latency_ms, fail_rate=settings.fail_rate)
     app.add_middleware(RequestIdMiddleware)
     app.router.on_shutdown.append(context.store.close)

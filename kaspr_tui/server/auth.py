@@ -51,6 +51,7 @@ def authenticate(
         )
     if row is None:
         raise ApiError(401, "api_key_invalid", "This API key is not valid: check it, or ask your admin for a new one.")
+    context.verified_keys.add(key_hash)
     if row["is_support"]:
         return Principal(row["id"], row["email"], row["name"], "support", None)
     if row["workspace_id"] is None:

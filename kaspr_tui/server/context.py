@@ -8,7 +8,7 @@ import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Request
 
@@ -40,6 +40,8 @@ class ServerContext:
     clock: Clock
     fingerprint_key: bytes
     """The per-database secret card fingerprints are an HMAC with."""
+    verified_keys: set[str] = field(default_factory=set)
+    """Hashes of the API keys that have authenticated: the rate limit counts these per key."""
 
     @classmethod
     def open(cls, settings: ServerSettings) -> ServerContext:

@@ -15,7 +15,8 @@ import math
 import random
 import secrets
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Container, MutableMapping
 from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -125,24 +126,44 @@ class FaultInjectionMiddleware:
         await self.app(scope, receive, send)
 
 
-class RateLimitMiddleware:
-    """A token bucket per API key (per client address without one): `rate` requests a second."""
+MAX_BUCKETS = 10_000
+"""Rate-limit buckets kept at most, least recently used dropped first."""
 
-    def __init__(self, app: ASGIApp, *, rate: int) -> None:
+
+class RateLimitMiddleware:
+    """A token bucket of `rate` requests a second per API key, once that key has authenticated
+    (`verified`, filled by `auth.authenticate`); a request with no key or a key not (yet) known
+    good counts against its client address, so made-up keys cannot each have a fresh bucket.
+
+    A bucket untouched for a second has refilled, which is the same as having none: such buckets
+    are dropped, and the table never holds more than `MAX_BUCKETS`.
+    """
+
+    def __init__(
+        self, app: ASGIApp, *, rate: int, verified: Container[str], now: Callable[[], float] = time.monotonic
+    ) -> None:
         self.app = app
         self.rate = rate
-        self.buckets: dict[str, tuple[float, float]] = {}
+        self.verified = verified
+        self.now = now
+        self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        """Caller → (tokens left, when last counted), least recently counted first."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in UNMETERED_PATHS:
             await self.app(scope, receive, send)
             return
-        caller = _caller_key(scope) or f"address:{(scope.get('client') or ('?',))[0]}"
-        now = time.monotonic()
-        tokens, last = self.buckets.get(caller, (float(self.rate), now))
+        key = _caller_key(scope)
+        caller = key if key in self.verified else f"address:{(scope.get('client') or ('?',))[0]}"
+        now = self.now()
+        self._forget_refilled(now)
+        tokens, last = self.buckets.pop(caller, (float(self.rate), now))
         tokens = min(float(self.rate), tokens + (now - last) * self.rate)
-        if tokens < 1:
-            self.buckets[caller] = (tokens, now)
+        allowed = tokens >= 1
+        self.buckets[caller] = (tokens - 1 if allowed else tokens, now)
+        if len(self.buckets) > MAX_BUCKETS:
+            self.buckets.popitem(last=False)
+        if not allowed:
             wait = max(1, math.ceil((1 - tokens) / self.rate))
             error = ApiError(
                 429, "rate_limited",
@@ -151,8 +172,14 @@ class RateLimitMiddleware:
             )
             await send_error(scope, send, error)
             return
-        self.buckets[caller] = (tokens - 1, now)
         await self.app(scope, receive, send)
+
+    def _forget_refilled(self, now: float) -> None:
+        while self.buckets:
+            _, (_, last) = next(iter(self.buckets.items()))
+            if now - last < 1:
+                return
+            self.buckets.popitem(last=False)
 
 
 MAX_BODY_BYTES = 64 * 1024
