@@ -93,6 +93,12 @@ def field_errors(errors: Sequence[FieldError], *, status: int = 400) -> ApiError
     return ApiError(status, first.code, message, param=first.param, errors=listed)
 
 
+def prefixed(errors: Iterable[FieldError], prefix: str) -> list[FieldError]:
+    """Errors of a nested object named from the request's top: `number` → `payment_method.number`."""
+    return [FieldError(f"{prefix}.{error.param}" if error.param else prefix, error.code, error.message)
+            for error in errors]
+
+
 def not_found(what: str, param: str | None = None) -> ApiError:
     return invalid("resource_missing", f"No such {what}: check the id, or that it belongs to this workspace.",
                    param, status=404)

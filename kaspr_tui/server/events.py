@@ -38,6 +38,7 @@ def record_event(
 
 SUPPORT_DESCRIPTIONS = {
     "payment_method.added": "A payment card was added",
+    "payment_method.updated": "A payment card's expiry or name was updated",
     "payment_method.default": "Another payment card became the default",
     "payment_method.removed": "A payment card was removed",
 }

@@ -22,9 +22,15 @@ from typing import Any
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.routing import Match, Router
 
+from kaspr_tui.server.auth import WORKSPACE_HEADER
 from kaspr_tui.server.context import RUNNING_WRITE, IdempotentWrite, ServerContext
 from kaspr_tui.server.errors import (
-    REQUEST_ID_SCOPE_KEY, ApiError, conflict, internal_error, invalid, unavailable,
+    REQUEST_ID_SCOPE_KEY,
+    ApiError,
+    conflict,
+    internal_error,
+    invalid,
+    unavailable,
 )
 from kaspr_tui.server.store import hash_api_key
 
@@ -154,7 +160,7 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         key = _caller_key(scope)
-        caller = key if key in self.verified else f"address:{(scope.get('client') or ('?',))[0]}"
+        caller = key if key is not None and key in self.verified else f"address:{(scope.get('client') or ('?',))[0]}"
         now = self.now()
         self._forget_refilled(now)
         tokens, last = self.buckets.pop(caller, (float(self.rate), now))
@@ -234,11 +240,14 @@ class IdempotencyMiddleware:
     def __init__(
         self, app: ASGIApp, *, context: ServerContext, router: Router,
         safe_to_run_again: frozenset[tuple[str, str]] = frozenset(),
+        key_required: frozenset[tuple[str, str]] = frozenset(),
     ) -> None:
         self.app = app
         self.context = context
         self.router = router
         self.safe_to_run_again = safe_to_run_again
+        self.key_required = key_required
+        """Writes refused without a key: answered here, before any other check of the request."""
         self.boot_id = secrets.token_hex(8)
         """This process's rows: any other owner's `running` row was left by a process that died."""
 
@@ -253,6 +262,11 @@ class IdempotencyMiddleware:
             return
         key = Headers(scope=scope).get(IDEMPOTENCY_HEADER)
         caller = _caller_key(scope)
+        if key is None and caller is not None and (scope["method"], scope["path"]) in self.key_required:
+            await send_error(scope, send, invalid(
+                "parameter_missing", "Send an Idempotency-Key with a payment, and the same one when you retry "
+                "it, so it is never paid twice.", IDEMPOTENCY_HEADER))
+            return
         if key is None or caller is None:
             await self.app(scope, receive, send)
             return
@@ -263,10 +277,11 @@ class IdempotencyMiddleware:
         body = await _read_body(receive) or b""
         # Keyed, as card fingerprints are: a plain hash of a card's body could be reversed by
         # trying every number, and the stored row must not be a way back to the card.
+        workspace = Headers(scope=scope).get(WORKSPACE_HEADER, "").encode()  # which workspace it is for
         fingerprint = hmac.new(
             self.context.fingerprint_key,
             b"\n".join([scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""),
-                        _parameters(body)]),
+                        workspace, _parameters(body)]),
             hashlib.sha256,
         ).hexdigest()
         may_run_again = (scope["method"], scope["path"]) in self.safe_to_run_again

@@ -152,3 +152,11 @@ def test_json_nested_deeper_than_the_stack_is_a_400(admin: httpx.Client) -> None
                                                                           "Idempotency-Key": "deep"})
     error = assert_error_shape(response)
     assert (response.status_code, error["code"]) == (400, "parameter_invalid")
+
+
+def test_an_unknown_query_parameter_is_refused_not_ignored(admin: httpx.Client) -> None:
+    response = admin.get("/v1/invoices", params={"limit": 5, "stauts": "paid"})
+    error = assert_error_shape(response)
+    assert (response.status_code, error["param"], error["code"]) == (400, "stauts", "parameter_unknown")
+    nameless = admin.get("/v1/checkouts?limit=1&=")
+    assert (nameless.status_code, assert_error_shape(nameless)["code"]) == (400, "parameter_unknown")

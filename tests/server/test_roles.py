@@ -36,6 +36,7 @@ TABLE: list[tuple[str, str, Any, dict[str, int]]] = [
     ("POST", "/v1/credits/consume", {"type": "phone", "quantity": 1}, {"member": 200, "support": 403, "admin": 200}),
     ("POST", "/v1/quotes", {"seats": 11}, {**ADMIN_ONLY, "admin": 200}),
     ("POST", "/v1/checkouts", {"quote_id": "qt_x", "payment_method_id": "pm_x"}, {**ADMIN_ONLY, "admin": 404}),
+    ("GET", "/v1/checkouts", None, {**ADMIN_ONLY, "admin": 200}),
     ("GET", "/v1/checkouts/co_x", None, {**ADMIN_ONLY, "admin": 404}),
     ("POST", "/v1/checkouts/co_x/authenticate", {"result": "approve"}, {**ADMIN_ONLY, "admin": 404}),
     ("GET", "/v1/payment_methods", None, {**ADMIN_ONLY, "admin": 200}),
