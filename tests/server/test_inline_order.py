@@ -5,7 +5,6 @@ become the workspace's details, and the card its default card, only when the pay
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import replace
 
 import httpx

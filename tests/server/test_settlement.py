@@ -131,7 +131,7 @@ def test_a_payment_in_progress_when_the_clock_jumps_past_the_renewal_is_billed_i
     renewal = next(invoice for invoice in session.admin.get("/v1/invoices", params={"limit": 100}).json()["data"]
                    if invoice["created"].startswith("2027-08-17"))
     lines = session.invoice(renewal["id"])["lines"]
-    assert [(line["description"], line["quantity"]) for line in lines][0] == ("Business (annual) × 11 seats", 11)
+    assert (lines[0]["description"], lines[0]["quantity"]) == ("Business (annual) × 11 seats", 11)
 
 
 def test_a_3d_secure_approval_after_the_quote_expired_fails_with_nothing_charged(timed) -> None:
