@@ -8,6 +8,7 @@ usual frozen calendar (which a payment's seconds do not move)."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -148,3 +149,32 @@ def test_a_3d_secure_approval_after_the_quote_expired_fails_with_nothing_charged
     assert "the bank's confirmation came too late; nothing was charged" in late.json()["error"]["message"]
     assert session.seats() == 10
     assert session.invoice(checkout["invoice_id"])["status"] == "void"
+
+
+def test_many_readers_at_the_moment_a_payment_falls_due_settle_it_once(timed) -> None:
+    """Eight sessions read the workspace (and the settler runs) as the payment falls due: each
+    settlement is its own transaction, re-read before it is done, so it is done exactly once."""
+    session = timed(0.5)
+    paid_before = len(session.admin.get("/v1/invoices", params={"limit": 100, "status": "paid"}).json()["data"])
+    checkout = session.pay(seats=11).json()
+    start = threading.Barrier(8)
+    statuses: list[str] = []
+
+    def read(path: str) -> None:
+        with httpx.Client(base_url=session.server.url, headers=session.admin.headers, timeout=10) as client:
+            start.wait()
+            for _ in range(20):
+                client.get(path)
+            statuses.append(client.get(f"/v1/checkouts/{checkout['id']}").json()["status"])
+
+    time.sleep(0.4)
+    paths = [f"/v1/checkouts/{checkout['id']}", "/v1/subscription", "/v1/credits", "/v1/invoices"] * 2
+    threads = [threading.Thread(target=read, args=(path,)) for path in paths]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == ["succeeded"] * 8
+    assert session.seats() == 11
+    paid = session.admin.get("/v1/invoices", params={"limit": 100, "status": "paid"}).json()["data"]
+    assert len(paid) == paid_before + 1
