@@ -105,13 +105,17 @@ class ServerContext:
         own: the processor's and the calendar's work, not any request's (no Idempotency-Key is
         marked by it, and no crash point is in it)."""
         for workspace_id in workspace_ids:
+            done = None
             while True:
                 with self.store.transaction(self.clock.now) as tx:
                     instant, ahead = self.clock.reading()
                     due = next_due(tx, workspace_id, instant=instant, ahead=ahead)
                     if due is None:
                         break
+                    if due == done:  # a step that left itself due would loop for ever: fail instead
+                        raise RuntimeError(f"{due} is still due after it was done")
                     run(tx, workspace_id, due)
+                    done = due
 
     def run_due_everywhere(self) -> float:
         """`run_due` on every workspace; then how many seconds until the next payment is due, at most

@@ -208,3 +208,16 @@ def test_a_restart_while_a_payment_processes_settles_it_once(server_settings: Se
         assert session.checkout(checkout["id"])["status"] == "succeeded"
         assert (session.subscription()["seats"], len(session.paid_numbers())) == (11, len(paid_before) + 1)
         session.close()
+
+
+def test_a_settlement_that_does_not_settle_fails_the_request_instead_of_spinning(
+    still: Still, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kaspr_tui.server import processor
+
+    checkout = still.pay(seats=11)
+    monkeypatch.setattr(processor, "settle", lambda tx, checkout_id: None)  # a bug: the payment stays due
+    response = still.admin.post("/v1/test_helpers/advance_clock", json={"seconds": PAYMENT_DELAY})
+    assert (response.status_code, response.json()["error"]["code"]) == (500, "internal_error")
+    monkeypatch.undo()
+    assert still.checkout(checkout["id"])["status"] == "succeeded"
