@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import httpx
@@ -60,7 +60,7 @@ class Session:
 
 
 @pytest.fixture
-def timed(server_settings: ServerSettings) -> Iterator[callable]:
+def timed(server_settings: ServerSettings) -> Iterator[Callable[..., Session]]:
     """`timed(payment_delay, frozen_now=…)`: a session on a server whose payments take that many seconds."""
     opened: list[tuple[LiveServer, Session]] = []
 
