@@ -168,8 +168,9 @@ def _start_processing(tx: Tx, checkout_id: str, processing_until: float) -> None
     )
 
 
-def _order_problems(tx: Tx, request: CheckoutRequest) -> None:
-    """Every problem with what the order carries, at once: the card and the billing details."""
+def _check_order(tx: Tx, request: CheckoutRequest) -> None:
+    """Refuse an order that pays with no card or two, or carries a bad card or bad billing details
+    (every field problem at once)."""
     if request.payment_method is not None and request.payment_method_id is not None:
         raise invalid("parameter_invalid", "Pay with a saved card (payment_method_id) or a new one "
                       "(payment_method), not both.", "payment_method")
@@ -213,7 +214,7 @@ def create_checkout(
                          (workspace_id, request.quote_id, idempotency_key))
         if earlier is not None:
             return _wire(tx, earlier)
-    _order_problems(tx, request)
+    _check_order(tx, request)
     workspace = load_workspace(tx, workspace_id)
     stored: StoredQuote = usable_quote(tx, workspace, request.quote_id)
     if request.payment_method is not None:
