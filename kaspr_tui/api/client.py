@@ -7,7 +7,7 @@ are retried with exponential backoff and jitter, or after the server's `Retry-Af
 error is raised at once as an `ApiError`.
 
 Card numbers: the card body is a plain value only inside `_build_request` (from
-`PaymentMethodCreate.to_wire()`), whose frame is gone before anything can fail, and no
+`CardInput.to_wire()`, for a card saved or paid with inline), whose frame is gone before anything can fail, and no
 `ApiError` is raised while a transport exception is being handled. So neither an exception,
 its chain, nor a traceback that shows locals (Textual's crash report does) can carry a card.
 
@@ -40,9 +40,11 @@ from kaspr_tui.api.models import (
     AuthenticateRequest,
     BillingDetails,
     BillingDetailsUpdate,
+    CardInput,
     Catalog,
     Checkout,
     CheckoutRequest,
+    CheckoutStatus,
     ClockState,
     ConsumeRequest,
     CreditBalance,
@@ -52,6 +54,7 @@ from kaspr_tui.api.models import (
     Health,
     InvitationCreate,
     Invoice,
+    InvoiceStatus,
     InvoiceSummary,
     ListResponse,
     Me,
@@ -162,10 +165,8 @@ class BillingClient:
             )
         if workspace is not None:
             headers[WORKSPACE_HEADER] = workspace
-        if isinstance(body, PaymentMethodCreate):
-            wire = body.to_wire()  # the card's own serializer is the only one that reveals it
-        else:
-            wire = None if body is None else body.model_dump(mode="json", exclude_none=True)
+        # A card's own serializer (`CardInput.to_wire`) is the only one that reveals it.
+        wire = None if body is None else body.to_wire()
         return self._http.build_request(method, path, json=wire, params=params, headers=headers)
 
     async def _request(
@@ -257,8 +258,9 @@ class BillingClient:
         limit: int,
         starting_after: str | None,
         workspace: str | None,
+        extra: dict[str, Any] | None = None,
     ) -> ListResponse[Item]:
-        params: dict[str, Any] = {"limit": limit}
+        params: dict[str, Any] = {"limit": limit, **(extra or {})}
         if starting_after is not None:
             params["starting_after"] = starting_after
         return await self._call(
@@ -329,15 +331,42 @@ class BillingClient:
         )
 
     async def create_checkout(
-        self, quote_id: str, payment_method_id: str, *, idempotency_key: str
+        self,
+        quote_id: str,
+        payment_method_id: str | None = None,
+        *,
+        payment_method: CardInput | None = None,
+        billing_details: BillingDetailsUpdate | None = None,
+        idempotency_key: str,
     ) -> Checkout:
-        """Pay a quote. The key is required: reuse it when the person retries this payment."""
+        """Pay a quote with a saved card (`payment_method_id`) or a new one (`payment_method`), for
+        the saved billing details or the order's own (`billing_details`; quote with the same ones
+        so the VAT matches). A new card and new details are saved only if the payment succeeds.
+        The key is required: reuse it when the person retries this payment."""
         return await self._call(
             "POST",
             "/v1/checkouts",
             Checkout,
-            body=CheckoutRequest(quote_id=quote_id, payment_method_id=payment_method_id),
+            body=CheckoutRequest(quote_id=quote_id, payment_method_id=payment_method_id,
+                                 payment_method=payment_method, billing_details=billing_details),
             idempotency_key=idempotency_key,
+        )
+
+    async def checkouts(
+        self,
+        *,
+        status: CheckoutStatus | None = None,
+        limit: int = 20,
+        starting_after: str | None = None,
+    ) -> ListResponse[Checkout]:
+        """Checkouts, newest first: how a client that lost a checkout's id finds it again."""
+        return await self._list(
+            "/v1/checkouts",
+            Checkout,
+            limit=limit,
+            starting_after=starting_after,
+            workspace=None,
+            extra={"status": status} if status is not None else None,
         )
 
     async def get_checkout(self, checkout_id: str) -> Checkout:
@@ -423,14 +452,22 @@ class BillingClient:
         )
 
     async def invoices(
-        self, *, limit: int = 20, starting_after: str | None = None, workspace: str | None = None
+        self,
+        *,
+        limit: int = 20,
+        starting_after: str | None = None,
+        workspace: str | None = None,
+        status: InvoiceStatus | None = None,
     ) -> ListResponse[InvoiceSummary]:
+        """Newest first; `status="paid"` for the bills only, `"void"` for failed payment attempts
+        (each with its `payment_error`)."""
         return await self._list(
             "/v1/invoices",
             InvoiceSummary,
             limit=limit,
             starting_after=starting_after,
             workspace=workspace,
+            extra={"status": status} if status is not None else None,
         )
 
     def iter_invoices(
@@ -524,12 +561,14 @@ class BillingClient:
 
     # ---- bundled server only ----------------------------------------------------------------
 
-    async def advance_clock(self, days: int, *, idempotency_key: str | None = None) -> ClockState:
+    async def advance_clock(
+        self, days: int = 0, *, seconds: int = 0, idempotency_key: str | None = None
+    ) -> ClockState:
         return await self._call(
             "POST",
             "/v1/test_helpers/advance_clock",
             ClockState,
-            body=AdvanceClockRequest(days=days),
+            body=AdvanceClockRequest(days=days, seconds=seconds),
             idempotency_key=idempotency_key,
         )
 

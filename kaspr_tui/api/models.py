@@ -35,6 +35,10 @@ class RequestModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON body to send (a card's secrets stay masked unless the model reveals them)."""
+        return self.model_dump(mode="json", exclude_none=True)
+
 
 # ---- errors ---------------------------------------------------------------------------------
 
@@ -148,6 +152,9 @@ class CardSummary(WireModel):
     last4: str
 
 
+SubscriptionStatus = Literal["active", "past_due", "canceled"]
+
+
 class Subscription(WireModel):
     object: Literal["subscription"] = "subscription"
     plan: PlanId
@@ -156,7 +163,7 @@ class Subscription(WireModel):
     members: int
     pending_invitations: int
     seats_available: int
-    status: Literal["active", "past_due", "canceled"]
+    status: SubscriptionStatus
     current_period_start: datetime
     current_period_end: datetime
     addons: list[RecurringAddon]
@@ -194,6 +201,9 @@ class QuoteRequest(RequestModel):
     interval: Interval | None = None
     seats: Annotated[int, Field(ge=1, le=100_000)] | None = None
     addons: Annotated[list[AddonQuantity], Field(max_length=3)] = []
+    billing_details: BillingDetailsUpdate | None = None
+    """Price the tax for these details instead of the saved ones (an order whose details are not
+    saved yet); nothing is saved."""
 
 
 class QuoteLine(WireModel):
@@ -235,8 +245,20 @@ class Quote(WireModel):
 
 
 class CheckoutRequest(RequestModel):
+    """Pay a quote with a saved card (`payment_method_id`) or a new one (`payment_method`), optionally
+    for other billing details (`billing_details`). A new card and new details are saved, as the
+    default card and the workspace's details, only once the payment succeeds."""
+
     quote_id: Annotated[str, Field(min_length=1, max_length=64)]
-    payment_method_id: Annotated[str, Field(min_length=1, max_length=64)]
+    payment_method_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    payment_method: CardInput | None = None
+    billing_details: BillingDetailsUpdate | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        body = super().to_wire()
+        if self.payment_method is not None:
+            body["payment_method"] = self.payment_method.to_wire()
+        return body
 
 
 CheckoutStatus = Literal["processing", "requires_action", "succeeded", "failed"]
@@ -275,15 +297,14 @@ class PaymentMethod(WireModel):
     is_default: bool
 
 
-class PaymentMethodCreate(RequestModel):
-    """A new card. `number` and `cvc` are secrets: they never appear in a repr, a log or an error."""
+class CardInput(RequestModel):
+    """A card as typed. `number` and `cvc` are secrets: they never appear in a repr, a log or an error."""
 
     number: SecretStr = Field(max_length=32)
     exp_month: Annotated[int, Field(ge=1, le=12)]
     exp_year: Annotated[int, Field(ge=2000, le=2200)]
     cvc: SecretStr = Field(max_length=8)
     name: Annotated[str, Field(min_length=1, max_length=100)]
-    make_default: bool = False
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON body to send: the only place the secrets are revealed."""
@@ -291,6 +312,12 @@ class PaymentMethodCreate(RequestModel):
         body["number"] = self.number.get_secret_value()
         body["cvc"] = self.cvc.get_secret_value()
         return body
+
+
+class PaymentMethodCreate(CardInput):
+    """A new card to save now; the same card (by fingerprint) saved again is the one card, updated."""
+
+    make_default: bool = False
 
 
 # ---- billing details and invoices -----------------------------------------------------------
@@ -343,6 +370,9 @@ class InvoiceSummary(WireModel):
     number: str | None
     """Assigned when the invoice is paid: `ACME-2026-000001`, gapless per workspace."""
     status: InvoiceStatus
+    payment_error: CheckoutError | None = None
+    """On a `void` invoice: why its payment failed. Such an invoice is a failed payment attempt,
+    never numbered; it is not a bill."""
     created: datetime
     total: Cents
     currency: str = "eur"
@@ -455,7 +485,10 @@ class EmailChangeRequest(RequestModel):
 
 
 class AdvanceClockRequest(RequestModel):
-    days: Annotated[int, Field(ge=1, le=3660)]
+    """How far to move the clock: `days`, `seconds`, or both (at least one second in all)."""
+
+    days: Annotated[int, Field(ge=0, le=3660)] = 0
+    seconds: Annotated[int, Field(ge=0, le=86_400)] = 0
 
 
 class ClockState(WireModel):

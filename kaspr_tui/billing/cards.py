@@ -107,7 +107,7 @@ def validate_card(number: str, exp_month: int, exp_year: int, cvc: str, today: d
         errors.append(FieldError("number", "card_number_invalid", number_error))
     expiry_error = _expiry_problem(exp_month, exp_year, today)
     if expiry_error:
-        errors.append(FieldError("exp_month", "expiry_invalid", expiry_error))
+        errors.append(expiry_error)
     digits_needed = cvc_length(brand)
     if not (_is_digits(cvc) and len(cvc) == digits_needed):
         where = "on the front of the card" if brand == "amex" else "on the back of the card"
@@ -128,13 +128,18 @@ def _card_number_problem(digits: str, brand: str) -> str | None:
     return None
 
 
-def _expiry_problem(exp_month: int, exp_year: int, today: date) -> str | None:
+def _expiry_problem(exp_month: int, exp_year: int, today: date) -> FieldError | None:
+    """A problem with the month or with the year, named as Stripe names it."""
     if not 1 <= exp_month <= 12:
-        return "Enter the expiry month as printed on the card, 01 to 12."
-    if (exp_year, exp_month) < (today.year, today.month):
-        return "This card has expired: use a card that is still valid."
+        return FieldError("exp_month", "invalid_expiry_month",
+                          "Enter the expiry month as printed on the card, 01 to 12.")
+    if exp_year < today.year:
+        return FieldError("exp_year", "invalid_expiry_year", "This card has expired: use a card that is still valid.")
+    if exp_year == today.year and exp_month < today.month:
+        return FieldError("exp_month", "invalid_expiry_month",
+                          "This card has expired: use a card that is still valid.")
     if exp_year > today.year + MAX_YEARS_AHEAD:
-        return "Check the expiry year: it is too far in the future."
+        return FieldError("exp_year", "invalid_expiry_year", "Check the expiry year: it is too far in the future.")
     return None
 
 

@@ -16,9 +16,11 @@ __all__ = [
     "COUNTRY_NAMES",
     "MAX_TEXT_LENGTH",
     "has_control_characters",
+    "has_invisible_characters",
     "validate_billing_details",
     "validate_email",
     "validate_postal_code",
+    "validate_text",
 ]
 
 MAX_TEXT_LENGTH = 200
@@ -30,6 +32,8 @@ _CONTROL_CATEGORIES = {"Cc", "Zl", "Zp"}
 _CONTROL_PICTURES = range(0x2400, 0x2440)
 """Unicode's Control Pictures block (␀ ␛ ␡ …): the app's inputs show a pasted control character as
 one of these, and the symbol is no more a name or a street than the character was."""
+_JOINERS = {"\u200c", "\u200d"}
+"""Zero-width non-joiner and joiner: format characters Persian, Indic scripts and emoji are spelt with."""
 _LOCAL_PART = re.compile(r"[\w!#$%&'*+/=?^`{|}~-]+(\.[\w!#$%&'*+/=?^`{|}~-]+)*")
 _DOMAIN_LABEL = re.compile(r"[^\W_]([\w-]*[^\W_])?")
 
@@ -64,6 +68,13 @@ def has_control_characters(value: str) -> bool:
     )
 
 
+def has_invisible_characters(value: str) -> bool:
+    """Whether `value` holds an invisible format character (Unicode category Cf) other than the joiners
+    scripts need: a text-direction override or isolate (U+202E, U+2066-2069), a zero-width space
+    (U+200B), a byte order mark (U+FEFF)… They print nothing, or reorder what is printed around them."""
+    return any(unicodedata.category(char) == "Cf" and char not in _JOINERS for char in value)
+
+
 def validate_email(value: str, param: str = "email") -> FieldError | None:
     """None if `value` looks like an address mail can be delivered to: `name@company.com`."""
     problem = FieldError(param, "email_invalid", "Enter an email address like name@company.com.")
@@ -81,7 +92,9 @@ def validate_email(value: str, param: str = "email") -> FieldError | None:
 def validate_postal_code(code: str, country: str, param: str = "address.postal_code") -> FieldError | None:
     """None if `code` has the shape postal codes have in `country` (case and spacing tolerant)."""
     pattern, example = _POSTAL_CODES.get(country.upper(), (_ANY_POSTAL_CODE, None))
-    if pattern.fullmatch(code.strip().upper()):
+    candidate = code.strip()
+    # ASCII first: upper() turns "ß" into "SS", which has the shape of a postal code.
+    if candidate.isascii() and pattern.fullmatch(candidate.upper()):
         return None
     if example is None:
         return FieldError(param, "postal_code_invalid", "Enter the postal code: 2 to 10 letters or digits.")
@@ -98,10 +111,13 @@ def validate_billing_details(
     postal_code: str | None,
     country: str | None,
     vat_number: str | None,
+    *,
+    line2: str | None = None,
+    state: str | None = None,
 ) -> list[FieldError]:
     """Every problem with a set of billing details at once, each named by its API param.
 
-    `country` is an ISO 3166-1 alpha-2 code in any case; `vat_number` is optional.
+    `country` is an ISO 3166-1 alpha-2 code in any case; `vat_number`, `line2` and `state` are optional.
     """
     country_code = (country or "").strip().upper()
     known_country = country_code in COUNTRY_NAMES
@@ -128,10 +144,14 @@ def validate_billing_details(
     for param, value, label, check in required_fields:
         if value is None or not value.strip():
             errors.append(FieldError(param, "parameter_missing", f"Enter {label}."))
-        elif error := _text_problem(value, param, label) or (check and check(value)):
+        elif error := validate_text(value, param, label) or (check and check(value)):
+            errors.append(error)
+    for param, value, label in (("address.line2", line2, "the second address line"),
+                                ("address.state", state, "the state or region")):
+        if value and (error := validate_text(value, param, label)):
             errors.append(error)
     if vat_number and vat_number.strip():
-        error = _text_problem(vat_number, "vat_number", "the VAT number")
+        error = validate_text(vat_number, "vat_number", "the VAT number")
         if error is None and known_country:
             error = validate_vat_number(vat_number, country_code)
         if error:
@@ -139,11 +159,16 @@ def validate_billing_details(
     return errors
 
 
-def _text_problem(value: str, param: str, label: str) -> FieldError | None:
-    """Text no field may hold: too long for an invoice, or with characters that break its layout."""
+def validate_text(value: str, param: str, label: str) -> FieldError | None:
+    """Text no field may hold: too long for an invoice, or with characters that break its layout or
+    hide part of it. `label` names the field in the message: "the company name"."""
     max_length = MAX_EMAIL_LENGTH if param == "email" else MAX_TEXT_LENGTH
     if len(value) > max_length:
         return FieldError(param, "parameter_invalid", f"Shorten {label} to at most {max_length} characters.")
     if has_control_characters(value):
         return FieldError(param, "parameter_invalid", f"Remove line breaks and control characters from {label}.")
+    if has_invisible_characters(value):
+        return FieldError(param, "parameter_invalid",
+                          f"Remove the invisible formatting characters (such as zero-width spaces or "
+                          f"text-direction marks) from {label}: they hide or reorder what an invoice shows.")
     return None

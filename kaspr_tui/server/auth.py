@@ -51,6 +51,7 @@ def authenticate(
         )
     if row is None:
         raise ApiError(401, "api_key_invalid", "This API key is not valid: check it, or ask your admin for a new one.")
+    context.verified_keys.add(key_hash)
     if row["is_support"]:
         return Principal(row["id"], row["email"], row["name"], "support", None)
     if row["workspace_id"] is None:
@@ -82,6 +83,31 @@ class Scope:
     workspace_id: str
 
 
+WorkspaceHeader = Annotated[
+    str | None,
+    Header(
+        alias=WORKSPACE_HEADER,
+        max_length=64,
+        description="Support keys: the workspace to read (`ws_…`). Others may omit it, or name their own.",
+    ),
+]
+
+
+def _own_scope(principal: Principal, requested: str | None) -> Scope:
+    """A workspace key's one workspace. Naming another is `404` whether it exists or not, for a
+    read and a write alike, so a key learns nothing of other workspaces and never changes its own
+    by mistake."""
+    assert principal.workspace_id is not None
+    if requested and requested != principal.workspace_id:
+        raise invalid(
+            "resource_missing",
+            f"This key reaches only its own workspace: leave out the {WORKSPACE_HEADER} header "
+            "(only Kaspr support names a workspace).",
+            WORKSPACE_HEADER, status=404,
+        )
+    return Scope(principal, principal.workspace_id)
+
+
 def _workspace_scope(
     principal: Principal, requested: str | None, context: ServerContext
 ) -> Scope:
@@ -96,10 +122,7 @@ def _workspace_scope(
             if tx.one("SELECT 1 FROM workspaces WHERE id = ?", (requested,)) is None:
                 raise not_found("workspace", WORKSPACE_HEADER)
         return Scope(principal, requested)
-    if requested and requested != principal.workspace_id:
-        raise not_found("workspace", WORKSPACE_HEADER)
-    assert principal.workspace_id is not None
-    return Scope(principal, principal.workspace_id)
+    return _own_scope(principal, requested)
 
 
 def workspace_scope(*roles: Role) -> Callable[..., Scope]:
@@ -108,14 +131,7 @@ def workspace_scope(*roles: Role) -> Callable[..., Scope]:
     def dependency(
         principal: Annotated[Principal, Depends(authenticate)],
         context: Annotated[ServerContext, Depends(get_context)],
-        kaspr_workspace: Annotated[
-            str | None,
-            Header(
-                alias=WORKSPACE_HEADER,
-                max_length=64,
-                description="Support keys: the workspace to read (`ws_…`). Others may omit it.",
-            ),
-        ] = None,
+        kaspr_workspace: WorkspaceHeader = None,
     ) -> Scope:
         _check_role(principal, roles)
         return _workspace_scope(principal, kaspr_workspace, context)
@@ -126,9 +142,10 @@ def workspace_scope(*roles: Role) -> Callable[..., Scope]:
 def own_workspace(*roles: Role) -> Callable[..., Scope]:
     """A dependency for a change to the caller's own workspace (never support's)."""
 
-    def dependency(principal: Annotated[Principal, Depends(authenticate)]) -> Scope:
+    def dependency(
+        principal: Annotated[Principal, Depends(authenticate)], kaspr_workspace: WorkspaceHeader = None
+    ) -> Scope:
         _check_role(principal, roles)
-        assert principal.workspace_id is not None
-        return Scope(principal, principal.workspace_id)
+        return _own_scope(principal, kaspr_workspace)
 
     return dependency

@@ -6,16 +6,22 @@ Runs inside the caller's transaction (a checkout's success), so all of it happen
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, CreditType
+from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, PLANS, CreditType
 from kaspr_tui.billing.periods import credit_period_bounds
 from kaspr_tui.billing.quotes import PriceChange, Terms
-from kaspr_tui.server.credits import add_addon_credits, move_current_period, raise_included
+from kaspr_tui.billing.words import plural
+from kaspr_tui.server.credits import (
+    add_addon_credits,
+    move_current_period,
+    raise_included,
+)
 from kaspr_tui.server.events import record_event
 from kaspr_tui.server.store import Tx, from_db_time, to_db_time
 from kaspr_tui.server.workspaces import (
+    Workspace,
     bump_version,
     clear_scheduled_change,
     describe_terms,
@@ -28,7 +34,8 @@ from kaspr_tui.server.workspaces import (
 
 @dataclass(frozen=True)
 class AcceptedChange:
-    """What a quote promised, kept with it until its checkout succeeds."""
+    """What a quote promised, kept with it until its checkout succeeds, and the terms it was quoted
+    against (`base`), so it can be applied relative to them."""
 
     changes_terms: bool
     restarts_cycle: bool
@@ -39,14 +46,29 @@ class AcceptedChange:
     period_start: datetime
     period_end: datetime
     addons_now: dict[CreditType, int]
+    base: Terms | None = None
+    """The terms when it was quoted; None for a quote stored before quotes kept them."""
 
     @classmethod
     def of(
-        cls, change: PriceChange, *, current_period_start: datetime, changes_terms: bool,
+        cls, change: PriceChange, *, current: Terms, current_period_start: datetime, changes_terms: bool,
         addons_now: dict[CreditType, int],
     ) -> AcceptedChange:
         return cls(changes_terms, change.period_start != current_period_start, change.immediate, change.scheduled,
-                   change.scheduled_for, change.period_start, change.period_end, dict(addons_now))
+                   change.scheduled_for, change.period_start, change.period_end, dict(addons_now), current)
+
+    def rebased(self, current: Terms) -> AcceptedChange:
+        """The same change made to `current`: the seats it buys (or schedules away) are added to
+        today's seats, so licenses support moved in or out meanwhile are kept."""
+        drift = current.seats - self.base.seats if self.base else 0
+        if not drift:
+            return self
+
+        def moved(terms: Terms) -> Terms:
+            return Terms(terms.plan, terms.interval, max(1, terms.seats + drift))
+
+        return replace(self, immediate=moved(self.immediate),
+                       scheduled=moved(self.scheduled) if self.scheduled else None, base=current)
 
     def to_json(self) -> str:
         def terms(value: Terms | None) -> list[object] | None:
@@ -61,6 +83,7 @@ class AcceptedChange:
             "period_start": to_db_time(self.period_start),
             "period_end": to_db_time(self.period_end),
             "addons_now": self.addons_now,
+            "base": terms(self.base),
         })
 
     @classmethod
@@ -75,12 +98,31 @@ class AcceptedChange:
             period_start=from_db_time(data["period_start"]),
             period_end=from_db_time(data["period_end"]),
             addons_now=data["addons_now"],
+            base=Terms(*data["base"]) if data.get("base") else None,
         )
 
 
+def outdated_reason(change: AcceptedChange, workspace: Workspace) -> str | None:
+    """Why `change` can no longer be applied to the workspace as it is now, if it cannot: the plan
+    or interval it was quoted against changed, or the seats it adds would pass the plan's limit."""
+    base = change.base
+    current = workspace.terms
+    if base is not None and (current.plan, current.interval) != (base.plan, base.interval):
+        return (f"the plan changed to {describe_terms(current)} while it was in progress, so this price "
+                "no longer applies")
+    seats = change.rebased(current).immediate.seats
+    plan = PLANS[change.immediate.plan]
+    if seats > plan.max_seats:
+        return (f"licenses were moved into {workspace.name} while it was in progress, and with them this order "
+                f"would give it {plural(seats, 'license')}, more than the {plan.name} plan's {plan.max_seats}")
+    return None
+
+
 def apply_change(tx: Tx, workspace_id: str, change: AcceptedChange, *, actor: str | None) -> None:
-    workspace = load_workspace(tx, workspace_id)
-    before = workspace.terms
+    """Apply `change` relative to the terms it was quoted against (see `AcceptedChange.rebased`);
+    the caller has checked `outdated_reason`."""
+    before = load_workspace(tx, workspace_id).terms
+    change = change.rebased(before)
     if change.immediate != before:
         set_terms(tx, workspace_id, change.immediate)
         if change.restarts_cycle:

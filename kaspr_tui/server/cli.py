@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import get_args
@@ -26,7 +27,7 @@ def default_db_path() -> Path:
 
 
 def _timestamp(text: str) -> datetime:
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    moment = datetime.fromisoformat(text)  # Python 3.11 reads a trailing Z as UTC
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError("give a time zone, e.g. 2026-11-27T09:00:00Z")
     return moment
@@ -39,8 +40,8 @@ def _fraction(text: str) -> float:
     return value
 
 
-def _non_negative(kind: type) -> object:
-    def parse(text: str) -> object:
+def _non_negative(kind: type[int | float]) -> Callable[[str], int | float]:
+    def parse(text: str) -> int | float:
         value = kind(text)
         if value < 0:
             raise argparse.ArgumentTypeError("must not be negative")

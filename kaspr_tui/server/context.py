@@ -1,22 +1,27 @@
-"""What every route needs: settings, the store and the clock, and a transaction that first
-catches the workspace up with everything that fell due (renewals, credit resets)."""
+"""What every route needs: settings, the store and the clock, and a transaction on workspaces
+that have nothing left due (payments to settle, renewals, credit resets): what fell due is done
+first, each in a transaction of its own (`settlement`)."""
 
 from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Request
 
-from kaspr_tui.server.clock import OFFSET_KEY, Clock
-from kaspr_tui.server.renewals import catch_up
+from kaspr_tui.server.clock import Clock
 from kaspr_tui.server.seed import seed_if_empty
 from kaspr_tui.server.settings import CrashPoint, ServerSettings
+from kaspr_tui.server.settlement import next_due, run
 from kaspr_tui.server.store import Store, Tx
+
+SETTLE_EVERY_SECONDS = 1.0
+"""The longest the background settler sleeps: how late at most a reset or an expired 3-D Secure
+step is done when nobody asks (a payment is settled when it is due)."""
 
 
 @dataclass
@@ -40,13 +45,17 @@ class ServerContext:
     clock: Clock
     fingerprint_key: bytes
     """The per-database secret card fingerprints are an HMAC with."""
+    verified_keys: set[str] = field(default_factory=set)
+    """Hashes of the API keys that have authenticated: the rate limit counts these per key."""
+    wake_settler: Callable[[], None] = field(default=lambda: None)
+    """Tells the background settler a payment started, so it is settled when due (set by the app)."""
 
     @classmethod
     def open(cls, settings: ServerSettings) -> ServerContext:
         store = Store(settings.db_path, reset=settings.reset)
-        clock = Clock(settings.frozen_now)
+        clock = Clock(settings.frozen_now, still=settings.still_clock)
         with store.transaction(clock.now) as tx:
-            clock.rewind_to(int(tx.meta(OFFSET_KEY) or 0))
+            clock.load(tx)
         fingerprint_key = store.fingerprint_secret()
         seed_if_empty(store, clock.now(), fingerprint_key)
         return cls(settings, store, clock, fingerprint_key)
@@ -59,13 +68,13 @@ class ServerContext:
         with self.store.transaction(self.clock.now) as tx:
             changes_before = tx.conn.total_changes
             yield tx
-            wrote = write is not None and tx.conn.total_changes > changes_before
-            if wrote:
+            wrote = write if write is not None and tx.conn.total_changes > changes_before else None
+            if wrote is not None:
                 tx.run("UPDATE idempotency SET applied = 1 WHERE key_hash = ? AND idempotency_key = ?",
-                       (write.caller, write.key))
+                       (wrote.caller, wrote.key))
                 self.crash_point("before_commit")
-        if wrote:
-            write.applied = True
+        if wrote is not None:
+            wrote.applied = True
             self.crash_point("after_commit")
 
     def crash_point(self, point: CrashPoint) -> None:
@@ -74,11 +83,51 @@ class ServerContext:
             os.kill(os.getpid(), signal.SIGKILL)
 
     @contextmanager
-    def workspace_transaction(self, workspace_id: str) -> Iterator[Tx]:
-        """A transaction on a workspace that is up to date with the clock."""
-        with self.transaction() as tx:
-            catch_up(tx, workspace_id)
+    def workspace_transaction(self, *workspace_ids: str) -> Iterator[Tx]:
+        """A request's transaction on workspaces with nothing due: whatever fell due is done first,
+        outside it (`run_due`), so a request that rolls back never takes a settlement with it."""
+        while True:
+            with ExitStack() as attempt:
+                tx = attempt.enter_context(self.transaction())
+                if not self._anything_due(tx, workspace_ids):
+                    request = attempt.pop_all()
+                    break
+            self.run_due(*workspace_ids)  # the attempt changed nothing: its transaction is left empty
+        with request:
             yield tx
+
+    def _anything_due(self, tx: Tx, workspace_ids: tuple[str, ...]) -> bool:
+        instant, ahead = self.clock.reading()
+        return any(next_due(tx, workspace_id, instant=instant, ahead=ahead) for workspace_id in workspace_ids)
+
+    def run_due(self, *workspace_ids: str) -> None:
+        """Everything due on these workspaces, oldest first, each in a committed transaction of its
+        own: the processor's and the calendar's work, not any request's (no Idempotency-Key is
+        marked by it, and no crash point is in it)."""
+        for workspace_id in workspace_ids:
+            done = None
+            while True:
+                with self.store.transaction(self.clock.now) as tx:
+                    instant, ahead = self.clock.reading()
+                    due = next_due(tx, workspace_id, instant=instant, ahead=ahead)
+                    if due is None:
+                        break
+                    if due == done:  # a step that left itself due would loop for ever: fail instead
+                        raise RuntimeError(f"{due} is still due after it was done")
+                    run(tx, workspace_id, due)
+                    done = due
+
+    def run_due_everywhere(self) -> float:
+        """`run_due` on every workspace; then how many seconds until the next payment is due, at most
+        `SETTLE_EVERY_SECONDS` (resets and 3-D Secure expiries are checked that often)."""
+        with self.store.transaction(self.clock.now) as tx:
+            workspace_ids = [row["id"] for row in tx.all("SELECT id FROM workspaces ORDER BY seq")]
+        self.run_due(*workspace_ids)
+        with self.store.transaction(self.clock.now) as tx:
+            next_payment = tx.one("SELECT MIN(processing_until) AS due FROM checkouts WHERE status = 'processing'")
+        if next_payment is None or next_payment["due"] is None:
+            return SETTLE_EVERY_SECONDS
+        return min(max(next_payment["due"] - self.clock.instant(), 0.0), SETTLE_EVERY_SECONDS)
 
 
 def get_context(request: Request) -> ServerContext:

@@ -23,6 +23,7 @@ ERROR_TYPE_BY_STATUS = {
     404: "invalid_request_error",
     405: "invalid_request_error",
     409: "invalid_request_error",
+    413: "invalid_request_error",
     429: "rate_limit_error",
     500: "api_error",
     503: "api_error",
@@ -76,14 +77,26 @@ def invalid(code: str, message: str, param: str | None = None, *, status: int = 
     return ApiError(status, code, message, param=param, errors=errors)
 
 
+MAX_FIELD_ERRORS = 50
+"""Field errors listed in one answer: a form has far fewer fields, and a body of thousands of
+unknown keys must not get an answer of thousands of errors."""
+
+
 def field_errors(errors: Sequence[FieldError], *, status: int = 400) -> ApiError:
-    """Every problem at once; the first one leads."""
-    first = errors[0]
+    """Every problem at once (the first `MAX_FIELD_ERRORS` of them); the first one leads."""
+    first, listed = errors[0], errors[:MAX_FIELD_ERRORS]
     if len(errors) == 1:
         message = first.message
     else:
-        message = f"{len(errors)} fields need fixing: {', '.join(e.param for e in errors)}. {first.message}"
-    return ApiError(status, first.code, message, param=first.param, errors=errors)
+        names = ", ".join(e.param for e in listed) + (", …" if len(errors) > len(listed) else "")
+        message = f"{len(errors):,} fields need fixing: {names}. {first.message}"
+    return ApiError(status, first.code, message, param=first.param, errors=listed)
+
+
+def prefixed(errors: Iterable[FieldError], prefix: str) -> list[FieldError]:
+    """Errors of a nested object named from the request's top: `number` → `payment_method.number`."""
+    return [FieldError(f"{prefix}.{error.param}" if error.param else prefix, error.code, error.message)
+            for error in errors]
 
 
 def not_found(what: str, param: str | None = None) -> ApiError:
@@ -136,7 +149,8 @@ def _field_error(raw: Mapping[str, Any], content_type: str | None) -> FieldError
             return FieldError("", "parameter_invalid", "Send the body as JSON, with Content-Type: application/json.")
         return FieldError("", "parameter_invalid", "The request body must be a JSON object.")
     code = "parameter_missing" if kind == "missing" else "parameter_invalid"
-    return FieldError(param, code, _message(kind, param, raw.get("ctx") or {}, raw.get("msg", "")))
+    # The value only tells text from a list: it is never put in a message (it may be a card number).
+    return FieldError(param, code, _message(kind, param, raw.get("ctx") or {}, raw.get("msg", ""), raw.get("input")))
 
 
 def _param_path(path: Sequence[str | int]) -> str:
@@ -150,7 +164,17 @@ def _param_path(path: Sequence[str | int]) -> str:
     return text
 
 
-def _message(kind: str, param: str, ctx: Mapping[str, Any], fallback: str) -> str:
+TOO_LONG_MESSAGES = {
+    "number": "This card number is too long: a card number has at most 19 digits.",
+    "cvc": "This security code is too long: it has 3 digits, or 4 on an Amex.",
+}
+"""What a person would say of a card field that is far too long (its last param segment)."""
+
+
+def _message(kind: str, param: str, ctx: Mapping[str, Any], fallback: str, value: object = None) -> str:
+    if kind in ("too_long", "string_too_long") and isinstance(value, str):
+        special = TOO_LONG_MESSAGES.get(param.rpartition(".")[2])
+        return special or f"{param} must be at most {ctx.get('max_length')} characters long."
     messages = {
         "missing": f"{param} is required.",
         "extra_forbidden": f"{param} is not a parameter of this request: check its spelling.",
@@ -159,7 +183,6 @@ def _message(kind: str, param: str, ctx: Mapping[str, Any], fallback: str) -> st
             f"{param} cannot be empty." if ctx.get("min_length") == 1
             else f"{param} must be at least {ctx.get('min_length')} characters long."
         ),
-        "string_too_long": f"{param} must be at most {ctx.get('max_length')} characters long.",
         "too_long": f"{param} can have at most {ctx.get('max_length')} items.",
         "int_parsing": f"{param} must be a whole number.",
         "int_type": f"{param} must be a whole number.",

@@ -36,12 +36,24 @@ def record_event(
     )
 
 
-def event_wire(row: sqlite3.Row) -> Event:
+SUPPORT_DESCRIPTIONS = {
+    "payment_method.added": "A payment card was added",
+    "payment_method.updated": "A payment card's expiry or name was updated",
+    "payment_method.default": "Another payment card became the default",
+    "payment_method.removed": "A payment card was removed",
+}
+"""What support reads of a card event: that a card changed, never which (API.md rule 9)."""
+
+
+def event_wire(row: sqlite3.Row, *, for_support: bool = False) -> Event:
+    description = row["description"]
+    if for_support:
+        description = SUPPORT_DESCRIPTIONS.get(row["type"], description)
     return Event(
         id=row["id"],
         type=row["type"],
         created=from_db_time(row["created"]),
         actor=row["actor"],
-        description=row["description"],
+        description=description,
         data=json.loads(row["data"]),
     )

@@ -19,6 +19,7 @@ from importlib.resources import as_file, files
 
 from fpdf import FPDF, FontFace
 from fpdf.enums import TableBordersLayout, XPos, YPos
+from fpdf.fonts import TTFFont
 
 from kaspr_tui.api.models import BillingDetails, CardSummary, Invoice
 from kaspr_tui.billing.countries import COUNTRY_NAMES
@@ -133,7 +134,9 @@ class _InvoiceDocument(FPDF):
         for style, filename in _FONT_FILES.items():
             with as_file(files("font_roboto") / "files" / filename) as path:
                 self.add_font(FONT, style, path)
-        glyphs = self.fonts[FONT].cmap
+        font = self.fonts[FONT]
+        assert isinstance(font, TTFFont)  # Roboto, a TrueType font, not one of the PDF core fonts
+        glyphs = font.cmap
         self._has_glyph = lambda char: ord(char) in glyphs
         # Metadata from the invoice, not the clock, so the bytes are reproducible.
         self.set_creation_date(invoice.created)

@@ -9,7 +9,15 @@ import json
 import sqlite3
 from datetime import datetime
 
-from kaspr_tui.api.models import BillingDetails, CardSummary, Invoice, InvoiceSummary, QuoteLine, Tax
+from kaspr_tui.api.models import (
+    BillingDetails,
+    CardSummary,
+    CheckoutError,
+    Invoice,
+    InvoiceSummary,
+    QuoteLine,
+    Tax,
+)
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.billing.quotes import Line
 from kaspr_tui.billing.tax import TaxDecision
@@ -68,7 +76,7 @@ def pay_invoice(tx: Tx, invoice_id: str, *, actor: str | None) -> str:
     """Mark paid and give it the workspace's next number: `ACME-2026-000013`."""
     invoice = tx.one("SELECT workspace_id, total FROM invoices WHERE id = ?", (invoice_id,))
     assert invoice is not None
-    workspace = tx.one(
+    workspace = tx.row(
         "UPDATE workspaces SET invoice_seq = invoice_seq + 1 WHERE id = ? RETURNING invoice_prefix, invoice_seq",
         (invoice["workspace_id"],),
     )
@@ -88,8 +96,10 @@ def pay_invoice(tx: Tx, invoice_id: str, *, actor: str | None) -> str:
     return number
 
 
-def void_invoice(tx: Tx, invoice_id: str) -> None:
-    tx.run("UPDATE invoices SET status = 'void' WHERE id = ? AND status = 'open'", (invoice_id,))
+def void_invoice(tx: Tx, invoice_id: str, payment_error: CheckoutError) -> None:
+    """The invoice of a payment that failed: kept, unnumbered, with why it failed."""
+    tx.run("UPDATE invoices SET status = 'void', payment_error = ? WHERE id = ? AND status = 'open'",
+           (payment_error.model_dump_json(), invoice_id))
 
 
 def invoice_summary(row: sqlite3.Row) -> InvoiceSummary:
@@ -97,6 +107,7 @@ def invoice_summary(row: sqlite3.Row) -> InvoiceSummary:
         id=row["id"],
         number=row["number"],
         status=row["status"],
+        payment_error=CheckoutError.model_validate_json(row["payment_error"]) if row["payment_error"] else None,
         created=from_db_time(row["created"]),
         total=row["total"],
         period_start=from_db_time(row["period_start"]),

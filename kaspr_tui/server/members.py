@@ -82,7 +82,7 @@ def leave_workspace(tx: Tx, workspace_id: str, user_id: str) -> sqlite3.Row:
     """Take an active member out, unless they are its last admin."""
     row = _load(tx, workspace_id, user_id, "active")
     if row["role"] == "admin":
-        admins = tx.one("SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = ? AND role = 'admin' "
+        admins = tx.row("SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = ? AND role = 'admin' "
                         "AND status = 'active'", (workspace_id,))["n"]
         if admins == 1:
             raise conflict(

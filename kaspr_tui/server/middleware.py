@@ -15,15 +15,22 @@ import math
 import random
 import secrets
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Container, MutableMapping
 from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.routing import Match, Router
 
+from kaspr_tui.server.auth import WORKSPACE_HEADER
 from kaspr_tui.server.context import RUNNING_WRITE, IdempotentWrite, ServerContext
 from kaspr_tui.server.errors import (
-    REQUEST_ID_SCOPE_KEY, ApiError, conflict, internal_error, invalid, unavailable,
+    REQUEST_ID_SCOPE_KEY,
+    ApiError,
+    conflict,
+    internal_error,
+    invalid,
+    unavailable,
 )
 from kaspr_tui.server.store import hash_api_key
 
@@ -125,24 +132,44 @@ class FaultInjectionMiddleware:
         await self.app(scope, receive, send)
 
 
-class RateLimitMiddleware:
-    """A token bucket per API key (per client address without one): `rate` requests a second."""
+MAX_BUCKETS = 10_000
+"""Rate-limit buckets kept at most, least recently used dropped first."""
 
-    def __init__(self, app: ASGIApp, *, rate: int) -> None:
+
+class RateLimitMiddleware:
+    """A token bucket of `rate` requests a second per API key, once that key has authenticated
+    (`verified`, filled by `auth.authenticate`); a request with no key or a key not (yet) known
+    good counts against its client address, so made-up keys cannot each have a fresh bucket.
+
+    A bucket untouched for a second has refilled, which is the same as having none: such buckets
+    are dropped, and the table never holds more than `MAX_BUCKETS`.
+    """
+
+    def __init__(
+        self, app: ASGIApp, *, rate: int, verified: Container[str], now: Callable[[], float] = time.monotonic
+    ) -> None:
         self.app = app
         self.rate = rate
-        self.buckets: dict[str, tuple[float, float]] = {}
+        self.verified = verified
+        self.now = now
+        self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        """Caller → (tokens left, when last counted), least recently counted first."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in UNMETERED_PATHS:
             await self.app(scope, receive, send)
             return
-        caller = _caller_key(scope) or f"address:{(scope.get('client') or ('?',))[0]}"
-        now = time.monotonic()
-        tokens, last = self.buckets.get(caller, (float(self.rate), now))
+        key = _caller_key(scope)
+        caller = key if key is not None and key in self.verified else f"address:{(scope.get('client') or ('?',))[0]}"
+        now = self.now()
+        self._forget_refilled(now)
+        tokens, last = self.buckets.pop(caller, (float(self.rate), now))
         tokens = min(float(self.rate), tokens + (now - last) * self.rate)
-        if tokens < 1:
-            self.buckets[caller] = (tokens, now)
+        allowed = tokens >= 1
+        self.buckets[caller] = (tokens - 1 if allowed else tokens, now)
+        if len(self.buckets) > MAX_BUCKETS:
+            self.buckets.popitem(last=False)
+        if not allowed:
             wait = max(1, math.ceil((1 - tokens) / self.rate))
             error = ApiError(
                 429, "rate_limited",
@@ -151,8 +178,47 @@ class RateLimitMiddleware:
             )
             await send_error(scope, send, error)
             return
-        self.buckets[caller] = (tokens - 1, now)
         await self.app(scope, receive, send)
+
+    def _forget_refilled(self, now: float) -> None:
+        while self.buckets:
+            _, (_, last) = next(iter(self.buckets.items()))
+            if now - last < 1:
+                return
+            self.buckets.popitem(last=False)
+
+
+MAX_BODY_BYTES = 64 * 1024
+"""The largest request body served: a billing request is a few hundred bytes, and a bigger one
+would only cost the server time to parse and answer."""
+
+
+def body_too_large() -> ApiError:
+    return ApiError(413, "request_too_large",
+                    f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB: a billing request is much "
+                    "smaller, check what is being sent.")
+
+
+class BodyLimitMiddleware:
+    """Refuses a body over `MAX_BODY_BYTES` with `413` before any of it is parsed: at once when its
+    `Content-Length` says so, else as soon as that much has arrived."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in IDEMPOTENT_METHODS:
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            await send_error(scope, send, body_too_large())
+            return
+        body = await _read_body(receive, limit=MAX_BODY_BYTES)
+        if body is None:
+            await send_error(scope, send, body_too_large())
+            return
+        await self.app(scope, _replaying(body, receive), send)
 
 
 class IdempotencyMiddleware:
@@ -174,11 +240,14 @@ class IdempotencyMiddleware:
     def __init__(
         self, app: ASGIApp, *, context: ServerContext, router: Router,
         safe_to_run_again: frozenset[tuple[str, str]] = frozenset(),
+        key_required: frozenset[tuple[str, str]] = frozenset(),
     ) -> None:
         self.app = app
         self.context = context
         self.router = router
         self.safe_to_run_again = safe_to_run_again
+        self.key_required = key_required
+        """Writes refused without a key: answered here, before any other check of the request."""
         self.boot_id = secrets.token_hex(8)
         """This process's rows: any other owner's `running` row was left by a process that died."""
 
@@ -193,6 +262,11 @@ class IdempotencyMiddleware:
             return
         key = Headers(scope=scope).get(IDEMPOTENCY_HEADER)
         caller = _caller_key(scope)
+        if key is None and caller is not None and (scope["method"], scope["path"]) in self.key_required:
+            await send_error(scope, send, invalid(
+                "parameter_missing", "Send an Idempotency-Key with a payment, and the same one when you retry "
+                "it, so it is never paid twice.", IDEMPOTENCY_HEADER))
+            return
         if key is None or caller is None:
             await self.app(scope, receive, send)
             return
@@ -200,12 +274,14 @@ class IdempotencyMiddleware:
             await send_error(scope, send, invalid(
                 "parameter_invalid", "Idempotency-Key must be 1 to 255 characters long.", IDEMPOTENCY_HEADER))
             return
-        body = await _read_body(receive)
+        body = await _read_body(receive) or b""
         # Keyed, as card fingerprints are: a plain hash of a card's body could be reversed by
         # trying every number, and the stored row must not be a way back to the card.
+        workspace = Headers(scope=scope).get(WORKSPACE_HEADER, "").encode()  # which workspace it is for
         fingerprint = hmac.new(
             self.context.fingerprint_key,
-            b"\n".join([scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""), body]),
+            b"\n".join([scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""),
+                        workspace, _parameters(body)]),
             hashlib.sha256,
         ).hexdigest()
         may_run_again = (scope["method"], scope["path"]) in self.safe_to_run_again
@@ -308,11 +384,27 @@ def _answer_of(messages: list[Message]) -> tuple[int, dict[str, str], bytes] | N
     return starts[0]["status"], headers, body
 
 
-async def _read_body(receive: Receive) -> bytes:
-    chunks = []
+def _parameters(body: bytes) -> bytes:
+    """The request's parameters, compared as Stripe compares a retry's: the same JSON written with
+    other whitespace, key order or escapes is the same request. A body that is not JSON is
+    compared as sent (it fails validation, which stores nothing)."""
+    try:
+        parsed = json.loads(body) if body else None
+        return json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's stack
+        return body
+
+
+async def _read_body(receive: Receive, *, limit: int | None = None) -> bytes | None:
+    """The whole body; None as soon as it grows past `limit` bytes."""
+    chunks, size = [], 0
     while True:
         message = await receive()
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if limit is not None and size > limit:
+            return None
+        chunks.append(chunk)
         if not message.get("more_body"):
             return b"".join(chunks)
 

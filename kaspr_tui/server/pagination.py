@@ -21,12 +21,14 @@ def page(
     tx: Tx, table: str, where: str, params: tuple[Any, ...], limit: int, starting_after: str | None
 ) -> tuple[list[sqlite3.Row], bool]:
     """Rows of `table` matching `where`, newest (highest `seq`) first, after `starting_after`."""
-    cursor_clause, cursor_params = "", ()
+    cursor_clause = ""
+    cursor_params: tuple[Any, ...] = ()
     if starting_after is not None:
         anchor = tx.one(f"SELECT seq FROM {table} WHERE id = ? AND {where}", (starting_after, *params))
         if anchor is None:
             raise invalid("parameter_invalid", "starting_after is not an object of this list.", "starting_after")
-        cursor_clause, cursor_params = " AND seq < ?", (anchor["seq"],)
+        cursor_clause = " AND seq < ?"
+        cursor_params = (anchor["seq"],)
     rows = tx.all(
         f"SELECT * FROM {table} WHERE {where}{cursor_clause} ORDER BY seq DESC LIMIT ?",
         (*params, *cursor_params, limit + 1),

@@ -11,16 +11,29 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
 
-from kaspr_tui.api.models import Quote, QuoteRequest, ScheduledChange
+from kaspr_tui.api.models import (
+    BillingDetailsUpdate,
+    Quote,
+    QuoteRequest,
+    ScheduledChange,
+)
 from kaspr_tui.billing.catalog import ADDON_PACKS, CREDIT_LABELS, PLANS, CreditType
 from kaspr_tui.billing.errors import FieldError
 from kaspr_tui.billing.quotes import Terms, price_change
+from kaspr_tui.billing.tax import TaxDecision, tax_decision
 from kaspr_tui.billing.words import plural
+from kaspr_tui.server.billing_details import billing_details_problems, normalized
 from kaspr_tui.server.changes import AcceptedChange
-from kaspr_tui.server.errors import field_errors, invalid, not_found
+from kaspr_tui.server.errors import field_errors, invalid, not_found, prefixed
 from kaspr_tui.server.invoices import lines_wire, tax_wire
 from kaspr_tui.server.store import Tx, to_db_time
-from kaspr_tui.server.workspaces import Workspace, load_workspace, member_counts, renewing_addons, workspace_tax
+from kaspr_tui.server.workspaces import (
+    Workspace,
+    load_workspace,
+    member_counts,
+    renewing_addons,
+    workspace_tax,
+)
 
 QUOTE_LIFETIME = timedelta(minutes=15)
 
@@ -63,7 +76,19 @@ def _addon_problems(request: QuoteRequest) -> list[FieldError]:
     return problems
 
 
+def order_tax(tx: Tx, workspace_id: str, update: BillingDetailsUpdate | None) -> TaxDecision:
+    """The VAT of an order for these billing details (every problem with them, at once, as a 400),
+    or for the workspace's saved ones."""
+    if update is None:
+        return workspace_tax(tx, workspace_id)
+    if errors := billing_details_problems(update):
+        raise field_errors(prefixed(errors, "billing_details"))
+    details = normalized(update)
+    return tax_decision(details.address.country, details.vat_number)
+
+
 def create_quote(tx: Tx, workspace_id: str, request: QuoteRequest) -> Quote:
+    tax = order_tax(tx, workspace_id, request.billing_details)
     workspace = load_workspace(tx, workspace_id)
     current = workspace.terms
     target = Terms(request.plan or current.plan, request.interval or current.interval, request.seats or current.seats)
@@ -84,7 +109,7 @@ def create_quote(tx: Tx, workspace_id: str, request: QuoteRequest) -> Quote:
         period_start=workspace.period_start,
         period_end=workspace.period_end,
         now=tx.now,
-        tax=workspace_tax(tx, workspace_id),
+        tax=tax,
     )
     quote = Quote(
         id=tx.new_id("qt"),
@@ -108,7 +133,7 @@ def create_quote(tx: Tx, workspace_id: str, request: QuoteRequest) -> Quote:
         expires_at=tx.now + QUOTE_LIFETIME,
         created=tx.now,
     )
-    accepted = AcceptedChange.of(change, current_period_start=workspace.period_start,
+    accepted = AcceptedChange.of(change, current=current, current_period_start=workspace.period_start,
                                  changes_terms=target != current, addons_now=addons_now)
     tx.run(
         "INSERT INTO quotes(id, workspace_id, workspace_version, body, change, expires_at) VALUES (?, ?, ?, ?, ?, ?)",

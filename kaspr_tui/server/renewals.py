@@ -1,7 +1,7 @@
 """What happens as time passes: monthly credit resets, add-on pack renewals, period renewals and
 scheduled changes, each dated at the moment it fell due and recorded in the feed.
 
-Runs lazily in the transaction of any request on a workspace, and for all of them on advance_clock.
+`settlement` decides when a reset is due and runs it, in order with the payments that fall due.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from kaspr_tui.billing.money import format_money
 from kaspr_tui.billing.periods import credit_period_bounds, next_period_end
 from kaspr_tui.billing.quotes import PriceChange, Terms, price_change
 from kaspr_tui.billing.tax import TaxDecision
-from kaspr_tui.server.credits import current_credit_period, grant_credit_period
+from kaspr_tui.server.credits import grant_credit_period
 from kaspr_tui.server.events import record_event
 from kaspr_tui.server.invoices import lines_wire, open_invoice, pay_invoice, tax_wire
 from kaspr_tui.server.store import Tx
@@ -33,26 +33,17 @@ from kaspr_tui.server.workspaces import (
 )
 
 
-def catch_up(tx: Tx, workspace_id: str) -> None:
-    """Process every reset that fell due up to `tx.now`, oldest first."""
-    while True:
-        _, credit_period_end = current_credit_period(tx, workspace_id)
-        if credit_period_end > tx.now:
-            return
-        _reset(Tx(tx.conn, credit_period_end), workspace_id)
+def renews_period(tx: Tx, workspace_id: str) -> bool:
+    """Whether the reset due at `tx.now` also ends the billing period."""
+    return tx.now >= load_workspace(tx, workspace_id).period_end
 
 
-def catch_up_all(tx: Tx) -> None:
-    for row in tx.all("SELECT id FROM workspaces ORDER BY seq"):
-        catch_up(tx, row["id"])
-
-
-def _reset(tx: Tx, workspace_id: str) -> None:
+def reset(tx: Tx, workspace_id: str) -> None:
     """The credit period ends at `tx.now`; so may the billing period."""
     workspace = load_workspace(tx, workspace_id)
-    renews_period = tx.now >= workspace.period_end
+    renews = renews_period(tx, workspace_id)
     terms = workspace.terms
-    if renews_period:
+    if renews:
         terms = _apply_scheduled_change(tx, workspace)
         period_end = next_period_end(tx.now, terms.interval, workspace.billing_anchor.day)
         start_period(tx, workspace_id, tx.now, period_end, restart_cycle=False)
@@ -67,8 +58,8 @@ def _reset(tx: Tx, workspace_id: str) -> None:
         actor=None,
         data={"addons": addons, "ended_addons": [row["credit_type"] for row in dropped]},
     )
-    charge_end = load_workspace(tx, workspace_id).period_end if renews_period else credit_period_end
-    charge = _renewal_charge(terms if renews_period else None, terms, addons, tx.now, charge_end,
+    charge_end = load_workspace(tx, workspace_id).period_end if renews else credit_period_end
+    charge = _renewal_charge(terms if renews else None, terms, addons, tx.now, charge_end,
                              workspace_tax(tx, workspace_id))
     if charge.total_due_now > 0:
         invoice_id = open_invoice(
@@ -79,7 +70,7 @@ def _reset(tx: Tx, workspace_id: str) -> None:
         )
         # Renewals are charged off-session to the card on file, which the demo processor always accepts.
         pay_invoice(tx, invoice_id, actor=None)
-    if renews_period:
+    if renews:
         record_event(
             tx, workspace_id, "subscription.renewed",
             f"Subscription renewed: {describe_terms(terms)} until {charge_end:%Y-%m-%d}"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi.routing import APIRoute
 
 from kaspr_tui.api.models import (
     AddonPackWire,
@@ -17,6 +18,7 @@ from kaspr_tui.api.models import (
     Catalog,
     Checkout,
     CheckoutRequest,
+    CheckoutStatus,
     ClockState,
     ConsumeRequest,
     CreditAllowance,
@@ -25,9 +27,10 @@ from kaspr_tui.api.models import (
     ErrorResponse,
     Event,
     Health,
-    Invoice,
-    InvoiceSummary,
     InvitationCreate,
+    Invoice,
+    InvoiceStatus,
+    InvoiceSummary,
     ListResponse,
     Me,
     Member,
@@ -46,23 +49,33 @@ from kaspr_tui.api.models import (
     WorkspaceRef,
 )
 from kaspr_tui.billing.catalog import ADDON_PACKS, PLANS, CreditType
+from kaspr_tui.billing.errors import FieldError
 from kaspr_tui.server import members as member_service
 from kaspr_tui.server import payment_methods as cards
 from kaspr_tui.server import processor, support
-from kaspr_tui.server.auth import Principal, Scope, authenticate, own_workspace, require, workspace_scope
+from kaspr_tui.server.auth import (
+    Principal,
+    Scope,
+    authenticate,
+    own_workspace,
+    require,
+    workspace_scope,
+)
 from kaspr_tui.server.billing_details import save_billing_details
 from kaspr_tui.server.context import ServerContext, get_context
 from kaspr_tui.server.credits import balances, consume
-from kaspr_tui.server.errors import invalid, not_found
+from kaspr_tui.server.errors import field_errors, invalid, not_found
 from kaspr_tui.server.events import event_wire
 from kaspr_tui.server.invoices import invoice_detail, invoice_summary
 from kaspr_tui.server.pagination import Limit, StartingAfter, page
 from kaspr_tui.server.quoting import create_quote
-from kaspr_tui.server.renewals import catch_up_all
-from kaspr_tui.server.store import Tx
-from kaspr_tui.server.support import CardHolder
 from kaspr_tui.server.subscriptions import cancel_scheduled_change, set_auto_renew
-from kaspr_tui.server.workspaces import billing_details_of, load_workspace, subscription_view
+from kaspr_tui.server.support import CardHolder
+from kaspr_tui.server.workspaces import (
+    billing_details_of,
+    load_workspace,
+    subscription_view,
+)
 
 Context = Annotated[ServerContext, Depends(get_context)]
 ObjectId = Annotated[str, Path(max_length=64)]
@@ -80,25 +93,42 @@ RequiredIdempotencyKey = Annotated[
 
 def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The error answers a route may give, each with the one error body; plus the ones every
-    authenticated route may give (no or bad key, rate limit, injected outage)."""
+    authenticated route may give (a bad header, no or bad key, another workspace named, a body too
+    large, rate limit, injected outage)."""
     descriptions = {
         400: "Invalid request: every problem is listed in `errors`.",
         401: "No API key, or an invalid one.",
         402: "A card or credits refused.",
         403: "The key's role may not do this.",
-        404: "No such object in this workspace.",
+        404: "No such object in this workspace, or a workspace the key cannot reach (Kaspr-Workspace).",
         409: "Conflicts with the workspace's state.",
+        413: "The request body is over 64 KiB.",
         429: "Rate limited: see `Retry-After`.",
         503: "Temporarily unavailable: retry.",
     }
     return {status: {"model": ErrorResponse, "description": descriptions[status]}
-            for status in sorted({*statuses, 401, 429, 503})}
+            for status in sorted({*statuses, 400, 401, 404, 413, 429, 503})}
 
 
 ANY_ROLE = ("admin", "member", "support")
 READ_ERRORS = documented(400, 403, 404)
 
-router = APIRouter()
+def refuse_unknown_query_parameters(request: Request) -> None:
+    """As Stripe does: a query parameter the request does not take is refused, not ignored, so a
+    misspelt one (`?stauts=paid`) cannot silently answer something else."""
+    route = request.scope.get("route")
+    known = {field.alias for field in route.dependant.query_params} if isinstance(route, APIRoute) else set()
+    unknown = [name for name in request.query_params if name not in known]
+    if unknown:
+        raise field_errors([
+            FieldError(name, "parameter_unknown",
+                       f"{name} is not a parameter of this request: check its spelling." if name
+                       else "A query parameter with no name was sent: remove it.")
+            for name in unknown
+        ])
+
+
+router = APIRouter(dependencies=[Depends(refuse_unknown_query_parameters)])
 
 
 # ---- health, identity, catalog --------------------------------------------------------------
@@ -113,7 +143,7 @@ def healthz() -> Health:
 def me(context: Context, principal: Annotated[Principal, Depends(authenticate)]) -> Me:
     workspace = None
     if principal.workspace_id:
-        with context.transaction() as tx:
+        with context.workspace_transaction(principal.workspace_id) as tx:
             workspace = WorkspaceRef(id=principal.workspace_id, name=load_workspace(tx, principal.workspace_id).name)
     return Me(user=User(id=principal.user_id, email=principal.email, name=principal.name),
               role=principal.role, workspace=workspace)
@@ -200,22 +230,50 @@ def _checkout_response(response: Response, checkout: Checkout) -> Checkout:
     return checkout
 
 
+KEY_REQUIRED = frozenset({("POST", "/v1/checkouts")})
+"""Writes the idempotency middleware refuses without an Idempotency-Key, before any other check
+(`RequiredIdempotencyKey` documents it in the schema)."""
+
 SAFE_TO_RUN_AGAIN = frozenset({("POST", "/v1/checkouts")})
 """Writes that find what an earlier run under the same Idempotency-Key made instead of doing it
 again: after a crash lost their answer, a retry may run them again to learn it."""
 
 
+def _as_settled(context: ServerContext, scope: Scope, checkout_id: str) -> Checkout:
+    """The checkout once whatever is due is done: with no payment delay, a payment is settled
+    before its answer is sent (by the processor, in its own transaction, as any other)."""
+    context.run_due(scope.workspace_id)
+    context.wake_settler()  # a payment still processing is the settler's to settle when due
+    with context.transaction() as tx:
+        return processor.get_checkout(tx, scope.workspace_id, checkout_id)
+
+
 @router.post("/v1/checkouts", response_model=Checkout, status_code=202, tags=["checkout"],
-             responses=documented(400, 403, 404, 409))
+             responses=documented(400, 402, 403, 404, 409))
 def post_checkout(
     context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))], body: CheckoutRequest,
     response: Response, idempotency_key: RequiredIdempotencyKey,
 ) -> Checkout:
     with context.workspace_transaction(scope.workspace_id) as tx:
-        checkout = processor.create_checkout(tx, scope.workspace_id, body, actor=scope.principal.email,
-                                             payment_delay=context.settings.payment_delay,
-                                             idempotency_key=idempotency_key)
-    return _checkout_response(response, checkout)
+        checkout = processor.create_checkout(
+            tx, scope.workspace_id, body, actor=scope.principal.email, processing_from=context.clock.instant(),
+            payment_delay=context.settings.payment_delay, fingerprint_key=context.fingerprint_key,
+            idempotency_key=idempotency_key,
+        )
+    return _checkout_response(response, _as_settled(context, scope, checkout.id))
+
+
+@router.get("/v1/checkouts", response_model=ListResponse[Checkout], tags=["checkout"],
+            responses=documented(400, 403))
+def list_checkouts(
+    context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))],
+    limit: Limit = 20, starting_after: StartingAfter = None,
+    status: Annotated[CheckoutStatus | None, Query(description="Only checkouts in this status.")] = None,
+) -> ListResponse[Checkout]:
+    """Newest first: a client that lost a checkout's id (it crashed after paying) finds it here."""
+    with context.workspace_transaction(scope.workspace_id) as tx:
+        data, has_more = processor.list_checkouts(tx, scope.workspace_id, status, limit, starting_after)
+    return ListResponse[Checkout](data=data, has_more=has_more)
 
 
 @router.get("/v1/checkouts/{checkout_id}", response_model=Checkout, tags=["checkout"],
@@ -236,9 +294,11 @@ def authenticate_checkout(
     body: AuthenticateRequest, response: Response, _key: IdempotencyKey = None,
 ) -> Checkout:
     with context.workspace_transaction(scope.workspace_id) as tx:
-        checkout = processor.authenticate_checkout(tx, scope.workspace_id, checkout_id, body.result == "approve",
-                                                   payment_delay=context.settings.payment_delay)
-    return _checkout_response(response, checkout)
+        checkout = processor.authenticate_checkout(
+            tx, scope.workspace_id, checkout_id, body.result == "approve", processing_from=context.clock.instant(),
+            payment_delay=context.settings.payment_delay,
+        )
+    return _checkout_response(response, _as_settled(context, scope, checkout.id))
 
 
 # ---- payment methods ------------------------------------------------------------------------
@@ -249,7 +309,7 @@ def authenticate_checkout(
 def list_payment_methods(
     context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))]
 ) -> ListResponse[PaymentMethod]:
-    with context.transaction() as tx:
+    with context.workspace_transaction(scope.workspace_id) as tx:
         return ListResponse[PaymentMethod](data=cards.list_cards(tx, scope.workspace_id))
 
 
@@ -259,7 +319,7 @@ def add_payment_method(
     context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))], body: PaymentMethodCreate,
     _key: IdempotencyKey = None,
 ) -> PaymentMethod:
-    with context.transaction() as tx:
+    with context.workspace_transaction(scope.workspace_id) as tx:
         return cards.add_card(tx, scope.workspace_id, body, fingerprint_key=context.fingerprint_key,
                               actor=scope.principal.email)
 
@@ -270,7 +330,7 @@ def default_payment_method(
     context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))], payment_method_id: ObjectId,
     _key: IdempotencyKey = None,
 ) -> PaymentMethod:
-    with context.transaction() as tx:
+    with context.workspace_transaction(scope.workspace_id) as tx:
         return cards.set_default(tx, scope.workspace_id, payment_method_id, actor=scope.principal.email)
 
 
@@ -292,7 +352,7 @@ def delete_payment_method(
 def get_billing_details(
     context: Context, scope: Annotated[Scope, Depends(workspace_scope("admin", "support"))]
 ) -> BillingDetails:
-    with context.transaction() as tx:
+    with context.workspace_transaction(scope.workspace_id) as tx:
         details = billing_details_of(tx, scope.workspace_id)
     if details is None:
         raise invalid("resource_missing", "This workspace has no billing details yet: an admin can add them.",
@@ -314,9 +374,14 @@ def put_billing_details(
 def list_invoices(
     context: Context, scope: Annotated[Scope, Depends(workspace_scope("admin", "support"))],
     limit: Limit = 20, starting_after: StartingAfter = None,
+    status: Annotated[InvoiceStatus | None, Query(
+        description="Only invoices in this status: `paid` for the bills, `void` for failed payment attempts.")] = None,
 ) -> ListResponse[InvoiceSummary]:
+    where, params = "workspace_id = ?", [scope.workspace_id]
+    if status is not None:
+        where, params = "workspace_id = ? AND status = ?", [scope.workspace_id, status]
     with context.workspace_transaction(scope.workspace_id) as tx:
-        rows, has_more = page(tx, "invoices", "workspace_id = ?", (scope.workspace_id,), limit, starting_after)
+        rows, has_more = page(tx, "invoices", where, tuple(params), limit, starting_after)
     return ListResponse[InvoiceSummary](data=[invoice_summary(row) for row in rows], has_more=has_more)
 
 
@@ -359,7 +424,7 @@ def list_members(
     context: Context, scope: Annotated[Scope, Depends(workspace_scope(*ANY_ROLE))],
     limit: Limit = 20, starting_after: StartingAfter = None,
 ) -> ListResponse[Member]:
-    with context.transaction() as tx:
+    with context.workspace_transaction(scope.workspace_id) as tx:
         data, has_more = member_service.list_members(tx, scope.workspace_id, limit, starting_after)
     return ListResponse[Member](data=data, has_more=has_more)
 
@@ -403,7 +468,8 @@ def list_events(
 ) -> ListResponse[Event]:
     with context.workspace_transaction(scope.workspace_id) as tx:
         rows, has_more = page(tx, "events", "workspace_id = ?", (scope.workspace_id,), limit, starting_after)
-    return ListResponse[Event](data=[event_wire(row) for row in rows], has_more=has_more)
+    for_support = scope.principal.role == "support"
+    return ListResponse[Event](data=[event_wire(row, for_support=for_support) for row in rows], has_more=has_more)
 
 
 # ---- support --------------------------------------------------------------------------------
@@ -427,6 +493,8 @@ def get_support_account(
     email: Annotated[str, Query(min_length=1, max_length=254, description="The user's email address.")],
 ) -> SupportAccount:
     with context.transaction() as tx:
+        workspaces = support.workspaces_of(tx, email)
+    with context.workspace_transaction(*workspaces) as tx:
         return support.find_account(tx, email)
 
 
@@ -437,6 +505,8 @@ def post_transfer(
     _key: IdempotencyKey = None,
 ) -> Transfer:
     with context.transaction() as tx:
+        workspaces = support.workspaces_of(tx, body.from_email, body.to_email)
+    with context.workspace_transaction(*workspaces) as tx:
         return support.transfer(tx, body, actor=principal.email)
 
 
@@ -459,13 +529,17 @@ def advance_clock(
     context: Context, principal: Annotated[Principal, Depends(require("admin"))], body: AdvanceClockRequest,
     _key: IdempotencyKey = None,
 ) -> ClockState:
-    """Move the server's clock forward; renewals, resets and scheduled changes happen on the way."""
+    """Move the server's clock forward: payments due settle, and renewals, resets and scheduled
+    changes happen, in the order they fall due, on the way."""
+    seconds = body.days * 86_400 + body.seconds
+    if seconds == 0:
+        raise invalid("parameter_missing", "Say how far to move the clock: days, seconds, or both.", "days")
     offset = context.clock.offset_seconds
     try:
         with context.transaction() as tx:
-            now = context.clock.advance(tx.conn, body.days)
-            catch_up_all(Tx(tx.conn, now))
+            context.clock.advance(tx, seconds)
     except BaseException:
         context.clock.rewind_to(offset)
         raise
-    return ClockState(now=now)
+    context.run_due_everywhere()
+    return ClockState(now=context.clock.now())

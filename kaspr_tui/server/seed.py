@@ -24,15 +24,15 @@ from kaspr_tui.api.models import (
 from kaspr_tui.billing.catalog import CreditType
 from kaspr_tui.billing.periods import add_months, credit_period_bounds, next_period_end
 from kaspr_tui.billing.quotes import Terms
-from kaspr_tui.server.subscriptions import set_auto_renew
 from kaspr_tui.server.billing_details import save_billing_details
 from kaspr_tui.server.credits import consume, grant_credit_period
 from kaspr_tui.server.members import add_member, invite
 from kaspr_tui.server.payment_methods import add_card
 from kaspr_tui.server.processor import create_checkout
 from kaspr_tui.server.quoting import create_quote
-from kaspr_tui.server.renewals import catch_up
+from kaspr_tui.server.settlement import catch_up
 from kaspr_tui.server.store import Store, Tx, hash_api_key, to_db_time
+from kaspr_tui.server.subscriptions import set_auto_renew
 
 SEEDED_KEY = "seeded"
 
@@ -107,11 +107,13 @@ class _Admin:
     card_id: str
 
 
-def _buy(tx: Tx, admin: _Admin, request: QuoteRequest) -> None:
+def _buy(tx: Tx, admin: _Admin, request: QuoteRequest, fingerprint_key: bytes) -> None:
     catch_up(tx, admin.workspace_id)
     quote = create_quote(tx, admin.workspace_id, request)
     create_checkout(tx, admin.workspace_id, CheckoutRequest(quote_id=quote.id, payment_method_id=admin.card_id),
-                    actor=admin.email, payment_delay=0)
+                    actor=admin.email, processing_from=tx.now.timestamp(), payment_delay=0,
+                    fingerprint_key=fingerprint_key)
+    catch_up(tx, admin.workspace_id)  # the payment settles at once
 
 
 def _card(number: str, exp_year: int, name: str) -> PaymentMethodCreate:
@@ -148,15 +150,17 @@ def _seed_acme(tx: Tx, fingerprint_key: bytes, now: datetime) -> None:
     card = add_card(setup, workspace_id, _card("4242424242424242", created.now.year + 4, "Alice Martin"),
                     fingerprint_key=fingerprint_key, actor=alice)
     admin = _Admin(workspace_id, alice, card.id)
-    _buy(_at(tx, add_months(this_month, -10) + timedelta(days=18, hours=10)), admin, _addons("phone", 500))
+    _buy(_at(tx, add_months(this_month, -10) + timedelta(days=18, hours=10)), admin, _addons("phone", 500),
+         fingerprint_key)
     export_bought = _at(tx, this_month + timedelta(days=3, hours=15))
-    _buy(export_bought, admin, _addons("export", 10000))
+    _buy(export_bought, admin, _addons("export", 10000), fingerprint_key)
     set_auto_renew(_at(tx, export_bought.now + timedelta(minutes=5)), workspace_id, "export", False, actor=alice)
     recently = _at(tx, now - timedelta(days=1))
     catch_up(recently, workspace_id)
-    for credit_type, quantity, user in (("phone", 340, "bastien@acme.example"),
-                                        ("direct_email", 125, "chloe@acme.example"),
-                                        ("export", 2300, "david@acme.example")):
+    usage: list[tuple[CreditType, int, str]] = [("phone", 340, "bastien@acme.example"),
+                                                ("direct_email", 125, "chloe@acme.example"),
+                                                ("export", 2300, "david@acme.example")]
+    for credit_type, quantity, user in usage:
         consume(recently, workspace_id, credit_type, quantity, actor=user)
     invite(_at(tx, now - timedelta(hours=20)), workspace_id, ACME_INVITATION, "member", actor=alice)
     catch_up(tx, workspace_id)
@@ -174,7 +178,8 @@ def _seed_globex(tx: Tx, fingerprint_key: bytes, now: datetime) -> None:
     ), actor=gina)
     card = add_card(started, workspace_id, _card("5555555555554444", started.now.year + 3, "Gina Lopez"),
                     fingerprint_key=fingerprint_key, actor=gina)
-    _buy(started, _Admin(workspace_id, gina, card.id), QuoteRequest(plan="starter", interval="month", seats=3))
+    _buy(started, _Admin(workspace_id, gina, card.id), QuoteRequest(plan="starter", interval="month", seats=3),
+         fingerprint_key)
     joined = _at(tx, started.now + timedelta(days=2))
     add_member(joined, workspace_id, _user(joined, "David Chen", "david.chen@globex.example"), "member")
     catch_up(tx, workspace_id)

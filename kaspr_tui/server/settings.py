@@ -16,7 +16,8 @@ transaction committed and before its answer is stored, and after the answer is s
 class ServerSettings:
     db_path: Path
     payment_delay: float = 1.5
-    """Seconds a payment stays `processing` (real time, not the simulated clock)."""
+    """Seconds a payment stays `processing`, on the server's clock (`Clock.instant`): advance_clock
+    moves it too, and on a still clock only advance_clock does."""
     latency_ms: int = 0
     """Added to every request, to show how the TUI copes with a slow network."""
     fail_rate: float = 0.0
@@ -24,7 +25,11 @@ class ServerSettings:
     rate_limit: int = 100
     """Requests a second per API key."""
     frozen_now: datetime | None = None
-    """Start the clock here and move it only with advance_clock (deterministic demos and snapshots)."""
+    """Start the calendar here and move it only with advance_clock (deterministic demos and
+    snapshots); a payment's delay still passes in real seconds, unless `still_clock`."""
+    still_clock: bool = False
+    """With `frozen_now`: no real second passes at all, not even for a payment in progress; only
+    advance_clock moves time (the simulation's clock, so every run is the same)."""
     reset: bool = False
     """Delete the database and seed it again."""
     crash_at: CrashPoint | None = None

@@ -125,6 +125,9 @@ CREATE TABLE IF NOT EXISTS checkouts (
     status TEXT NOT NULL,
     outcome TEXT NOT NULL,
     processing_until REAL,
+    -- processing_until is on the processor's time (Clock.instant), epoch seconds.
+    -- payment_method_id: the card charged; for a card given inline, the id it is saved under if paid.
+    -- pending_card, pending_billing_details (added columns): given inline, saved only if paid.
     error TEXT,
     actor TEXT,
     created TEXT NOT NULL,
@@ -196,6 +199,9 @@ ADDED_COLUMNS = (
     ("checkouts", "idempotency_key", "TEXT"),
     ("idempotency", "owner", "TEXT"),
     ("idempotency", "applied", "INTEGER NOT NULL DEFAULT 0"),
+    ("checkouts", "pending_card", "TEXT"),
+    ("checkouts", "pending_billing_details", "TEXT"),
+    ("invoices", "payment_error", "TEXT"),
 )
 """Columns added since the first release, added to a database made before them."""
 
@@ -226,6 +232,12 @@ class Tx:
 
     def one(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
         return self.conn.execute(sql, params).fetchone()
+
+    def row(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row:
+        """The one row a query always answers (an aggregate; a row the schema says exists)."""
+        row = self.one(sql, params)
+        assert row is not None, sql
+        return row
 
     def all(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()

@@ -27,9 +27,13 @@ from kaspr_tui.server.events import event_wire, record_event
 from kaspr_tui.server.invoices import invoice_summary
 from kaspr_tui.server.members import leave_workspace
 from kaspr_tui.server.pagination import page
-from kaspr_tui.server.renewals import catch_up
 from kaspr_tui.server.store import Tx, from_db_time, to_db_time
-from kaspr_tui.server.workspaces import bump_version, load_workspace, set_terms, subscription_view
+from kaspr_tui.server.workspaces import (
+    bump_version,
+    load_workspace,
+    set_terms,
+    subscription_view,
+)
 
 RECENT = 5
 
@@ -62,13 +66,20 @@ def _workspace_ref(row: sqlite3.Row) -> WorkspaceRef | None:
     return WorkspaceRef(id=row["workspace_id"], name=row["workspace_name"]) if row["workspace_id"] else None
 
 
+def workspaces_of(tx: Tx, *emails: str) -> list[str]:
+    """The workspaces these users belong to (the ones a lookup or a transfer will read)."""
+    marks = ", ".join("?" * len(emails))
+    rows = tx.all(f"SELECT DISTINCT m.workspace_id FROM users u JOIN memberships m ON m.user_id = u.id "
+                  f"WHERE u.email COLLATE NOCASE IN ({marks}) ORDER BY m.workspace_id", emails)
+    return [row["workspace_id"] for row in rows]
+
+
 def find_account(tx: Tx, email: str) -> SupportAccount:
     user = _user_by_email(tx, email, "email")
     workspace_id = user["workspace_id"]
     if user["is_support"] or workspace_id is None:
         return SupportAccount(user=_user_wire(user), role="support" if user["is_support"] else "member",
                               workspace=None, subscription=None, credits=[], recent_invoices=[], recent_events=[])
-    catch_up(tx, workspace_id)
     invoices, _ = page(tx, "invoices", "workspace_id = ?", (workspace_id,), RECENT, None)
     events, _ = page(tx, "events", "workspace_id = ?", (workspace_id,), RECENT, None)
     return SupportAccount(
@@ -78,7 +89,7 @@ def find_account(tx: Tx, email: str) -> SupportAccount:
         subscription=without_card(subscription_view(tx, workspace_id)),
         credits=balances(tx, workspace_id),
         recent_invoices=[invoice_summary(row) for row in invoices],
-        recent_events=[event_wire(row) for row in events],
+        recent_events=[event_wire(row, for_support=True) for row in events],
     )
 
 
@@ -105,8 +116,6 @@ def transfer(tx: Tx, request: TransferRequest, *, actor: str) -> Transfer:
     amounts = {credit_type: getattr(request.credits, credit_type) for credit_type in CREDIT_TYPES}
     if not request.license and not any(amounts.values()):
         raise invalid("parameter_missing", "Choose what to move: the license, credits, or both.", "credits")
-    catch_up(tx, source)
-    catch_up(tx, target)
     for credit_type, quantity in amounts.items():
         if quantity:
             transfer_credits(tx, source, target, credit_type, quantity, param=f"credits.{credit_type}")
@@ -125,8 +134,9 @@ def transfer(tx: Tx, request: TransferRequest, *, actor: str) -> Transfer:
                  f"Received {moved} for {target_user['email']} from {source_user['email']} "
                  f"({source_user['workspace_name']})",
                  actor=actor, data=data)
-    bump_version(tx, source)
-    bump_version(tx, target)
+    if request.license:  # seats priced by quotes changed; credits are in no price
+        bump_version(tx, source)
+        bump_version(tx, target)
     result = Transfer(
         id=transfer_id,
         from_email=source_user["email"],
@@ -193,6 +203,6 @@ def create_ticket(
         record_event(tx, workspace_id, "support.request_created",
                      f"Support request ({request.kind.replace('_', ' ')}) sent", actor=email,
                      data={"support_request": ticket_id, "kind": request.kind})
-    row = tx.one("SELECT * FROM support_tickets WHERE id = ?", (ticket_id,))
+    row = tx.row("SELECT * FROM support_tickets WHERE id = ?", (ticket_id,))
     return SupportTicket(id=row["id"], kind=row["kind"], message=row["message"], new_email=row["new_email"],
                          status=row["status"], created=from_db_time(row["created"]))

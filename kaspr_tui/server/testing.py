@@ -13,6 +13,7 @@ import threading
 import time
 from datetime import UTC, datetime
 from types import TracebackType
+from typing import Self
 
 import uvicorn
 from fastapi import FastAPI
@@ -68,7 +69,7 @@ class LiveServer:
         assert self.app is not None, "the server is not running"
         return self.app.state.context
 
-    def __enter__(self) -> LiveServer:
+    def __enter__(self) -> Self:
         self.app = create_app(self.settings)
         self._socket = bind_socket(self.host, 0)
         config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="on")

@@ -6,11 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from kaspr_tui.api.models import BillingDetails, CardSummary, RecurringAddon, ScheduledChange, Subscription
+from kaspr_tui.api.models import (
+    BillingDetails,
+    CardSummary,
+    RecurringAddon,
+    ScheduledChange,
+    Subscription,
+    SubscriptionStatus,
+)
 from kaspr_tui.billing.catalog import CREDIT_TYPES, PLANS, CreditType
 from kaspr_tui.billing.quotes import Terms
-from kaspr_tui.billing.tax import TaxDecision
-from kaspr_tui.billing.tax import tax_decision
+from kaspr_tui.billing.tax import TaxDecision, tax_decision
 from kaspr_tui.server.errors import not_found
 from kaspr_tui.server.store import Tx, from_db_time, to_db_time
 
@@ -23,7 +29,7 @@ class Workspace:
     period_start: datetime
     period_end: datetime
     billing_anchor: datetime
-    status: str
+    status: SubscriptionStatus
     version: int
 
 
@@ -71,7 +77,7 @@ def bump_version(tx: Tx, workspace_id: str) -> None:
 
 def member_counts(tx: Tx, workspace_id: str) -> tuple[int, int]:
     """(active members, pending invitations)."""
-    row = tx.one(
+    row = tx.row(
         "SELECT SUM(status = 'active') AS members, SUM(status = 'invited') AS invited FROM memberships "
         "WHERE workspace_id = ?",
         (workspace_id,),

@@ -135,8 +135,8 @@ async def test_every_card_problem_is_named_at_once() -> None:
         await type_into(pilot, "card-expiry", "0120")
         await type_into(pilot, "card-cvc", "12")
         errors = app.query_one(CardInput).errors(TODAY)
-        assert set(errors) == {"number", "exp_month", "cvc", "name"}
-        assert "expired" in errors["exp_month"]
+        assert set(errors) == {"number", "exp_year", "cvc", "name"}
+        assert "expired" in errors["exp_year"]
 
 
 async def test_an_unreadable_expiry_says_how_to_write_it() -> None:

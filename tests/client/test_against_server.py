@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 
 import pytest
+from pydantic import SecretStr
 
 from kaspr_tui.api import ApiError, BillingClient, new_idempotency_key
 from kaspr_tui.api.models import (
     AddressInput,
     BillingDetailsUpdate,
+    CardInput,
     PaymentMethodCreate,
     QuoteRequest,
 )
@@ -150,3 +152,32 @@ async def test_iterating_invoices_returns_every_invoice_once_newest_first(admin:
     assert [invoice.created for invoice in walked] == sorted(
         (invoice.created for invoice in walked), reverse=True
     )
+
+
+async def test_an_order_paid_with_a_card_and_details_given_inline(admin: BillingClient) -> None:
+    details = BillingDetailsUpdate(
+        company="Acme SAS", contact_name="Alice Martin", email="factures@acme.example",
+        address=AddressInput(line1="1 place Bellecour", city="Lyon", postal_code="69002", country="FR"),
+        vat_number="FR40303265045",
+    )
+    card = CardInput(number=SecretStr("5555555555554444"), exp_month=11, exp_year=2031, cvc=SecretStr("486"),
+                     name="Alice Martin")
+    quote = await admin.create_quote(QuoteRequest(seats=11, billing_details=details))
+    checkout = await admin.create_checkout(quote.id, payment_method=card, billing_details=details,
+                                           idempotency_key=new_idempotency_key())
+    assert checkout.status == "succeeded"
+    assert (await admin.billing_details()).company == "Acme SAS"
+    assert [(m.last4, m.is_default) for m in await admin.payment_methods()] == [("4444", True), ("4242", False)]
+
+
+async def test_a_lost_checkout_is_found_by_status_and_failed_payments_are_marked(admin: BillingClient) -> None:
+    declined = await admin.add_payment_method(PaymentMethodCreate(
+        number=SecretStr("4000000000000002"), exp_month=12, exp_year=2030, cvc=SecretStr("123"), name="A"))
+    quote = await admin.create_quote(QuoteRequest(seats=11))
+    failed = await admin.create_checkout(quote.id, declined.id, idempotency_key=new_idempotency_key())
+    [found] = (await admin.checkouts(status="failed")).data
+    assert (found.id, found.error.code if found.error else None) == (failed.id, "card_declined")
+    [void] = (await admin.invoices(status="void")).data
+    assert void.id == failed.invoice_id and void.payment_error is not None
+    assert void.payment_error.code == "card_declined"
+    assert all(invoice.status == "paid" for invoice in (await admin.invoices(status="paid", limit=100)).data)

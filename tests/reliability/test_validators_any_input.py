@@ -72,7 +72,7 @@ def test_an_expiry_reads_as_a_real_month_of_a_four_digit_year_or_not_at_all(text
 @given(number=ANY_TEXT, month=st.integers(-5, 20), year=st.integers(-1, 10_000), cvc=ANY_TEXT)
 def test_any_card_as_typed_gets_field_errors_that_never_repeat_it(number: str, month: int, year: int, cvc: str) -> None:
     errors = validate_card(number, month, year, cvc, TODAY)
-    assert {error.param for error in errors} <= {"number", "exp_month", "cvc"}
+    assert {error.param for error in errors} <= {"number", "exp_month", "exp_year", "cvc"}
     for error in errors:
         assert is_a_clear_refusal(error, error.param)
         digits = normalize_card_number(number)

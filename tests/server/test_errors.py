@@ -114,3 +114,49 @@ def test_authentication_errors(api, headers: dict, code: str) -> None:
     response = api(None, **headers).get("/v1/me")
     error = assert_error_shape(response)
     assert (response.status_code, error["type"], error["code"]) == (401, "authentication_error", code)
+
+
+def test_a_body_over_64_kib_is_refused_before_it_is_read(admin: httpx.Client) -> None:
+    # What stalled the whole server for 10 s: 9 MB, 500,000 keys, from a key that may only consume credits.
+    body = "{" + ",".join(f'"k{n}": 0' for n in range(500_000)) + "}"
+    response = admin.post("/v1/credits/consume", content=body, headers={"Content-Type": "application/json"})
+    error = assert_error_shape(response)
+    assert (response.status_code, error["type"], error["code"]) == (413, "invalid_request_error", "request_too_large")
+    assert "64 KiB" in error["message"]
+    assert len(response.content) < 1000
+    assert admin.get("/healthz").status_code == 200
+
+
+def test_a_streamed_body_without_a_length_is_cut_at_64_kib(admin: httpx.Client) -> None:
+    def chunks():
+        for _ in range(100):
+            yield b" " * 4096  # 400 KiB of JSON whitespace, sent chunked: no Content-Length to refuse on
+
+    response = admin.post("/v1/quotes", content=chunks(), headers={"Content-Type": "application/json"})
+    assert (response.status_code, assert_error_shape(response)["code"]) == (413, "request_too_large")
+
+
+def test_the_field_errors_listed_are_capped(admin: httpx.Client) -> None:
+    body = "{" + ",".join(f'"k{n}": 0' for n in range(5_000)) + ', "type": "phone", "quantity": 1}'
+    assert len(body) < 64 * 1024
+    response = admin.post("/v1/credits/consume", content=body, headers={"Content-Type": "application/json"})
+    error = assert_error_shape(response)
+    assert response.status_code == 400
+    assert len(error["errors"]) == 50
+    assert "5,000 fields need fixing" in error["message"]
+    assert len(response.content) < 20_000
+
+
+def test_json_nested_deeper_than_the_stack_is_a_400(admin: httpx.Client) -> None:
+    response = admin.post("/v1/quotes", content=b"[" * 30_000, headers={"Content-Type": "application/json",
+                                                                          "Idempotency-Key": "deep"})
+    error = assert_error_shape(response)
+    assert (response.status_code, error["code"]) == (400, "parameter_invalid")
+
+
+def test_an_unknown_query_parameter_is_refused_not_ignored(admin: httpx.Client) -> None:
+    response = admin.get("/v1/invoices", params={"limit": 5, "stauts": "paid"})
+    error = assert_error_shape(response)
+    assert (response.status_code, error["param"], error["code"]) == (400, "stauts", "parameter_unknown")
+    nameless = admin.get("/v1/checkouts?limit=1&=")
+    assert (nameless.status_code, assert_error_shape(nameless)["code"]) == (400, "parameter_unknown")

@@ -85,3 +85,16 @@ def test_a_key_on_an_unknown_route_or_method_is_not_checked(admin: httpx.Client)
     assert admin.post("/v1/quotes", json={"seats": 11}, headers=key).status_code == 200
     assert admin.put("/v1/quotes", json={"seats": 12}, headers=key).status_code == 405
     assert admin.post("/v1/no_such_thing", json={}, headers=key).status_code == 404
+
+
+def test_the_same_parameters_in_other_json_are_the_same_request(admin: httpx.Client) -> None:
+    """As Stripe does, a retry is compared by its parameters: other whitespace, key order or
+    escapes are the same request, replayed, not `idempotency_key_reused`."""
+    key = {"Idempotency-Key": "same-parameters", "Content-Type": "application/json"}
+    first = admin.post("/v1/credits/consume", content=b'{"type": "phone", "quantity": 3}', headers=key)
+    again = admin.post("/v1/credits/consume", content=b'{\n  "quantity":3,\n  "type":"ph\\u006fne"\n}', headers=key)
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert next(c for c in admin.get("/v1/credits").json()["data"] if c["type"] == "phone")["used"] == 340 + 3
+    other = admin.post("/v1/credits/consume", content=b'{"type": "phone", "quantity": 4}', headers=key)
+    assert (other.status_code, other.json()["error"]["code"]) == (400, "idempotency_key_reused")

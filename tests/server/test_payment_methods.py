@@ -47,7 +47,7 @@ def test_deleting_the_default_card_promotes_another(billing) -> None:
 @pytest.mark.parametrize(
     ("changes", "param", "code"),
     [({"number": "4242 4242 4242 4241"}, "number", "card_number_invalid"),
-     ({"exp_year": 2025}, "exp_month", "expiry_invalid"),
+     ({"exp_year": 2025}, "exp_year", "invalid_expiry_year"),
      ({"cvc": "12"}, "cvc", "cvc_invalid"),
      ({"number": "378282246310005", "cvc": "123"}, "cvc", "cvc_invalid")],
     ids=["luhn", "expired", "short-cvc", "amex-needs-4"],

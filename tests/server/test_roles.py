@@ -36,6 +36,7 @@ TABLE: list[tuple[str, str, Any, dict[str, int]]] = [
     ("POST", "/v1/credits/consume", {"type": "phone", "quantity": 1}, {"member": 200, "support": 403, "admin": 200}),
     ("POST", "/v1/quotes", {"seats": 11}, {**ADMIN_ONLY, "admin": 200}),
     ("POST", "/v1/checkouts", {"quote_id": "qt_x", "payment_method_id": "pm_x"}, {**ADMIN_ONLY, "admin": 404}),
+    ("GET", "/v1/checkouts", None, {**ADMIN_ONLY, "admin": 200}),
     ("GET", "/v1/checkouts/co_x", None, {**ADMIN_ONLY, "admin": 404}),
     ("POST", "/v1/checkouts/co_x/authenticate", {"result": "approve"}, {**ADMIN_ONLY, "admin": 404}),
     ("GET", "/v1/payment_methods", None, {**ADMIN_ONLY, "admin": 200}),
@@ -130,3 +131,25 @@ def test_the_table_has_a_row_for_every_endpoint_the_server_serves(live_server) -
                 if not any(method == served_method and pattern.match(path) for served_method, pattern, _ in served)]
     assert unserved == []
     assert len(served) == len(TABLE)
+
+
+@pytest.mark.parametrize("workspace", [GLOBEX, "ws_999999"], ids=["another", "unknown"])
+def test_a_write_naming_another_workspace_is_refused_as_a_read_is(admin: httpx.Client, workspace: str) -> None:
+    """Only support keys name a workspace: an admin's key naming another one is refused the same way
+    for a read and a write, and the write changes nothing in the admin's own workspace."""
+    header = {"Kaspr-Workspace": workspace}
+    before = admin.get("/v1/credits").json()
+    read = admin.get("/v1/credits", headers=header)
+    write = admin.post("/v1/credits/consume", json={"type": "phone", "quantity": 5}, headers=header)
+    assert read.status_code == write.status_code == 404
+    assert read.json()["error"]["code"] == write.json()["error"]["code"] == "resource_missing"
+    assert read.json()["error"]["param"] == write.json()["error"]["param"] == "Kaspr-Workspace"
+    assert read.json()["error"]["message"] == write.json()["error"]["message"]
+    assert "Kaspr-Workspace" in write.json()["error"]["message"]
+    assert admin.get("/v1/credits").json() == before
+
+
+def test_a_write_naming_its_own_workspace_applies(admin: httpx.Client) -> None:
+    response = admin.post("/v1/credits/consume", json={"type": "phone", "quantity": 5},
+                          headers={"Kaspr-Workspace": ACME})
+    assert response.status_code == 200

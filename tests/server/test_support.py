@@ -140,3 +140,25 @@ def test_support_never_sees_the_card_on_file(support: httpx.Client, admin: httpx
     for answer in reads:
         assert answer["payment_method"] is None
         assert "4242" not in str(answer)
+
+
+def test_support_never_sees_which_card_an_event_was_about(support: httpx.Client, admin: httpx.Client) -> None:
+    card = {"number": "5555555555554444", "exp_month": 12, "exp_year": 2030, "cvc": "123", "name": "Alice Martin"}
+    card_id = admin.post("/v1/payment_methods", json=card).json()["id"]
+    admin.post(f"/v1/payment_methods/{card_id}/default")
+    admin.delete("/v1/payment_methods/pm_000001")
+    # The admin's own feed says which card.
+    assert "4444" in admin.get("/v1/events").text
+    feeds = {
+        "events": support.get("/v1/events", params={"limit": 100}, headers={"Kaspr-Workspace": ACME}).json()["data"],
+        "recent_events": support.get("/v1/support/accounts",
+                                     params={"email": "alice@acme.example"}).json()["recent_events"],
+    }
+    for name, events in feeds.items():
+        card_events = [event for event in events if event["type"].startswith("payment_method.")]
+        assert len(card_events) >= 3, name
+        for event in card_events:
+            text = str(event)
+            for detail in ("4444", "4242", "Visa", "visa", "Mastercard", "mastercard"):
+                assert detail not in text, f"{name}: {event['description']}"
+            assert "card" in event["description"].lower()

@@ -129,7 +129,7 @@ def test_every_problem_is_reported_at_once():
     errors = validate_card("4242424242424241", 13, 2030, "12", TODAY)
     assert [(error.param, error.code) for error in errors] == [
         ("number", "card_number_invalid"),
-        ("exp_month", "expiry_invalid"),
+        ("exp_month", "invalid_expiry_month"),
         ("cvc", "cvc_invalid"),
     ]
 
@@ -151,13 +151,13 @@ def test_card_number_messages_say_what_to_do(number, cvc, fragment):
 
 def test_an_expired_card_is_refused():
     [error] = validate_card("4242424242424242", 10, 2026, "123", TODAY)
-    assert (error.param, error.code) == ("exp_month", "expiry_invalid")
+    assert (error.param, error.code) == ("exp_month", "invalid_expiry_month")
     assert "expired" in error.message
 
 
 def test_an_expiry_decades_away_is_a_typo():
     [error] = validate_card("4242424242424242", 1, 2099, "123", TODAY)
-    assert error.code == "expiry_invalid"
+    assert (error.param, error.code) == ("exp_year", "invalid_expiry_year")
 
 
 @pytest.mark.parametrize(
