@@ -12,7 +12,6 @@ import pytest
 import textual.constants
 from textual import events
 from textual.app import App
-from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from kaspr_tui.api import BillingClient
@@ -20,41 +19,22 @@ from kaspr_tui.api.models import Address, BillingDetails, PaymentMethod
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen, PaymentChoice
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from kaspr_tui.widgets.card_input import CardInput
-from checkout_helpers import error_of, errors_shown, fill, open_modal, server_state, until
-from tui_helpers import app_for, settle
-
-NEW_CARD = "5555555555554444"
-NEW_CVC = "987"
-
-
-def form(app: App[None]) -> BillingFormScreen:
-    assert isinstance(app.screen, BillingFormScreen)
-    return app.screen
-
-
-async def open_form_on_account(pilot: Pilot[None], **options: object) -> list[object]:
-    """The form as the checkout opens it: Acme's saved details and default card."""
-    await settle(pilot)
-    account = pilot.app.account
-    screen = BillingFormScreen(details=account.billing_details, saved_card=account.default_card, **options)
-    return await open_modal(pilot, screen)
-
-
-async def use_new_card(pilot: Pilot[None], number: str = NEW_CARD, expiry: str = "12/30", cvc: str = NEW_CVC) -> None:
-    pilot.app.screen.query_one("#use-saved-card", Checkbox).value = False
-    await pilot.pause()
-    fill(pilot.app, card_number=number, card_expiry=expiry, card_cvc=cvc, card_name="Alice Martin")
-
-
-async def submit(pilot: Pilot[None], results: list[object]) -> None:
-    button = pilot.app.screen.query_one("#submit", Button)
-    # A button ignores a click while it still shows the previous one (as a person's second click would be).
-    await until(pilot, lambda: not button.has_class("-active"), "the previous click to fade")
-    await pilot.click("#submit")
-    await pilot.pause()  # the press is handled: a save, if one started, is now in flight
-    await until(pilot, lambda: bool(results) or not form(pilot.app).saving, "the form to finish saving")
-    await pilot.pause()
-
+from tests.helpers.app import app_for
+from tests.helpers.forms import (
+    NEW_CARD,
+    NEW_CVC,
+    error_of,
+    errors_shown,
+    fill,
+    form,
+    open_form_on_account,
+    submit,
+    use_new_card,
+)
+from tests.helpers.http import server_state
+from tests.helpers.pages import open_modal
+from tests.helpers.screen import notices
+from tests.helpers.waiting import until
 
 # ---- against the bundled server --------------------------------------------------------------
 
@@ -238,7 +218,7 @@ async def test_no_card_number_or_cvc_reaches_the_log_notifications_or_workers(
         await use_new_card(pilot)
         number, cvc = (app.screen.query_one(f"#{input_id}", Input) for input_id in ("card-number", "card-cvc"))
         await submit(pilot, results)
-        said = [f"{note.title} {note.message}" for note in app._notifications]
+        said = [f"{note.title} {note.message}" for note in notices(app)]
         said += [repr(worker) for worker in app.workers]
         assert results and number.value == cvc.value == "", "forgotten once the form closed"
     log = log_file.read_text()

@@ -10,6 +10,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Input, Label
 
 from kaspr_tui.widgets.card_input import CardInput, FormField
+from tests.helpers.forms import type_into
 
 TODAY = date(2026, 11, 27)
 
@@ -22,10 +23,6 @@ class CardHost(App[None]):
 def value(app: App[None], input_id: str) -> str:
     return app.query_one(f"#{input_id}", Input).value
 
-
-async def type_into(pilot, input_id: str, text: str) -> None:
-    pilot.app.query_one(f"#{input_id}", Input).focus()
-    await pilot.press(*text)
 
 
 @pytest.mark.parametrize(
@@ -41,7 +38,7 @@ async def type_into(pilot, input_id: str, text: str) -> None:
 async def test_the_number_is_grouped_as_typed_with_the_brand_beside_it(typed: str, shown: str, brand: str) -> None:
     app = CardHost()
     async with app.run_test() as pilot:
-        await type_into(pilot, "card-number", typed)
+        await type_into(pilot, "#card-number", typed)
         assert value(app, "card-number") == shown
         assert str(app.query_one("#card-brand", Label).content) == brand
 
@@ -49,7 +46,7 @@ async def test_the_number_is_grouped_as_typed_with_the_brand_beside_it(typed: st
 async def test_a_digit_typed_in_the_middle_keeps_the_cursor_after_it() -> None:
     app = CardHost()
     async with app.run_test() as pilot:
-        await type_into(pilot, "card-number", "42424242")
+        await type_into(pilot, "#card-number", "42424242")
         number = app.query_one("#card-number", Input)
         number.cursor_position = 2  # between "42" and "42"
         await pilot.press("9")
@@ -79,14 +76,14 @@ async def test_a_pasted_number_with_dashes_is_regrouped() -> None:
 async def test_the_expiry_gets_its_slash_while_typing(typed: str, shown: str) -> None:
     app = CardHost()
     async with app.run_test() as pilot:
-        await type_into(pilot, "card-expiry", typed)
+        await type_into(pilot, "#card-expiry", typed)
         assert value(app, "card-expiry") == shown
 
 
 async def test_backspace_over_the_expiry_slash_removes_it() -> None:
     app = CardHost()
     async with app.run_test() as pilot:
-        await type_into(pilot, "card-expiry", "12")
+        await type_into(pilot, "#card-expiry", "12")
         await pilot.press("backspace")
         assert value(app, "card-expiry") == "12"
         await pilot.press("backspace")
@@ -103,8 +100,8 @@ async def test_backspace_over_the_expiry_slash_removes_it() -> None:
 async def test_the_security_code_length_follows_the_brand(number: str, cvc: str, expected_digits: int) -> None:
     app = CardHost()
     async with app.run_test() as pilot:
-        await type_into(pilot, "card-number", number)
-        await type_into(pilot, "card-cvc", cvc)
+        await type_into(pilot, "#card-number", number)
+        await type_into(pilot, "#card-cvc", cvc)
         cvc_input = app.query_one("#card-cvc", Input)
         assert cvc_input.password, "the security code is masked"
         assert cvc_input.placeholder == f"{expected_digits} digits"
@@ -115,10 +112,10 @@ async def test_the_security_code_length_follows_the_brand(number: str, cvc: str,
 async def test_a_complete_card_has_no_errors_and_reads_back_as_sent() -> None:
     app = CardHost()
     async with app.run_test() as pilot:
-        await type_into(pilot, "card-number", "4242424242424242")
-        await type_into(pilot, "card-expiry", "1230")
-        await type_into(pilot, "card-cvc", "123")
-        await type_into(pilot, "card-name", "Alice Martin")
+        await type_into(pilot, "#card-number", "4242424242424242")
+        await type_into(pilot, "#card-expiry", "1230")
+        await type_into(pilot, "#card-cvc", "123")
+        await type_into(pilot, "#card-name", "Alice Martin")
         card = app.query_one(CardInput)
         assert card.errors(TODAY) == {}
         entry = card.entry()
@@ -131,9 +128,9 @@ async def test_a_complete_card_has_no_errors_and_reads_back_as_sent() -> None:
 async def test_every_card_problem_is_named_at_once() -> None:
     app = CardHost()
     async with app.run_test() as pilot:
-        await type_into(pilot, "card-number", "4242424242424241")  # one digit off: fails Luhn
-        await type_into(pilot, "card-expiry", "0120")
-        await type_into(pilot, "card-cvc", "12")
+        await type_into(pilot, "#card-number", "4242424242424241")  # one digit off: fails Luhn
+        await type_into(pilot, "#card-expiry", "0120")
+        await type_into(pilot, "#card-cvc", "12")
         errors = app.query_one(CardInput).errors(TODAY)
         assert set(errors) == {"number", "exp_month", "cvc", "name"}
         assert "expired" in errors["exp_month"]
@@ -142,7 +139,7 @@ async def test_every_card_problem_is_named_at_once() -> None:
 async def test_an_unreadable_expiry_says_how_to_write_it() -> None:
     app = CardHost()
     async with app.run_test() as pilot:
-        await type_into(pilot, "card-expiry", "13/29")
+        await type_into(pilot, "#card-expiry", "13/29")
         errors = app.query_one(CardInput).errors(TODAY)
         assert errors["exp_month"] == "Enter the expiry as MM/YY, like 08/29."
 
@@ -161,8 +158,8 @@ async def test_a_paste_too_long_is_refused_with_a_reason() -> None:
 async def test_forgetting_the_secrets_empties_number_and_cvc() -> None:
     app = CardHost()
     async with app.run_test() as pilot:
-        await type_into(pilot, "card-number", "4242424242424242")
-        await type_into(pilot, "card-cvc", "123")
+        await type_into(pilot, "#card-number", "4242424242424242")
+        await type_into(pilot, "#card-cvc", "123")
         app.query_one(CardInput).forget_secrets()
         assert value(app, "card-number") == "" and value(app, "card-cvc") == ""
 
@@ -170,6 +167,6 @@ async def test_forgetting_the_secrets_empties_number_and_cvc() -> None:
 async def test_letters_typed_into_the_number_stay_in_order_for_the_error_to_name() -> None:
     app = CardHost()
     async with app.run_test() as pilot:
-        await type_into(pilot, "card-number", "4242abc")
+        await type_into(pilot, "#card-number", "4242abc")
         assert value(app, "card-number") == "4242abc"
         assert app.query_one(CardInput).errors(TODAY)["number"] == "A card number has digits only: remove any letters or symbols."

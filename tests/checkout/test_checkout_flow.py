@@ -19,18 +19,12 @@ from kaspr_tui.screens.checkout import BillingFormScreen, OrderReviewScreen, Pro
 from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, GLOBEX_KEY, LiveServer
 from kaspr_tui.widgets.card_input import FormField
-from checkout_helpers import (
-    FAILING_CARDS,
-    GOOD_CARD,
-    THREE_D_SECURE_CARD,
-    UPGRADE,
-    dialog_message,
-    invoices,
-    showing,
-    subscription,
-    until,
-)
-from tui_helpers import app_for, screen_text, settle
+from tests.helpers.app import app_for
+from tests.helpers.forms import FAILING_CARDS, GOOD_CARD, THREE_D_SECURE_CARD, UPGRADE
+from tests.helpers.http import invoices, subscription
+from tests.helpers.pages import press
+from tests.helpers.screen import dialog_message, notices, screen_text, showing
+from tests.helpers.waiting import settle, until
 
 CARD_FIELD_OF_REASON = {"expired_card": "#card-expiry-field", "incorrect_cvc": "#card-cvc-field"}
 """A refused card's reason belongs beside the field the person should fix; others by the number."""
@@ -67,12 +61,6 @@ async def at(pilot: Pilot[None], screen_type: type[Screen]) -> None:
     await pilot.pause()
 
 
-async def press_button(pilot: Pilot[None], selector: str) -> None:
-    """Focus a button and press Enter on it, as the keyboard does."""
-    pilot.app.screen.query_one(selector).focus()
-    await pilot.press("enter")
-
-
 async def fill_in_card(pilot: Pilot[None], number: str) -> None:
     """Untick the saved card and paste a new card's fields in, one input at a time."""
     screen = pilot.app.screen
@@ -93,19 +81,19 @@ async def to_review(pilot: Pilot[None], card: str | None = None) -> OrderReviewS
     await at(pilot, BillingFormScreen)
     if card is not None:
         await fill_in_card(pilot, card)
-    await press_button(pilot, "#submit")
+    await press(pilot, "#submit")
     await at(pilot, OrderReviewScreen)
     return pilot.app.screen
 
 
 async def pay_and_wait(pilot: Pilot[None]) -> None:
-    await press_button(pilot, "#continue-to-payment")
+    await press(pilot, "#continue-to-payment")
     await at(pilot, ProcessingScreen)
     await until(pilot, lambda: showing(pilot.app, "#ok"), "the payment's outcome")
 
 
 async def finish(pilot: Pilot[None], host: CheckoutHost) -> Checkout | None:
-    await press_button(pilot, "#ok")
+    await press(pilot, "#ok")
     await until(pilot, lambda: bool(host.results), "run_checkout to return")
     await settle(pilot)  # the account reload it started
     [result] = host.results
@@ -192,7 +180,7 @@ async def test_a_refused_card_changes_nothing_and_another_card_then_pays(
         failed = app.screen.checkout
         assert failed.error.code == FAILING_CARDS[number] and failed.error.message in dialog_message(app)
         assert subscription(admin)["plan"] == "business"
-        await press_button(pilot, "#try-another-card")
+        await press(pilot, "#try-another-card")
         await at(pilot, BillingFormScreen)
         # Back at the form, the reason shows beside the card field it concerns.
         field = CARD_FIELD_OF_REASON.get(failed.error.code, "#card-number-field")
@@ -213,9 +201,9 @@ async def test_three_d_secure_through_the_whole_flow(
     async with app.run_test(size=(80, 24)) as pilot:
         host = await start(pilot, UPGRADE)
         await to_review(pilot, card=THREE_D_SECURE_CARD)
-        await press_button(pilot, "#continue-to-payment")
+        await press(pilot, "#continue-to-payment")
         await until(pilot, lambda: showing(app, "#approve-3ds"), "the bank's question")
-        await press_button(pilot, f"#{answer}-3ds")
+        await press(pilot, f"#{answer}-3ds")
         await until(pilot, lambda: showing(app, "#ok"), "the payment's outcome")
         checkout = await finish(pilot, host)
     expected_plan = "organization" if answer == "approve" else "business"
@@ -246,7 +234,7 @@ async def test_a_change_the_server_refuses_is_said_before_the_form(live_server: 
     async with app.run_test(size=(80, 24)) as pilot:
         host = await start(pilot, QuoteRequest(seats=5))  # Acme has 7 members and 1 invitation
         await until(pilot, lambda: bool(host.results), "run_checkout to return")
-        [notice] = app._notifications
+        [notice] = notices(app)
         assert notice.severity == "error" and "members" in notice.message
         assert app.screen is host
     assert host.results == [None]

@@ -18,15 +18,11 @@ from kaspr_tui.api import new_idempotency_key
 from kaspr_tui.screens.checkout import OrderReviewScreen, PaymentChoice, ProcessingScreen
 from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
-from checkout_helpers import (
-    THREE_D_SECURE_CARD,
-    UPGRADE,
-    add_card,
-    choice_for,
-    showing,
-    until,
-)
-from tui_helpers import app_for, settle
+from tests.helpers.app import app_for
+from tests.helpers.forms import THREE_D_SECURE_CARD, UPGRADE
+from tests.helpers.http import add_card, choice_for
+from tests.helpers.screen import showing
+from tests.helpers.waiting import settle, until
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 DECLINED_CARD = "4000000000000002"

@@ -14,7 +14,8 @@ from textual.widgets import Checkbox, Input
 
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
-from tui_helpers import app_for, settle
+from tests.helpers.app import app_for
+from tests.helpers.waiting import settle
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 

@@ -14,21 +14,12 @@ from kaspr_tui.api.models import Quote
 from kaspr_tui.screens.checkout import CheckoutResult, PaymentChoice, ProcessingScreen
 from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
-from checkout_helpers import (
-    FAILING_CARDS,
-    GOOD_CARD,
-    THREE_D_SECURE_CARD,
-    UPGRADE,
-    add_card,
-    choice_for,
-    dialog_message,
-    invoices,
-    open_modal,
-    showing,
-    subscription,
-    until,
-)
-from tui_helpers import FAST_CLIENT, LoseFirstAnswer, app_for, app_over, screen_text, settle
+from tests.helpers.app import FAST_CLIENT, app_for, app_over
+from tests.helpers.forms import FAILING_CARDS, GOOD_CARD, THREE_D_SECURE_CARD, UPGRADE
+from tests.helpers.http import LoseFirstAnswer, add_card, choice_for, invoices, subscription
+from tests.helpers.pages import open_modal
+from tests.helpers.screen import dialog_message, screen_text, showing
+from tests.helpers.waiting import settle, until
 
 
 async def pay(pilot: Pilot[None], choice: PaymentChoice) -> tuple[ProcessingScreen, list[object]]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import platformdirs
 import pytest
+from pypdf import PdfReader
 
 from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.app import KasprApp
@@ -17,10 +18,17 @@ from kaspr_tui.screens.invoice_files import SavedScreen, YearScreen
 from kaspr_tui.screens.invoice_view import InvoiceScreen
 from kaspr_tui.screens.invoices import download_latest_invoice
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
-from invoices_helpers import SEEDED_NUMBERS, app_saving_in, notifications, pdf_text, show_invoices
-from tui_helpers import FAST_CLIENT, app_for, screen_text, settle
+from tests.helpers.app import FAST_CLIENT, app_for, app_saving_in
+from tests.helpers.http import SEEDED_NUMBERS
+from tests.helpers.pages import show_invoices
+from tests.helpers.screen import notifications, screen_text
+from tests.helpers.waiting import settle
 
 DECLINED_CARD = "4000000000000002"
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 
 
 def pdfs_in(folder: Path) -> list[str]:

@@ -10,8 +10,11 @@ from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.api.models import Invoice
 from kaspr_tui.screens.invoice_view import InvoiceScreen
 from kaspr_tui.server.testing import ADMIN_KEY, GLOBEX_KEY, LiveServer
-from invoices_helpers import SEEDED_NUMBERS, show_invoices
-from tui_helpers import app_for, screen_text, settle
+from tests.helpers.app import app_for
+from tests.helpers.http import SEEDED_NUMBERS
+from tests.helpers.pages import show_invoices
+from tests.helpers.screen import screen_text
+from tests.helpers.waiting import settle
 
 NEW_DETAILS = {
     "company": "Acme Holding SAS",

@@ -8,11 +8,24 @@ from textual.widgets import TabbedContent
 
 from kaspr_tui.api import BillingClient
 from kaspr_tui.api.models import InvoiceSummary, ListResponse
+from kaspr_tui.app import KasprApp
 from kaspr_tui.billing.money import format_money
+from kaspr_tui.screens.paged_table import PagedTable
 from kaspr_tui.server.bulk_seed import add_invoices, workspace_id_named
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
-from invoices_helpers import SEEDED_NUMBERS, invoices_table, numbers_in, show_invoices
-from tui_helpers import app_for, screen_text, settle
+from tests.helpers.app import app_for
+from tests.helpers.http import SEEDED_NUMBERS
+from tests.helpers.pages import show_invoices
+from tests.helpers.screen import screen_text
+from tests.helpers.waiting import settle
+
+
+def invoices_table(app: KasprApp) -> PagedTable:
+    return app.screen.query_one("#invoices", PagedTable)
+
+
+def numbers_in(table: PagedTable) -> list[str]:
+    return [str(table.get_row_at(row)[0]) for row in range(table.row_count)]
 
 
 async def test_the_table_lists_every_seeded_invoice_newest_first_with_its_date_period_total_and_status(

@@ -11,8 +11,10 @@ from textual.pilot import Pilot
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.screens.billing_details import BillingDetailsScreen, open_billing_details
 from kaspr_tui.server.testing import ADMIN_KEY, GLOBEX_KEY, LiveServer
-from payment_helpers import press_on_plan_billing
-from tui_helpers import app_for, screen_text, settle
+from tests.helpers.app import app_for
+from tests.helpers.pages import press_on_plan_billing
+from tests.helpers.screen import screen_text
+from tests.helpers.waiting import settle
 
 
 def plan_price(admin: httpx.Client, plan_id: str, interval: str, seats: int) -> int:

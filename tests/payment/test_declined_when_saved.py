@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import httpx
 
-from checkout_helpers import server_state
-from payment_helpers import DECLINED_WHEN_SAVED
+from tests.helpers.forms import DECLINED_WHEN_SAVED
+from tests.helpers.http import server_state
 
 CARD = {"exp_month": 12, "exp_year": 2030, "cvc": "123", "name": "Alice Martin", "make_default": True}
 

@@ -9,7 +9,8 @@ from textual.widgets import Input
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen
 from kaspr_tui.screens.payment import open_update_payment
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
-from tui_helpers import app_for, settle
+from tests.helpers.app import app_for
+from tests.helpers.waiting import settle
 
 TYPED = {
     "card-number": "4242424242424242",

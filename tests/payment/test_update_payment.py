@@ -16,9 +16,12 @@ from kaspr_tui.screens.billing_details import BillingDetailsScreen, open_billing
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen
 from kaspr_tui.screens.payment import open_update_payment
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, LiveServer
-from checkout_helpers import errors_shown, fill, server_state, until
-from payment_helpers import DECLINED_WHEN_SAVED, GOOD_CARD, fill_card, press_on_plan_billing
-from tui_helpers import app_for, screen_text, settle
+from tests.helpers.app import app_for
+from tests.helpers.forms import DECLINED_WHEN_SAVED, MASTERCARD, errors_shown, fill, fill_card
+from tests.helpers.http import server_state
+from tests.helpers.pages import press_on_plan_billing
+from tests.helpers.screen import notices, notifications, screen_text
+from tests.helpers.waiting import settle, until
 
 
 def cards_by_last4(admin: httpx.Client) -> dict[str, bool]:
@@ -66,11 +69,11 @@ async def test_a_good_card_becomes_the_default_and_the_old_one_stays(
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
         await press_on_plan_billing(pilot, "update-payment")
-        fill_card(app, GOOD_CARD)
+        fill_card(app, MASTERCARD)
         fill(app, city="Lyon", postal_code="69002")
         await confirm(pilot)
         assert not isinstance(app.screen, BillingFormScreen), "the form closed"
-        notes = [notification.message for notification in app._notifications]
+        notes = notifications(app)
         assert "Mastercard •••• 4444 is now your default card." in notes
         await until(pilot, lambda: app.account.default_card is not None and app.account.default_card.last4 == "4444",
                     "the account to be reloaded")
@@ -86,8 +89,8 @@ async def test_a_good_card_becomes_the_default_and_the_old_one_stays(
     ("number", "expiry", "cvc", "field", "reason"),
     [
         ("4242424242424241", "12/30", "123", "card-number", "not valid"),
-        (GOOD_CARD, "01/20", "123", "card-expiry", "expired"),
-        (GOOD_CARD, "12/30", "12", "card-cvc", "3-digit"),
+        (MASTERCARD, "01/20", "123", "card-expiry", "expired"),
+        (MASTERCARD, "12/30", "12", "card-cvc", "3-digit"),
         ("378282246310005", "12/30", "123", "card-cvc", "4-digit"),
     ],
     ids=["luhn", "expired", "short-cvc", "amex-needs-4-digit-cvc"],
@@ -121,7 +124,7 @@ async def test_a_card_the_server_declines_stays_off_file_and_another_card_then_w
         assert app.screen.query_one("#card-cvc", Input).value == ""
         assert server_state(admin) == before, "the old card is still the default, nothing was added"
 
-        fill_card(app, GOOD_CARD)
+        fill_card(app, MASTERCARD)
         await confirm(pilot)
         assert not isinstance(app.screen, BillingFormScreen)
     assert cards_by_last4(admin) == {"4444": True, "4242": False}
@@ -134,12 +137,12 @@ async def test_escape_closes_the_form_and_changes_nothing(live_server: LiveServe
         await settle(pilot)
         open_update_payment(app)
         await pilot.pause()
-        fill_card(app, GOOD_CARD)
+        fill_card(app, MASTERCARD)
         fill(app, company="Someone Else SAS")
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, BillingFormScreen)
-        assert not app._notifications, "no success is claimed"
+        assert not notices(app), "no success is claimed"
     assert server_state(admin) == before
 
 
@@ -171,4 +174,4 @@ async def test_a_member_is_told_only_an_admin_may(
         open_flow(app)
         await pilot.pause()
         assert not isinstance(app.screen, screen_class)
-        assert [note.message for note in app._notifications] == [message]
+        assert notifications(app) == [message]

@@ -13,20 +13,11 @@ from kaspr_tui.screens.plan_panel import open_addons
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, LiveServer
 from kaspr_tui.widgets.formatting import format_count
 from kaspr_tui.widgets.slider import Slider
-from checkout_helpers import until
-from plan_billing_helpers import (
-    addon_pack,
-    catalog_pack,
-    credit_balance,
-    invoice_count,
-    open_dialog,
-    pay_with_saved_card,
-    press,
-    priced,
-    server_quote,
-    shown,
-)
-from tui_helpers import app_for, screen_text, settle
+from tests.helpers.app import app_for
+from tests.helpers.http import addon_pack, catalog_pack, credit_balance, invoice_count, server_quote
+from tests.helpers.pages import open_dialog, pay_with_saved_card, press
+from tests.helpers.screen import notifications, screen_text, shown
+from tests.helpers.waiting import priced, settle, until
 
 DECLINED_CARD = "4000000000000002"
 
@@ -50,7 +41,7 @@ async def test_the_slider_spans_the_catalog_pack_and_the_price_is_the_servers(
         assert slider(app).value == pack["min"] + pack["step"]
         await pilot.press("end")
         price = await priced(pilot)
-        quote = server_quote(admin, {"addons": [{"type": credit_type, "quantity": pack["max"]}]}).json()
+        quote = server_quote(admin, {"addons": [{"type": credit_type, "quantity": pack["max"]}]})
         assert f"Total due now {format_money(quote['total_due_now'])}" in price
 
 
@@ -69,7 +60,7 @@ async def test_credits_bought_equal_the_sliders_value_and_show_on_the_dashboard(
         assert "your pack becomes 1,750 a month" in terms  # the 500 renewing today, plus these
         assert "Unused credits never carry over" in terms
         price = await priced(pilot)
-        quote = server_quote(admin, {"addons": [{"type": "phone", "quantity": bought}]}).json()
+        quote = server_quote(admin, {"addons": [{"type": "phone", "quantity": bought}]})
         assert f"Total due now {format_money(quote['total_due_now'])}" in price
 
         await press(pilot, "#checkout", PurchaseAddonsScreen)
@@ -185,4 +176,4 @@ async def test_open_addons_tells_a_member_it_is_for_admins(live_server: LiveServ
         await pilot.pause()
         assert app.current_mode == "dashboard"
         assert not isinstance(app.screen, PurchaseAddonsScreen)
-        assert any("admin" in notification.message for notification in app._notifications)
+        assert any("admin" in message for message in notifications(app))

@@ -13,17 +13,11 @@ from kaspr_tui.screens.plan_panel import open_licenses
 from kaspr_tui.screens.workspace import WorkspaceScreen
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from kaspr_tui.widgets.seat_counter import SeatCounter
-from checkout_helpers import subscription, until
-from plan_billing_helpers import (
-    invoice_count,
-    open_dialog,
-    pay_with_saved_card,
-    press,
-    priced,
-    server_quote,
-    shown,
-)
-from tui_helpers import app_for, screen_text, settle
+from tests.helpers.app import app_for
+from tests.helpers.http import invoice_count, server_quote, subscription
+from tests.helpers.pages import open_dialog, pay_with_saved_card, press
+from tests.helpers.screen import screen_text, shown
+from tests.helpers.waiting import priced, settle, until
 
 
 def counter(app) -> SeatCounter:
@@ -44,7 +38,7 @@ async def test_seats_equal_the_counters_value(live_server: LiveServer, admin: ht
         wanted = counter(app).value
         assert wanted == today["seats"] + 3
         price = await priced(pilot)
-        quote = server_quote(admin, {"seats": wanted}).json()
+        quote = server_quote(admin, {"seats": wanted})
         assert f"Total due now {format_money(quote['total_due_now'])}" in price
         await press(pilot, "#continue", LicensesScreen)
         await pay_with_saved_card(pilot)
@@ -63,7 +57,7 @@ async def test_the_lower_bound_is_members_plus_invitations_and_says_why(
     today = subscription(admin)
     floor = today["members"] + today["pending_invitations"]
     # The server's own rule: one below the floor is refused.
-    assert server_quote(admin, {"seats": floor - 1}).json()["error"]["code"] == "seats_below_members"
+    assert server_quote(admin, {"seats": floor - 1})["error"]["code"] == "seats_below_members"
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_licenses_dialog(pilot)
@@ -110,7 +104,7 @@ async def test_a_waiting_change_is_named_before_a_license_change_replaces_it(
 ) -> None:
     # Acme schedules a move to Starter at the period end (a downgrade: nothing to pay now).
     card = next(card for card in admin.get("/v1/payment_methods").json()["data"] if card["is_default"])
-    quote = server_quote(admin, {"plan": "starter"}).json()
+    quote = server_quote(admin, {"plan": "starter"})
     admin.post(
         "/v1/checkouts", json={"quote_id": quote["id"], "payment_method_id": card["id"]},
         headers={"Idempotency-Key": "schedule-starter"},

@@ -9,7 +9,8 @@ import httpx
 
 from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
-from tui_helpers import FAST_CLIENT, app_over, settle
+from tests.helpers.app import FAST_CLIENT, app_over
+from tests.helpers.waiting import settle
 
 RATE_LIMIT = 10
 """Requests a second: one admin account load (7 requests) fits, two at once do not."""

@@ -13,8 +13,8 @@ from textual.pilot import Pilot
 
 from kaspr_tui.screens.invoices import open_invoices
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
-from invoices_helpers import app_saving_in
-from tui_helpers import app_for, settle
+from tests.helpers.app import app_for, app_saving_in
+from tests.helpers.waiting import settle
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 

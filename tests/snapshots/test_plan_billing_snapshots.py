@@ -5,22 +5,17 @@ until the price for what is on screen has arrived."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 
+from kaspr_tui.screens.addons import PurchaseAddonsScreen
+from kaspr_tui.screens.licenses import LicensesScreen
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
-from tui_helpers import app_for
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "checkout"))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plan_billing"))
-from plan_billing_helpers import open_dialog, open_plan_billing, priced  # noqa: E402
-
-from kaspr_tui.screens.addons import PurchaseAddonsScreen  # noqa: E402
-from kaspr_tui.screens.licenses import LicensesScreen  # noqa: E402
+from tests.helpers.app import app_for
+from tests.helpers.pages import open_dialog, open_plan_billing
+from tests.helpers.waiting import priced
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from textual.geometry import Region
 
 from kaspr_tui.billing.catalog import PLANS
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, SUPPORT_KEY, LiveServer
 from kaspr_tui.widgets.formatting import format_count
-from support_helpers import ACME, DAVID_NEW, DAVID_OLD, GLOBEX, figures, newest_event, settle, type_into, visible_text
-from tui_helpers import app_for
+from tests.helpers.app import app_for
+from tests.helpers.forms import type_into
+from tests.helpers.http import ACME, DAVID_NEW, DAVID_OLD, GLOBEX, figures, newest_event
+from tests.helpers.screen import drawn, screen_text
+from tests.helpers.waiting import settle
 
 MOVED = {"phone": 150, "direct_email": 0, "export": 1000}
 
@@ -30,13 +32,6 @@ async def look_up(pilot, email: str) -> None:
     await settle(pilot)
 
 
-def rendered(pilot, selector: str) -> str:
-    """What the widget draws, every line of it (scrolled out of view or not)."""
-    widget = pilot.app.screen.query_one(selector)
-    strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
-
-
 async def test_lookup_shows_the_account_its_invoices_and_activity_and_no_card(
     live_server: LiveServer, support: httpx.Client, admin: httpx.Client
 ) -> None:
@@ -46,7 +41,7 @@ async def test_lookup_shows_the_account_its_invoices_and_activity_and_no_card(
     app = app_for(live_server.url, SUPPORT_KEY)
     async with app.run_test(size=(120, 60)) as pilot:
         await look_up(pilot, "alice@acme.example")
-        text = visible_text(pilot)
+        text = screen_text(pilot.app)
         assert "Alice Martin <alice@acme.example>" in text
         assert "Admin of Acme Corp" in text and "Business · annual" in text
         assert f"of {seats} used" in text
@@ -90,16 +85,16 @@ async def test_a_transfer_moves_the_license_and_exactly_the_credits_asked_and_bo
         await look_up(pilot, DAVID_OLD)
         await fill_transfer(pilot, license=True, credits=MOVED, reason="David moved to Globex")
         # The confirmation: both sides now and after; nothing has moved yet.
-        preview = rendered(pilot, "#transfer-preview")
+        preview = drawn(pilot.app, "#transfer-preview")
         assert f"{acme_seats} → {acme_seats - 1}" in preview and f"{globex_seats} → {globex_seats + 1}" in preview
         phone_now = acme_before["phone"]["remaining"]
         assert f"{format_count(phone_now)} → {format_count(phone_now - MOVED['phone'])}" in preview
         assert figures(support, ACME)[0] == acme_seats
         await pilot.click("#transfer-confirm")
         await settle(pilot)
-        status = rendered(pilot, "#lookup-status")
-        result = rendered(pilot, "#transfer-result")
-        account = rendered(pilot, "#lookup-account")
+        status = drawn(pilot.app, "#lookup-status")
+        result = drawn(pilot.app, "#transfer-result")
+        account = drawn(pilot.app, "#lookup-account")
 
     acme_seats_after, acme_after = figures(support, ACME)
     globex_seats_after, globex_after = figures(support, GLOBEX)
@@ -135,7 +130,7 @@ async def test_a_refused_transfer_is_said_beside_the_field_and_moves_nothing(
         await look_up(pilot, DAVID_OLD)
         await fill_transfer(pilot, license=False, credits={"phone": phone_left + 1}, reason="Too many")
         assert pilot.app.screen.query_one("#transfer-phone-error").display
-        assert f"Only {format_count(phone_left)} phone credits left" in visible_text(pilot)
+        assert f"Only {format_count(phone_left)} phone credits left" in screen_text(pilot.app)
         assert not pilot.app.screen.query_one("#transfer-confirmation").display
     assert (figures(support, ACME), figures(support, GLOBEX)) == before
 
@@ -156,9 +151,9 @@ async def test_an_email_change_applies_after_confirming_and_the_server_refuses_a
         await look_up(pilot, "bastien@acme.example")
         await pilot.press("escape", "e")
         await change_email_to(pilot, "alice@acme.example")
-        assert "Another account already uses this email address." in rendered(pilot, "#email-change-new-error")
+        assert "Another account already uses this email address." in drawn(pilot.app, "#email-change-new-error")
         await change_email_to(pilot, "b.moreau@acme.example")
-        assert "Bastien Moreau <b.moreau@acme.example>" in rendered(pilot, "#lookup-account")
+        assert "Bastien Moreau <b.moreau@acme.example>" in drawn(pilot.app, "#lookup-account")
     assert api(MEMBER_KEY).get("/v1/me").json()["user"]["email"] == "b.moreau@acme.example"
     event = newest_event(support, ACME)
     assert (event["type"], event["actor"]) == ("user.email_changed", "sofia@kaspr.example")
@@ -183,7 +178,7 @@ async def test_palette_entry_points_open_each_flow(live_server: LiveServer) -> N
         assert agent.focused is agent.screen.query_one("#lookup-email")
         await agent.run_action("screen.transfer")
         await settle(pilot)
-        assert "Transfer license and credits" in visible_text(pilot)
+        assert "Transfer license and credits" in screen_text(pilot.app)
         assert agent.focused is agent.screen.query_one("#transfer-from")
 
 
@@ -199,8 +194,8 @@ async def test_customers_get_no_console_and_the_api_refuses_them(
         assert not pilot.app.screen.query_one("#support-console").display
         await pilot.press("slash", "t")
         await settle(pilot)
-        assert pilot.app.screen.id != "transfer" and "Transfer license and credits" not in visible_text(pilot)
-        assert "Look up" not in visible_text(pilot)
+        assert pilot.app.screen.id != "transfer" and "Transfer license and credits" not in screen_text(pilot.app)
+        assert "Look up" not in screen_text(pilot.app)
     before = figures(support, ACME), figures(support, GLOBEX)
     customer = api(key)
     refused = [

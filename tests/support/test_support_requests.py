@@ -10,20 +10,18 @@ import httpx
 
 from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, LiveServer
-from support_helpers import newest_event, settle, tickets, type_into, visible_text
-from tui_helpers import FAST_CLIENT, LoseFirstAnswer, app_for, app_over
+from tests.helpers.app import FAST_CLIENT, app_for, app_over
+from tests.helpers.forms import type_into
+from tests.helpers.http import LoseFirstAnswer, newest_event, tickets
+from tests.helpers.pages import open_page
+from tests.helpers.screen import screen_text, shown
+from tests.helpers.waiting import settle
 
 NOT_AN_EMAIL = "Enter an email address like name@company.com."
 
 
-async def open_support(pilot) -> None:
-    await settle(pilot)
-    await pilot.press("s")
-    await settle(pilot)
-
-
 def status(pilot, form: str) -> str:
-    return str(pilot.app.screen.query_one(f"#request-{form}-status").render())
+    return shown(pilot.app, f"#request-{form}-status")
 
 
 async def test_email_change_is_checked_then_filed_as_a_ticket_in_the_workspace_feed(
@@ -31,18 +29,18 @@ async def test_email_change_is_checked_then_filed_as_a_ticket_in_the_workspace_f
 ) -> None:
     app = app_for(live_server.url, MEMBER_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_support(pilot)
+        await open_page(pilot, "s")
         await type_into(pilot, "#request-new-email", "bastien@acme")
         await pilot.press("enter")
         await settle(pilot)
         assert pilot.app.screen.query_one("#request-new-email-error").display
-        assert NOT_AN_EMAIL in visible_text(pilot)
+        assert NOT_AN_EMAIL in screen_text(pilot.app)
         assert tickets(server_settings.db_path) == []
 
         await type_into(pilot, "#request-new-email", "b.moreau@acme.example")
         await pilot.click("#request-email-change")
         await settle(pilot)
-        assert NOT_AN_EMAIL not in visible_text(pilot)
+        assert NOT_AN_EMAIL not in screen_text(pilot.app)
         [ticket] = tickets(server_settings.db_path)
         assert (ticket["kind"], ticket["new_email"]) == ("change_email", "b.moreau@acme.example")
         assert "bastien@acme.example" in ticket["message"]  # says whose address to change
@@ -57,7 +55,7 @@ async def test_changing_jobs_asks_for_a_transfer_to_the_new_account_with_the_mes
 ) -> None:
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_support(pilot)
+        await open_page(pilot, "s")
         await type_into(pilot, "#request-transfer-email", "alice@initech.example")
         await type_into(pilot, "#request-transfer-message", "Starting on Monday")
         await pilot.press("enter")
@@ -76,13 +74,13 @@ async def test_deleting_the_account_asks_support_only_after_a_confirmation(
 ) -> None:
     app = app_for(live_server.url, MEMBER_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_support(pilot)
+        await open_page(pilot, "s")
         pilot.app.screen.query_one("#request-delete").focus()
         await pilot.pause()
         await pilot.press("enter")
         await settle(pilot)
-        assert "Delete your account?" in visible_text(pilot)
-        assert "also deletes your subscription" in visible_text(pilot)
+        assert "Delete your account?" in screen_text(pilot.app)
+        assert "also deletes your subscription" in screen_text(pilot.app)
         await pilot.press("escape")
         await settle(pilot)
         assert tickets(server_settings.db_path) == []
@@ -102,7 +100,7 @@ async def test_sending_again_after_a_lost_answer_files_one_ticket(
     transport = LoseFirstAnswer("/v1/support_requests", httpx.ReadTimeout)  # it timed out after the server filed it
     app = app_over(live_server.url, MEMBER_KEY, transport, **FAST_CLIENT)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_support(pilot)
+        await open_page(pilot, "s")
         await type_into(pilot, "#request-new-email", "b.moreau@acme.example")
         await pilot.press("enter")
         await settle(pilot)

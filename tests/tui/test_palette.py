@@ -11,7 +11,8 @@ from kaspr_tui.screens.addons import PurchaseAddonsScreen
 from kaspr_tui.screens.billing_details import BillingDetailsScreen
 from kaspr_tui.screens.licenses import LicensesScreen
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, SUPPORT_KEY, LiveServer
-from tui_helpers import app_for, settle
+from tests.helpers.app import app_for
+from tests.helpers.waiting import settle
 
 BILLING_COMMANDS = {
     "Buy phone credits",

@@ -14,7 +14,10 @@ from kaspr_tui.screens.help import KeysScreen
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, SUPPORT_KEY, LiveServer
 from kaspr_tui.widgets.credit_meter import CreditMeter
 from kaspr_tui.widgets.formatting import format_count
-from tui_helpers import ServeOn, app_for, free_port, screen_text, settings_for, settle
+from tests.helpers.app import ServeOn, app_for, settings_for
+from tests.helpers.http import free_port
+from tests.helpers.screen import notifications, screen_text
+from tests.helpers.waiting import settle
 
 
 def visible_problem(app: KasprApp) -> str:
@@ -291,7 +294,7 @@ async def test_settings_warnings_are_shown_as_a_notification(live_server: LiveSe
     app = KasprApp(settings_for(live_server.url, ADMIN_KEY, warnings=(warning,)))
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
-        assert [notification.message for notification in app._notifications] == [warning]
+        assert notifications(app) == [warning]
 
 
 async def test_no_arguments_resolves_settings_from_the_environment(

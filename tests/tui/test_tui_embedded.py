@@ -10,7 +10,8 @@ from textual.binding import Binding
 
 from kaspr_tui.app import KasprApp
 from kaspr_tui.config import DEMO_ADMIN_KEY, Settings
-from tui_helpers import screen_text, settle
+from tests.helpers.screen import screen_text
+from tests.helpers.waiting import settle
 
 
 class Boom(Exception):

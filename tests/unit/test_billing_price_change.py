@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 from kaspr_tui.billing.catalog import CREDIT_TYPES, PLAN_IDS, PLANS
 from kaspr_tui.billing.periods import next_period_end
 from kaspr_tui.billing.quotes import Line, Terms, price_change
-from kaspr_tui.billing.tax import TaxDecision
-from kaspr_tui.billing.tax import tax_decision
+from kaspr_tui.billing.tax import TaxDecision, tax_decision
 
 UTC = timezone.utc
 FRANCE = tax_decision("FR", None)  # 20 %

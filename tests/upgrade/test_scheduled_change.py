@@ -7,7 +7,9 @@ from textual.widgets import Button
 
 from kaspr_tui.screens.confirm import ConfirmScreen
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, LiveServer
-from tui_helpers import app_for, screen_text, settle
+from tests.helpers.app import app_for
+from tests.helpers.screen import screen_text
+from tests.helpers.waiting import settle
 
 SCHEDULED_WORDS = "Changes to Starter (monthly) × 8 seats on 17 Aug 2027"
 

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import httpx
-from textual.pilot import Pilot
-from textual.screen import Screen
 
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.screens.checkout import BillingFormScreen, OrderReviewScreen, ProcessingScreen
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from kaspr_tui.widgets.choices import Choices
 from kaspr_tui.widgets.seat_counter import SeatCounter
-from checkout_helpers import until
-from tui_helpers import screen_text, settle
-from upgrade_helpers import open_upgrade, quoted, recording_app, shown
-
-
-async def press(pilot: Pilot[None], selector: str, on: type[Screen]) -> None:
-    """On screen `on`, focus a button and press Enter, as the keyboard does."""
-    await until(pilot, lambda: isinstance(pilot.app.screen, on) and bool(pilot.app.screen.query(selector)), selector)
-    await pilot.pause()
-    pilot.app.screen.query_one(selector).focus()
-    await pilot.press("enter")
+from tests.helpers.app import recording_app
+from tests.helpers.pages import open_page, press
+from tests.helpers.screen import screen_text, shown
+from tests.helpers.waiting import quoted, settle, until
 
 
 async def test_checkout_with_the_saved_card_moves_the_workspace_to_the_new_plan(
@@ -29,7 +20,7 @@ async def test_checkout_with_the_saved_card_moves_the_workspace_to_the_new_plan(
 ) -> None:
     app, _ = recording_app(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(100, 40)) as pilot:
-        await open_upgrade(pilot)
+        await open_page(pilot, "b")
         await pilot.press("down")  # Organization, charged now (prorated)
         await quoted(pilot)
         total = shown(app, "#quote-total")

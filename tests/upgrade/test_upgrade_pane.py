@@ -19,7 +19,11 @@ from kaspr_tui.widgets.choices import Choices
 from kaspr_tui.widgets.formatting import format_date
 from kaspr_tui.widgets.seat_counter import SeatCounter
 from kaspr_tui.widgets.slider import Slider
-from upgrade_helpers import on_screen, open_upgrade, quoted, recording_app, server_quote, shown
+from tests.helpers.app import recording_app
+from tests.helpers.http import server_quote
+from tests.helpers.pages import open_page
+from tests.helpers.screen import on_screen, shown
+from tests.helpers.waiting import quoted
 
 SIZE = (100, 40)
 
@@ -34,7 +38,7 @@ async def test_inputs_start_at_todays_subscription_and_ask_for_nothing(
     subscription = admin.get("/v1/subscription").json()
     app, transport = recording_app(live_server.url, ADMIN_KEY)
     async with app.run_test(size=SIZE) as pilot:
-        await open_upgrade(pilot)
+        await open_page(pilot, "b")
         screen = app.screen
         assert screen.query_one("#plan-select", Choices).value == subscription["plan"]
         assert screen.query_one("#interval", Choices).value == subscription["interval"]
@@ -68,7 +72,7 @@ async def test_a_change_shows_the_total_the_server_quotes_for_it(
 ) -> None:
     app, transport = recording_app(live_server.url, ADMIN_KEY)
     async with app.run_test(size=SIZE) as pilot:
-        await open_upgrade(pilot)
+        await open_page(pilot, "b")
         app.screen.query_one(selector).focus()
         await pilot.press(*keys)
         await quoted(pilot)
@@ -99,7 +103,7 @@ async def test_quick_presses_make_one_request_for_the_final_count(
     monkeypatch.setattr(upgrade, "QUOTE_DEBOUNCE", 1.0)
     app, transport = recording_app(live_server.url, ADMIN_KEY)
     async with app.run_test(size=SIZE) as pilot:
-        await open_upgrade(pilot)
+        await open_page(pilot, "b")
         app.screen.query_one("#seats").focus()
         await pilot.press(*["plus"] * 6)
         await quoted(pilot, attempts=500)
@@ -113,7 +117,7 @@ async def test_checkout_pressed_before_a_change_is_quoted_prices_the_change_and_
 ) -> None:
     app, transport = recording_app(live_server.url, ADMIN_KEY)
     async with app.run_test(size=SIZE) as pilot:
-        await open_upgrade(pilot)
+        await open_page(pilot, "b")
         app.screen.query_one("#seats").focus()
         await pilot.press("plus")
         await quoted(pilot)
@@ -136,7 +140,7 @@ async def test_a_plan_too_small_shows_the_servers_seat_limit_and_blocks_checkout
     refusal = admin.post("/v1/quotes", json={"plan": "free", "seats": 8}).json()["error"]
     app, _ = recording_app(live_server.url, ADMIN_KEY)
     async with app.run_test(size=SIZE) as pilot:
-        await open_upgrade(pilot)
+        await open_page(pilot, "b")
         app.screen.query_one("#plan-select").focus()
         await pilot.press("home")  # Free: one user at most
         await quoted(pilot)
@@ -151,7 +155,7 @@ async def test_seats_below_members_shows_the_servers_words_and_blocks_checkout(
 ) -> None:
     app, _ = recording_app(live_server.url, ADMIN_KEY)
     async with app.run_test(size=SIZE) as pilot:
-        await open_upgrade(pilot)
+        await open_page(pilot, "b")
         # Another admin invites someone while this pane still counts 8 members and invitations.
         admin.post("/v1/invitations", json={"email": "new.hire@acme.example", "role": "member"}).raise_for_status()
         app.screen.query_one("#seats").focus()
@@ -167,7 +171,7 @@ async def test_seats_below_members_shows_the_servers_words_and_blocks_checkout(
 async def test_pressing_below_the_members_says_why_the_count_stops(live_server: LiveServer) -> None:
     app, _ = recording_app(live_server.url, ADMIN_KEY)
     async with app.run_test(size=SIZE) as pilot:
-        await open_upgrade(pilot)
+        await open_page(pilot, "b")
         app.screen.query_one("#seats").focus()
         await pilot.press(*["minus"] * 4)
         assert app.screen.query_one("#seats", SeatCounter).value == 8
@@ -180,7 +184,7 @@ async def test_a_downgrade_says_it_waits_for_the_period_end_with_nothing_to_pay(
     period_end = admin.get("/v1/subscription").json()["current_period_end"]
     app, _ = recording_app(live_server.url, ADMIN_KEY)
     async with app.run_test(size=SIZE) as pilot:
-        await open_upgrade(pilot)
+        await open_page(pilot, "b")
         app.screen.query_one("#plan-select").focus()
         await pilot.press("up")  # Starter
         await quoted(pilot)
@@ -196,7 +200,7 @@ async def test_a_downgrade_says_it_waits_for_the_period_end_with_nothing_to_pay(
 async def test_tab_goes_plan_interval_seats_credits_checkout(live_server: LiveServer) -> None:
     app, _ = recording_app(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_upgrade(pilot)
+        await open_page(pilot, "b")
         assert app.focused is app.screen.query_one("#plan-select")
         await pilot.press("down")  # a change, so Checkout can be reached
         await quoted(pilot)

@@ -11,8 +11,9 @@ import pytest
 from textual.pilot import Pilot
 
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
-from tui_helpers import app_for
-from upgrade_helpers import open_upgrade, quoted
+from tests.helpers.app import app_for
+from tests.helpers.pages import open_page
+from tests.helpers.waiting import quoted
 
 Snap = Callable[..., bool]
 
@@ -20,7 +21,7 @@ Snap = Callable[..., bool]
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 def test_upgrade_pane_with_two_more_seats_quoted(snap_compare: Snap, live_server: LiveServer, size: tuple[int, int]) -> None:
     async def two_more_seats(pilot: Pilot[None]) -> None:
-        await open_upgrade(pilot)
+        await open_page(pilot, "b")
         pilot.app.screen.query_one("#seats").focus()
         await pilot.press("plus", "plus")
         await quoted(pilot)
@@ -30,7 +31,7 @@ def test_upgrade_pane_with_two_more_seats_quoted(snap_compare: Snap, live_server
 
 def test_upgrade_pane_refusing_a_plan_too_small(snap_compare: Snap, live_server: LiveServer) -> None:
     async def free_plan(pilot: Pilot[None]) -> None:
-        await open_upgrade(pilot)
+        await open_page(pilot, "b")
         await pilot.press("home")
         await quoted(pilot)
 

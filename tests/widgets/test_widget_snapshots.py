@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bounded_widget_apps import SnapshotApp, licenses, phone_credits
+from tests.helpers.widgets import SnapshotApp, licenses, phone_credits
 
 
 def test_slider_at_its_minimum(snap_compare) -> None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from textual.widgets import Button, Input
+from textual.app import App
+from textual.widgets import Button, DataTable, Input
 
 from kaspr_tui.api import BillingClient
 from kaspr_tui.screens.confirm import ConfirmScreen
@@ -15,10 +16,18 @@ from kaspr_tui.screens.invite import InviteMemberScreen
 from kaspr_tui.screens.licenses import LicensesScreen
 from kaspr_tui.server.bulk_seed import add_members, workspace_id_named
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, LiveServer
-from tui_helpers import app_for, screen_text, settle
-from workspace_helpers import api_emails, members_on_screen, open_workspace, seats_available
+from tests.helpers.app import app_for
+from tests.helpers.http import api_emails, seats_available
+from tests.helpers.pages import open_page
+from tests.helpers.screen import screen_text
+from tests.helpers.waiting import settle
 
 NEW_EMAIL = "ines@acme.example"
+"""Acme Corp has 10 licenses, 7 members and 1 pending invitation: 2 are free for her."""
+
+
+def members_on_screen(app: App[None]) -> DataTable[str]:
+    return app.screen.query_one("#members", DataTable)
 
 
 async def open_invite_form(pilot) -> InviteMemberScreen:
@@ -42,7 +51,7 @@ async def test_an_invited_email_is_in_the_member_list_and_takes_a_free_seat(
 ) -> None:
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_workspace(pilot)
+        await open_page(pilot, "w")
         assert "2 free" in screen_text(app)
         await open_invite_form(pilot)
         await pilot.press(*NEW_EMAIL)
@@ -65,7 +74,7 @@ async def test_the_add_member_button_and_enter_work_with_the_mouse_and_the_field
 ) -> None:
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_workspace(pilot)
+        await open_page(pilot, "w")
         await pilot.click("#add-member")
         await pilot.pause()
         assert isinstance(app.screen, InviteMemberScreen)
@@ -86,7 +95,7 @@ async def test_a_bad_email_is_refused_on_screen_and_nothing_is_sent(
     before = api_emails(admin)
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_workspace(pilot)
+        await open_page(pilot, "w")
         await open_invite_form(pilot)
         await type_email(pilot, "ines@acme")
         assert isinstance(app.screen, InviteMemberScreen)
@@ -100,7 +109,7 @@ async def test_a_duplicate_gets_the_server_message_next_to_the_field(
 ) -> None:
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_workspace(pilot)
+        await open_page(pilot, "w")
         await open_invite_form(pilot)
         await type_email(pilot, "Bastien@acme.example")
         assert isinstance(app.screen, InviteMemberScreen)
@@ -115,7 +124,7 @@ async def test_no_free_seat_at_send_time_shows_the_server_message_and_offers_lic
 ) -> None:
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_workspace(pilot)
+        await open_page(pilot, "w")
         await open_invite_form(pilot)  # the page still says 2 free…
         for email in ("one@acme.example", "two@acme.example"):  # …as someone else fills them
             admin.post("/v1/invitations", json={"email": email, "role": "member"}).raise_for_status()
@@ -137,7 +146,7 @@ async def test_with_no_free_seat_add_member_offers_licenses_instead(
         admin.post("/v1/invitations", json={"email": email, "role": "member"}).raise_for_status()
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_workspace(pilot)
+        await open_page(pilot, "w")
         assert "10 of 10 used · 0 free" in screen_text(app)
         await pilot.press("a")
         await pilot.pause()
@@ -158,7 +167,7 @@ async def test_revoking_an_invitation_asks_first_and_frees_its_seat(
 ) -> None:
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_workspace(pilot)
+        await open_page(pilot, "w")
         await pilot.press("home", "x")  # the newest row: Hugo's invitation
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
@@ -184,7 +193,7 @@ async def test_removing_a_member_asks_first_and_frees_their_seat(
 ) -> None:
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_workspace(pilot)
+        await open_page(pilot, "w")
         await pilot.press("end", "up")  # the second oldest: Bastien
         assert app.screen.query_one("#remove-member", Button).label.plain == "Remove"
         await pilot.click("#remove-member")
@@ -208,7 +217,7 @@ async def test_the_last_admin_cannot_be_removed_and_the_server_says_why(
 ) -> None:
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_workspace(pilot)
+        await open_page(pilot, "w")
         await pilot.press("end", "x")  # the oldest: Alice, the only admin
         await pilot.pause()
         await pilot.click("#confirm")
@@ -227,7 +236,7 @@ async def test_a_member_reads_the_list_and_is_offered_nothing_to_change(
 ) -> None:
     app = app_for(live_server.url, MEMBER_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_workspace(pilot)
+        await open_page(pilot, "w")
         assert members_on_screen(app).row_count == 8
         assert not app.screen.query_one("#add-member").display
         assert not app.screen.query_one("#remove-member").display
@@ -249,7 +258,7 @@ async def test_a_big_workspace_loads_page_by_page_and_end_reaches_the_last_membe
     add_members(context, workspace_id_named(context, "Acme Corp"), 442)  # 450 rows: 5 pages
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_workspace(pilot)
+        await open_page(pilot, "w")
         table = members_on_screen(app)
         assert table.row_count == 100  # the first page only
         assert "100 of 450 shown" in screen_text(app)

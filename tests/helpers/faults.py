@@ -1,13 +1,23 @@
-"""Driving a purchase through the TUI as a person does, whatever the server answers, and reading
-what the server really did through its API."""
+"""A server that fails on purpose or is killed, and purchases tried through it as a person does.
+
+`LosesAnswers` and `faults_on` make requests fail and answers go missing (seeded); `MockServerProcess`
+is `kaspr-tui mock-server` as a real subprocess, to be killed and started again. The purchase helpers
+drive the TUI through whatever the server answers, and read what the server really did.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 from starlette.types import ASGIApp
@@ -21,10 +31,10 @@ from kaspr_tui.screens.live_quote import PurchaseDialog
 from kaspr_tui.server.middleware import FaultInjectionMiddleware
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from kaspr_tui.widgets.seat_counter import SeatCounter
-from checkout_helpers import showing, until
-from plan_billing_helpers import priced
-from tui_helpers import app_over, settle
-from upgrade_helpers import quoted
+from tests.helpers.app import app_over
+from tests.helpers.pages import press
+from tests.helpers.screen import dialog_title, showing
+from tests.helpers.waiting import priced, quoted, settle, until
 
 SEED = 20261127
 FAIL_RATE = 0.3
@@ -92,17 +102,6 @@ def checkout_running(app: KasprApp) -> bool:
     )
 
 
-def dialog_title(app: KasprApp) -> str:
-    return str(app.screen.query_one("#payment-dialog").border_title)
-
-
-async def press_button(pilot: Pilot[None], selector: str) -> None:
-    """Focus a button and press Enter, as the keyboard does."""
-    button = pilot.app.screen.query_one(selector, Button)
-    await until(pilot, lambda: not button.has_class("-active"), "the previous press to fade")
-    button.focus()
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 async def refresh_until_loaded(pilot: Pilot[None], attempts: int = 20) -> None:
@@ -162,7 +161,7 @@ async def pay_through_faults(pilot: Pilot[None], confirm: str) -> list[str]:
     assert isinstance(app, KasprApp)
     if app.screen.query_one(confirm, Button).disabled:
         return [NOT_PRICED]
-    await press_button(pilot, confirm)
+    await press(pilot, confirm)
     told: list[str] = []
     acted_on: set[int] = set()
     while True:
@@ -171,15 +170,15 @@ async def pay_through_faults(pilot: Pilot[None], confirm: str) -> list[str]:
         if isinstance(screen, ProcessingScreen):
             if showing(app, "#retry"):
                 told.append(dialog_title(app))
-                await press_button(pilot, "#retry")
+                await press(pilot, "#retry")
                 continue
             told.append(dialog_title(app))
-            await press_button(pilot, "#ok")
+            await press(pilot, "#ok")
             await refresh_until_loaded(pilot)
             return told
         if isinstance(screen, BillingFormScreen | OrderReviewScreen) and id(screen) not in acted_on:
             acted_on.add(id(screen))
-            await press_button(pilot, "#submit" if isinstance(screen, BillingFormScreen) else "#continue-to-payment")
+            await press(pilot, "#submit" if isinstance(screen, BillingFormScreen) else "#continue-to-payment")
             continue
         if not checkout_running(app):
             # The flow ended before a payment: the quote could not be made, and a notification said so.
@@ -227,9 +226,6 @@ def assert_each_bought_once(admin: httpx.Client, paid_before: list[dict], purcha
         assert all(word in (NOT_CONFIRMED, SUCCEEDED) for word in tries[-1]), tries
 
 
-def admin_client(url: str) -> httpx.Client:
-    return httpx.Client(base_url=url, headers={"Authorization": f"Bearer {ADMIN_KEY}"}, timeout=10)
-
 
 def _needs_the_person(app: KasprApp) -> bool:
     screen = app.screen
@@ -257,3 +253,87 @@ def paid_invoices(client: httpx.Client) -> list[dict]:
 
 def open_invoices(client: httpx.Client) -> list[dict]:
     return [invoice for invoice in steady(client, "/v1/invoices", limit=100)["data"] if invoice["status"] == "open"]
+
+
+# ---- the bundled server as a subprocess, to be killed ---------------------------------------------
+
+FROZEN_NOW = "2026-11-27T09:00:00Z"
+"""The instant of `kaspr_tui.server.testing.FROZEN_NOW`, as the command line takes it."""
+START_TIMEOUT_SECONDS = 20.0
+LISTENING = re.compile(r"listening on (http://127\.0\.0\.1:(\d+))")
+
+
+def mock_server_command() -> list[str]:
+    installed = shutil.which("kaspr-tui")
+    return [installed] if installed else [sys.executable, "-m", "kaspr_tui.cli"]
+
+
+class MockServerProcess:
+    def __init__(self, db: Path, log: Path, *, payment_delay: float) -> None:
+        self.db = db
+        self.log = log
+        self.payment_delay = payment_delay
+        self.port = 0
+        self.url = ""
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self, *options: str) -> MockServerProcess:
+        """Start on the port it had before (a free one the first time), with these extra command-line
+        options for this run only; return once it answers."""
+        offset = self.log.stat().st_size if self.log.exists() else 0
+        with self.log.open("ab") as output:
+            self._process = subprocess.Popen(
+                [*mock_server_command(), "mock-server", "--port", str(self.port), "--db", str(self.db),
+                 "--payment-delay", str(self.payment_delay), "--frozen-now", FROZEN_NOW, "--rate-limit", "10000",
+                 *options],
+                stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            )
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            assert self._process.poll() is None, f"the server exited: {self.output()}"
+            found = LISTENING.search(self.log.read_bytes()[offset:].decode(errors="replace"))
+            if found and self._answers(found.group(1)):
+                self.url, self.port = found.group(1), int(found.group(2))
+                return self
+            time.sleep(0.05)
+        raise AssertionError(f"the server did not start: {self.output()}")
+
+    @staticmethod
+    def _answers(url: str) -> bool:
+        try:
+            return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown handler, no last commit; what is on disk is all that is left."""
+        assert self._process is not None
+        self._process.send_signal(signal.SIGKILL)
+        self._process.wait(START_TIMEOUT_SECONDS)
+        self._process = None
+
+    def killed_itself(self) -> bool:
+        """Whether the server died of a SIGKILL it sent itself (`--crash-at`); waits for it to die."""
+        assert self._process is not None
+        returncode = self._process.wait(START_TIMEOUT_SECONDS)
+        self._process = None
+        return returncode == -signal.SIGKILL
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(START_TIMEOUT_SECONDS)
+            self._process = None
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+@contextmanager
+def mock_server_in(folder: Path, *, payment_delay: float) -> Iterator[MockServerProcess]:
+    """`kaspr-tui mock-server` on a new database in `folder` (its output in `server.log`), stopped after."""
+    server = MockServerProcess(folder / "billing.db", folder / "server.log", payment_delay=payment_delay)
+    try:
+        yield server.start()
+    finally:
+        server.stop()

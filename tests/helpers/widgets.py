@@ -1,6 +1,6 @@
 """A bare app around one slider or seat counter that records what reaches it.
 
-Shared by the Pilot tests and the snapshot tests of `tests/widgets/`.
+Shared by the widget tests, their snapshots and the typed-values reliability test.
 """
 
 from __future__ import annotations
