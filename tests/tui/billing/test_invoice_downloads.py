@@ -27,6 +27,12 @@ from tests.helpers.waiting import settle
 DECLINED_CARD = "4000000000000002"
 
 
+@pytest.fixture
+def downloads(tmp_path: Path) -> Path:
+    """The folder the app is told to save PDFs in (created by the app when it saves)."""
+    return tmp_path / "downloads"
+
+
 def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 
