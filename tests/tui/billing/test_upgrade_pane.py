@@ -23,7 +23,7 @@ from tests.helpers.app import recording_app
 from tests.helpers.http import server_quote
 from tests.helpers.pages import open_page
 from tests.helpers.screen import on_screen, shown
-from tests.helpers.waiting import quoted
+from tests.helpers.waiting import quoted, settle
 
 SIZE = (100, 40)
 
@@ -214,8 +214,6 @@ async def test_tab_goes_plan_interval_seats_credits_checkout(live_server: LiveSe
 async def test_the_change_plan_command_opens_the_upgrade_tab_on_the_plans(live_server: LiveServer) -> None:
     app, _ = recording_app(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
-        from tui_helpers import settle
-
         await settle(pilot)
         assert "Change plan" in [command.title for command in app.get_system_commands(app.screen)]
         await app.action_change_plan()
