@@ -11,9 +11,9 @@ import asyncio
 import importlib
 import time
 from collections.abc import Callable, Iterable
-from functools import partial
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from typing import Any, ClassVar
 
 from textual import work
@@ -27,8 +27,8 @@ from kaspr_tui.api.models import Role
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES
 from kaspr_tui.config import ConfigError, Settings, resolve_settings
 from kaspr_tui.embedded import EmbeddedServer
-from kaspr_tui.state import AccountState, Problem, fetch_account
 from kaspr_tui.screens.dashboard import DashboardScreen
+from kaspr_tui.state import AccountState, Problem, fetch_account
 
 # Only the first page is imported with the app: each other page, dialog and palette flow is
 # imported when first shown (see `_lazy`), which keeps their modules off the way to the first frame.
@@ -82,9 +82,9 @@ class KasprApp(App[None]):
     TITLE = "Kaspr"
     MODES: ClassVar = {
         "dashboard": DashboardScreen,
-        "billing": _lazy("kaspr_tui.screens.billing", "BillingScreen"),
-        "workspace": _lazy("kaspr_tui.screens.workspace", "WorkspaceScreen"),
-        "support": _lazy("kaspr_tui.screens.support", "SupportScreen"),
+        "billing": _lazy("kaspr_tui.screens.billing.page", "BillingScreen"),
+        "workspace": _lazy("kaspr_tui.screens.workspace.page", "WorkspaceScreen"),
+        "support": _lazy("kaspr_tui.screens.support.page", "SupportScreen"),
     }
     DEFAULT_MODE = "dashboard"
     BINDINGS = [
@@ -134,7 +134,7 @@ class KasprApp(App[None]):
 
     def on_mount(self) -> None:
         if self.settings is None:
-            from kaspr_tui.screens.config_error import ConfigErrorScreen
+            from kaspr_tui.screens.dialogs.config_error import ConfigErrorScreen
 
             self.push_screen(ConfigErrorScreen(self.config_error or ""))
             return
@@ -261,27 +261,27 @@ class KasprApp(App[None]):
             yield SystemCommand(
                 f"Buy {label.lower()}",
                 f"Purchase {label} add-ons with a slider; they renew each period",
-                partial(_lazy("kaspr_tui.screens.plan_panel", "open_addons"), self, credit_type),
+                partial(_lazy("kaspr_tui.screens.billing.plan", "open_addons"), self, credit_type),
             )
         yield SystemCommand(
             "Add licenses", "Choose the total number of licenses (seats)",
-            partial(_lazy("kaspr_tui.screens.plan_panel", "open_licenses"), self),
+            partial(_lazy("kaspr_tui.screens.billing.plan", "open_licenses"), self),
         )
         yield SystemCommand(
             "Update payment information", "A new card becomes the default",
-            partial(_lazy("kaspr_tui.screens.payment", "open_update_payment"), self),
+            partial(_lazy("kaspr_tui.screens.billing.payment", "open_update_payment"), self),
         )
         yield SystemCommand(
             "Billing details", "Plan, seats, add-ons, renewal, billing address, VAT",
-            partial(_lazy("kaspr_tui.screens.billing_details", "open_billing_details"), self),
+            partial(_lazy("kaspr_tui.screens.dialogs.billing_details", "open_billing_details"), self),
         )
         yield SystemCommand(
             "Invoices", "Every invoice: open one, download its PDF",
-            partial(_lazy("kaspr_tui.screens.invoices", "open_invoices"), self),
+            partial(_lazy("kaspr_tui.screens.billing.invoices", "open_invoices"), self),
         )
         yield SystemCommand(
             "Download latest invoice", "Save the newest paid invoice's PDF",
-            partial(_lazy("kaspr_tui.screens.invoices", "download_latest_invoice"), self),
+            partial(_lazy("kaspr_tui.screens.billing.invoices", "download_latest_invoice"), self),
         )
 
     async def _support_action(self, action: str) -> None:
@@ -289,7 +289,7 @@ class KasprApp(App[None]):
         await self.run_action(f"screen.{action}")
 
     def action_show_keys(self) -> None:
-        from kaspr_tui.screens.help import KeysScreen, keys_from_bindings
+        from kaspr_tui.screens.dialogs.keys import KeysScreen, keys_from_bindings
 
         if isinstance(self.screen, KeysScreen):
             return

@@ -15,11 +15,10 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from kaspr_tui.api import ApiError
-
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES
-from kaspr_tui.state import AccountState
 from kaspr_tui.screens.base import AccountScreen
-from kaspr_tui.screens.confirm import ConfirmScreen
+from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
+from kaspr_tui.state import AccountState
 from kaspr_tui.widgets.credit_meter import CreditMeter
 from kaspr_tui.widgets.formatting import format_card, format_date, format_expiry, format_plan
 from kaspr_tui.widgets.quote_view import scheduled_change_words

@@ -26,8 +26,8 @@ from textual.widgets import Button
 from textual.worker import WorkerState
 
 from kaspr_tui.app import KasprApp
+from kaspr_tui.screens.billing.live_quote import PurchaseDialog
 from kaspr_tui.screens.checkout import BillingFormScreen, OrderReviewScreen, ProcessingScreen
-from kaspr_tui.screens.live_quote import PurchaseDialog
 from kaspr_tui.server.middleware import FaultInjectionMiddleware
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from kaspr_tui.widgets.seat_counter import SeatCounter

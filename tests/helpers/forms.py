@@ -8,7 +8,7 @@ from textual.widgets import Button, Checkbox, Input
 
 from kaspr_tui.api.models import QuoteRequest
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen
-from kaspr_tui.widgets.card_input import FormField
+from kaspr_tui.widgets.forms.form_field import FormField
 from tests.helpers.pages import open_modal
 from tests.helpers.waiting import settle, until
 

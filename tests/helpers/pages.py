@@ -6,9 +6,9 @@ from textual.pilot import Pilot
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static, TabbedContent
 
+from kaspr_tui.screens.billing.invoices import open_invoices
 from kaspr_tui.screens.checkout import BillingFormScreen, OrderReviewScreen, ProcessingScreen
-from kaspr_tui.screens.invoices import open_invoices
-from kaspr_tui.screens.paged_table import PagedTable
+from kaspr_tui.widgets.paged_table import PagedTable
 from tests.helpers.waiting import settle, until
 
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from textual.pilot import Pilot
 
-from kaspr_tui.screens.live_quote import UPDATING_PRICE
-from kaspr_tui.screens.upgrade import QUOTING, UpgradePane
+from kaspr_tui.screens.billing.live_quote import UPDATING_PRICE
+from kaspr_tui.screens.billing.upgrade import QUOTING, UpgradePane
 from tests.helpers.screen import shown
 
 DIALOG_WORKERS = frozenset({"support-transfer", "support-email-change", "support-delete-confirm"})

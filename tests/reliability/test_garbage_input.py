@@ -11,7 +11,7 @@ from textual.app import App
 from textual.widgets import Input, Static
 
 from kaspr_tui.screens.checkout.billing_form import FORM_ORDER
-from kaspr_tui.screens.invite import InviteMemberScreen
+from kaspr_tui.screens.workspace.invite import InviteMemberScreen
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from kaspr_tui.widgets.seat_counter import SeatCounter
 from kaspr_tui.widgets.slider import Slider

@@ -16,8 +16,8 @@ import textual.constants
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input
 
+from kaspr_tui.screens.billing.payment import open_update_payment
 from kaspr_tui.screens.checkout import BillingFormScreen, ProcessingScreen
-from kaspr_tui.screens.payment import open_update_payment
 from kaspr_tui.server.testing import ADMIN_KEY
 from tests.helpers.app import app_for
 from tests.helpers.faults import PAYMENT_FAILED, SUCCEEDED, MockServerProcess, mock_server_in, refresh_until_loaded

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from kaspr_tui.app import KasprApp
-from kaspr_tui.screens.payment import open_update_payment
+from kaspr_tui.screens.billing.payment import open_update_payment
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, SUPPORT_KEY, LiveServer
 from tests.helpers.app import app_for
 from tests.helpers.waiting import settle

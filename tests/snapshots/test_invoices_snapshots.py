@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from kaspr_tui.screens.invoices import open_invoices
+from kaspr_tui.screens.billing.invoices import open_invoices
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from tests.helpers.app import app_for, app_saving_in
 from tests.helpers.waiting import settle

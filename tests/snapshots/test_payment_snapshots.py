@@ -12,8 +12,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input
 
-from kaspr_tui.screens.billing_details import open_billing_details
-from kaspr_tui.screens.payment import open_update_payment
+from kaspr_tui.screens.billing.payment import open_update_payment
+from kaspr_tui.screens.dialogs.billing_details import open_billing_details
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from tests.helpers.app import app_for
 from tests.helpers.waiting import settle

@@ -10,8 +10,8 @@ from collections.abc import Callable
 import pytest
 from textual.pilot import Pilot
 
-from kaspr_tui.screens.addons import PurchaseAddonsScreen
-from kaspr_tui.screens.licenses import LicensesScreen
+from kaspr_tui.screens.billing.addons import PurchaseAddonsScreen
+from kaspr_tui.screens.billing.licenses import LicensesScreen
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from tests.helpers.app import app_for
 from tests.helpers.pages import open_dialog, open_plan_billing

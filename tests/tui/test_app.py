@@ -10,7 +10,7 @@ import httpx
 from textual.widgets import DataTable, TabbedContent
 
 from kaspr_tui.app import KasprApp
-from kaspr_tui.screens.help import KeysScreen
+from kaspr_tui.screens.dialogs.keys import KeysScreen
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, SUPPORT_KEY, LiveServer
 from kaspr_tui.widgets.credit_meter import CreditMeter
 from kaspr_tui.widgets.formatting import format_count

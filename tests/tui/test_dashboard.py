@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from textual.widgets import Button
 
-from kaspr_tui.screens.confirm import ConfirmScreen
+from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, LiveServer
 from tests.helpers.app import app_for
 from tests.helpers.screen import screen_text

@@ -7,9 +7,9 @@ from textual.pilot import Pilot
 from textual.widgets import TabbedContent
 
 from kaspr_tui.app import KasprApp
-from kaspr_tui.screens.addons import PurchaseAddonsScreen
-from kaspr_tui.screens.billing_details import BillingDetailsScreen
-from kaspr_tui.screens.licenses import LicensesScreen
+from kaspr_tui.screens.billing.addons import PurchaseAddonsScreen
+from kaspr_tui.screens.billing.licenses import LicensesScreen
+from kaspr_tui.screens.dialogs.billing_details import BillingDetailsScreen
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, SUPPORT_KEY, LiveServer
 from tests.helpers.app import app_for
 from tests.helpers.waiting import settle

@@ -9,7 +9,8 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import Input, Label
 
-from kaspr_tui.widgets.card_input import CardInput, FormField
+from kaspr_tui.widgets.forms.card_input import CardInput
+from kaspr_tui.widgets.forms.form_field import FormField
 from tests.helpers.forms import type_into
 
 TODAY = date(2026, 11, 27)

@@ -17,7 +17,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from kaspr_tui.api import ApiError, BillingClient, new_idempotency_key
@@ -31,10 +30,11 @@ from kaspr_tui.api.models import (
 from kaspr_tui.billing.countries import COUNTRY_NAMES
 from kaspr_tui.billing.tax import EU_STANDARD_VAT_RATES, TaxDecision, tax_decision, vat_prefix
 from kaspr_tui.billing.validation import MAX_EMAIL_LENGTH, MAX_TEXT_LENGTH, validate_billing_details
-from kaspr_tui.screens.dialog import Dialog
-from kaspr_tui.widgets.card_input import CARD_PARAM_INPUTS, CardInput, FormField
-from kaspr_tui.widgets.field_input import FieldInput
+from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.widgets.formatting import format_card, format_expiry
+from kaspr_tui.widgets.forms.card_input import CARD_PARAM_INPUTS, CardInput
+from kaspr_tui.widgets.forms.field_input import FieldInput
+from kaspr_tui.widgets.forms.form_field import FormField
 
 MAX_POSTAL_CODE_LENGTH = 20
 MAX_VAT_NUMBER_LENGTH = 32

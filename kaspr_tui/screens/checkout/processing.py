@@ -24,7 +24,7 @@ from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.api.models import Checkout, Quote, Subscription
 from kaspr_tui.billing.catalog import CREDIT_LABELS
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.screens.dialog import Dialog
+from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.widgets.formatting import format_card, format_date
 from kaspr_tui.widgets.quote_view import describe_terms
 

@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from kaspr_tui.api.models import BillingDetails, PaymentMethod, Quote
-from kaspr_tui.screens.dialog import Dialog
+from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.widgets.formatting import format_card, format_expiry
 from kaspr_tui.widgets.quote_view import lines_table, scheduled_words, totals_table
 

@@ -7,9 +7,9 @@ import httpx
 import pytest
 
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.screens.addons import PurchaseAddonsScreen
-from kaspr_tui.screens.billing import BillingScreen
-from kaspr_tui.screens.plan_panel import open_addons
+from kaspr_tui.screens.billing.addons import PurchaseAddonsScreen
+from kaspr_tui.screens.billing.page import BillingScreen
+from kaspr_tui.screens.billing.plan import open_addons
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, LiveServer
 from kaspr_tui.widgets.formatting import format_count
 from kaspr_tui.widgets.slider import Slider

@@ -14,9 +14,10 @@ from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.app import KasprApp
 from kaspr_tui.config import resolve_settings
 from kaspr_tui.downloads import save_new_file
-from kaspr_tui.screens.invoice_files import SavedScreen, YearScreen
-from kaspr_tui.screens.invoice_view import InvoiceScreen
-from kaspr_tui.screens.invoices import download_latest_invoice
+from kaspr_tui.screens.billing.invoices import download_latest_invoice
+from kaspr_tui.screens.dialogs.invoice import InvoiceScreen
+from kaspr_tui.screens.dialogs.invoice_year import YearScreen
+from kaspr_tui.screens.dialogs.saved import SavedScreen
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from tests.helpers.app import FAST_CLIENT, app_for, app_saving_in
 from tests.helpers.http import SEEDED_NUMBERS

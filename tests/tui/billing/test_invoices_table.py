@@ -10,9 +10,9 @@ from kaspr_tui.api import BillingClient
 from kaspr_tui.api.models import InvoiceSummary, ListResponse
 from kaspr_tui.app import KasprApp
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.screens.paged_table import PagedTable
 from kaspr_tui.server.bulk_seed import add_invoices, workspace_id_named
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
+from kaspr_tui.widgets.paged_table import PagedTable
 from tests.helpers.app import app_for
 from tests.helpers.http import SEEDED_NUMBERS
 from tests.helpers.pages import show_invoices

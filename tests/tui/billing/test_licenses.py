@@ -6,11 +6,11 @@ from __future__ import annotations
 import httpx
 
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.screens.billing import BillingScreen
-from kaspr_tui.screens.confirm import ConfirmScreen
-from kaspr_tui.screens.licenses import LicensesScreen
-from kaspr_tui.screens.plan_panel import open_licenses
-from kaspr_tui.screens.workspace import WorkspaceScreen
+from kaspr_tui.screens.billing.licenses import LicensesScreen
+from kaspr_tui.screens.billing.page import BillingScreen
+from kaspr_tui.screens.billing.plan import open_licenses
+from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
+from kaspr_tui.screens.workspace.page import WorkspaceScreen
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from kaspr_tui.widgets.seat_counter import SeatCounter
 from tests.helpers.app import app_for

@@ -12,9 +12,9 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Button, Input
 
-from kaspr_tui.screens.billing_details import BillingDetailsScreen, open_billing_details
+from kaspr_tui.screens.billing.payment import open_update_payment
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen
-from kaspr_tui.screens.payment import open_update_payment
+from kaspr_tui.screens.dialogs.billing_details import BillingDetailsScreen, open_billing_details
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, LiveServer
 from tests.helpers.app import app_for
 from tests.helpers.forms import DECLINED_WHEN_SAVED, MASTERCARD, errors_shown, fill, fill_card

@@ -12,8 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button
 
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.screens import upgrade
-from kaspr_tui.screens.upgrade import NOTHING_CHANGED
+from kaspr_tui.screens.billing import upgrade
+from kaspr_tui.screens.billing.upgrade import NOTHING_CHANGED
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from kaspr_tui.widgets.choices import Choices
 from kaspr_tui.widgets.formatting import format_date

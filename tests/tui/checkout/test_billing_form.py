@@ -18,7 +18,7 @@ from kaspr_tui.api import BillingClient
 from kaspr_tui.api.models import Address, BillingDetails, PaymentMethod
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen, PaymentChoice
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
-from kaspr_tui.widgets.card_input import CardInput
+from kaspr_tui.widgets.forms.card_input import CardInput
 from tests.helpers.app import app_for
 from tests.helpers.forms import (
     NEW_CARD,

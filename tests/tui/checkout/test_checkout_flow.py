@@ -18,7 +18,7 @@ from kaspr_tui.api.models import Checkout, QuoteRequest
 from kaspr_tui.screens.checkout import BillingFormScreen, OrderReviewScreen, ProcessingScreen, run_checkout
 from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, GLOBEX_KEY, LiveServer
-from kaspr_tui.widgets.card_input import FormField
+from kaspr_tui.widgets.forms.form_field import FormField
 from tests.helpers.app import app_for
 from tests.helpers.forms import FAILING_CARDS, GOOD_CARD, THREE_D_SECURE_CARD, UPGRADE
 from tests.helpers.http import invoices, subscription

@@ -6,8 +6,8 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input
 
+from kaspr_tui.screens.billing.payment import open_update_payment
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen
-from kaspr_tui.screens.payment import open_update_payment
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from tests.helpers.app import app_for
 from tests.helpers.waiting import settle

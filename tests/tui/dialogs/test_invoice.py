@@ -8,7 +8,7 @@ import pytest
 
 from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.api.models import Invoice
-from kaspr_tui.screens.invoice_view import InvoiceScreen
+from kaspr_tui.screens.dialogs.invoice import InvoiceScreen
 from kaspr_tui.server.testing import ADMIN_KEY, GLOBEX_KEY, LiveServer
 from tests.helpers.app import app_for
 from tests.helpers.http import SEEDED_NUMBERS

@@ -11,9 +11,9 @@ from textual.app import App
 from textual.widgets import Button, DataTable, Input
 
 from kaspr_tui.api import BillingClient
-from kaspr_tui.screens.confirm import ConfirmScreen
-from kaspr_tui.screens.invite import InviteMemberScreen
-from kaspr_tui.screens.licenses import LicensesScreen
+from kaspr_tui.screens.billing.licenses import LicensesScreen
+from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
+from kaspr_tui.screens.workspace.invite import InviteMemberScreen
 from kaspr_tui.server.bulk_seed import add_members, workspace_id_named
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, LiveServer
 from tests.helpers.app import app_for

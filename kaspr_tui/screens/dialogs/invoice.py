@@ -19,10 +19,10 @@ from textual.widgets import Button, Static
 
 from kaspr_tui.api.models import Invoice, InvoiceSummary
 from kaspr_tui.billing.money import format_money
+from kaspr_tui.screens.dialogs.base import Dialog
+from kaspr_tui.screens.dialogs.billing_details import billing_details_section
+from kaspr_tui.screens.dialogs.saved import DOWNLOAD_GROUP, download_and_show
 from kaspr_tui.state import Problem
-from kaspr_tui.screens.dialog import Dialog
-from kaspr_tui.screens.invoice_files import DOWNLOAD_GROUP, download_and_show
-from kaspr_tui.screens.payment import billing_details_section
 from kaspr_tui.widgets.formatting import format_card, format_count, format_date
 from kaspr_tui.widgets.quote_view import tax_label
 

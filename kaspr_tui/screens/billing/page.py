@@ -1,4 +1,4 @@
-"""Billing: the Upgrade tab (change plan, users and credits: `screens/upgrade.py`) and the Plan &
+"""Billing: the Upgrade tab (change plan, users and credits: `upgrade.py`) and the Plan &
 Billing tab (what the workspace has).
 
 Admins only. Buying credits, adding licenses and updating the card are added to the Plan & Billing
@@ -11,12 +11,12 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import TabbedContent, TabPane
 
-from kaspr_tui.state import AccountState
 from kaspr_tui.screens.base import AccountPanel, AccountScreen
-from kaspr_tui.screens.invoices import InvoicesPanel
-from kaspr_tui.screens.payment import BillingDetailsPanel, PaymentPanel
-from kaspr_tui.screens.plan_panel import PlanPanel
-from kaspr_tui.screens.upgrade import UpgradePane
+from kaspr_tui.screens.billing.invoices import InvoicesPanel
+from kaspr_tui.screens.billing.payment import BillingDetailsPanel, PaymentPanel
+from kaspr_tui.screens.billing.plan import PlanPanel
+from kaspr_tui.screens.billing.upgrade import UpgradePane
+from kaspr_tui.state import AccountState
 
 PLAN_BILLING_PANELS: tuple[tuple[type[AccountPanel], str, str], ...] = (
     (PlanPanel, "plan-section", "Plan"),

@@ -23,9 +23,9 @@ from kaspr_tui.billing.catalog import CREDIT_LABELS
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.billing.quotes import PriceChange, Terms, price_change
 from kaspr_tui.billing.tax import tax_decision
-from kaspr_tui.state import AccountState
 from kaspr_tui.screens.checkout.billing_form import vat_charge_words
-from kaspr_tui.screens.dialog import Dialog
+from kaspr_tui.screens.dialogs.base import Dialog
+from kaspr_tui.state import AccountState
 from kaspr_tui.widgets.formatting import format_card, format_count, format_date, format_expiry, format_plan
 
 if TYPE_CHECKING:

@@ -26,8 +26,8 @@ from kaspr_tui.api.models import AddonQuantity, Catalog, PlanWire, Quote, QuoteR
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, CreditType, Interval, PlanId
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.billing.words import plural
-from kaspr_tui.state import AccountState
 from kaspr_tui.screens.checkout import run_checkout
+from kaspr_tui.state import AccountState
 from kaspr_tui.widgets.choices import Choices
 from kaspr_tui.widgets.formatting import format_count
 from kaspr_tui.widgets.quote_view import QuoteView, nothing_to_pay_words, scheduled_change_words

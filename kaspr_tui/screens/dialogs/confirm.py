@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
-from kaspr_tui.screens.dialog import BUTTON_ROW_KEYS, Dialog
+from kaspr_tui.screens.dialogs.base import BUTTON_ROW_KEYS, Dialog
 
 
 class ConfirmScreen(Dialog[bool]):

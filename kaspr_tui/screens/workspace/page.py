@@ -23,14 +23,16 @@ from textual.content import Content
 from textual.widgets import Button, DataTable, Static
 
 from kaspr_tui.api.models import ListResponse, Member
-from kaspr_tui.state import AccountState, Problem
-from kaspr_tui.screens.base import AccountScreen
-from kaspr_tui.screens.confirm import ConfirmScreen
-from kaspr_tui.screens.invite import ADD_LICENSES, InviteMemberScreen, InviteResult
-from kaspr_tui.screens.licenses import LicensesScreen
-from kaspr_tui.screens.paged_table import PagedRows, PagedTable, plain_cells, show_note
 from kaspr_tui.billing.words import plural
+from kaspr_tui.screens.base import AccountScreen
+from kaspr_tui.screens.billing.licenses import LicensesScreen
+from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
+from kaspr_tui.screens.paged_rows import PagedRows
+from kaspr_tui.screens.workspace.invite import ADD_LICENSES, InviteMemberScreen, InviteResult
+from kaspr_tui.state import AccountState, Problem
 from kaspr_tui.widgets.formatting import format_date
+from kaspr_tui.widgets.note import Note
+from kaspr_tui.widgets.paged_table import PagedTable, plain_cells
 
 if TYPE_CHECKING:
     from kaspr_tui.app import KasprApp
@@ -117,7 +119,7 @@ class WorkspaceScreen(AccountScreen):
             table = PagedTable(id="members", cursor_type="row", zebra_stripes=True)
             table.add_columns(*COLUMNS)
             yield table
-            yield Static(id="members-note")
+            yield Note(id="members-note")
 
     def on_mount(self) -> None:
         self.query_one("#members-panel").border_title = "Members and invitations"
@@ -125,7 +127,7 @@ class WorkspaceScreen(AccountScreen):
         self.members: PagedRows[Member] = PagedRows(
             self,
             self.query_one("#members", PagedTable),
-            self.query_one("#members-note", Static),
+            self.query_one("#members-note", Note),
             fetch_page=self._fetch_members,
             row_cells=member_row,
             noun="members",
@@ -277,7 +279,7 @@ class WorkspaceScreen(AccountScreen):
                 await client.remove_member(member.id)
         except Exception as error:  # the server's reason (e.g. the last admin) is shown, never a crash
             message = Problem.from_error(error).detail
-            show_note(self.query_one("#members-note", Static), message, error=True)
+            self.query_one("#members-note", Note).say(message, error=True)
             self.notify(message, title="Not removed", severity="error", timeout=10)
             return
         done = "Invitation revoked" if member.status == "invited" else "Member removed"

@@ -13,7 +13,7 @@ Customers (admin and member keys) see, in the words of Kaspr's help article:
   support first (`delete_account`), after a confirmation; `#request-delete-status`.
 
 Each request is one `POST /v1/support_requests` with one idempotency key, reused while that same
-request is retried. A support key sees the console instead (`support_console.py`).
+request is retried. A support key sees the console instead (`console.py`).
 
 Entry points for the command palette (run on this screen, e.g.
 `await app.switch_mode("support"); await app.run_action("screen.request_email_change")`):
@@ -33,18 +33,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
 from kaspr_tui.api.models import SupportRequestCreate, SupportTicket
+from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
+from kaspr_tui.screens.support.console import SupportConsolePage
+from kaspr_tui.screens.support.forms import RetryKey, checked_email, client_of, show_request_failure
 from kaspr_tui.state import AccountState
-from kaspr_tui.screens.confirm import ConfirmScreen
-from kaspr_tui.screens.paged_table import show_note
-from kaspr_tui.screens.support_console import SupportConsolePage
-from kaspr_tui.screens.support_forms import (
-    RetryKey,
-    checked_email,
-    client_of,
-    show_request_failure,
-)
-from kaspr_tui.widgets.field_input import FieldInput
 from kaspr_tui.widgets.formatting import format_date
+from kaspr_tui.widgets.forms.field_input import FieldInput
+from kaspr_tui.widgets.note import Note
 
 if TYPE_CHECKING:
     from kaspr_tui.app import KasprApp
@@ -150,7 +145,7 @@ class SupportScreen(SupportConsolePage):
                         yield FieldInput(placeholder="name@company.com", id="request-new-email", compact=True)
                         yield Button("Send request", id="request-email-change", compact=True)
                     yield Static(id="request-new-email-error", classes="field-error", markup=False)
-                    yield Static(id="request-email-change-status", classes="request-status", markup=False)
+                    yield Note(id="request-email-change-status", classes="request-status", markup=False)
                 with Vertical(id="support-changing-jobs", classes="panel"):
                     yield Static(CHANGING_JOBS, markup=False)
                     yield Static(NEW_ACCOUNT_OPTION, classes="option request-intro", markup=False)
@@ -167,12 +162,12 @@ class SupportScreen(SupportConsolePage):
                         )
                         yield Button("Ask for the transfer", id="request-transfer", compact=True)
                     yield Static(id="request-transfer-message-error", classes="field-error", markup=False)
-                    yield Static(id="request-transfer-status", classes="request-status", markup=False)
+                    yield Note(id="request-transfer-status", classes="request-status", markup=False)
                     yield Static(KEEP_LOGGING_IN_OPTION, classes="option", markup=False)
                 with Vertical(id="support-deleting", classes="panel"):
                     yield Static(DELETING, markup=False)
                     yield Button("Contact support before deleting", id="request-delete", compact=True)
-                    yield Static(id="request-delete-status", classes="request-status", markup=False)
+                    yield Note(id="request-delete-status", classes="request-status", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#support-contact").border_title = "Contact support"
@@ -270,9 +265,9 @@ class SupportScreen(SupportConsolePage):
         if client is None:
             return
         button = self.query_one(f"#{form.button}", Button)
-        status = self.query_one(f"#{form.status}", Static)
+        status = self.query_one(f"#{form.status}", Note)
         button.disabled = True
-        show_note(status, "Sending your request…")
+        status.say("Sending your request…")
         try:
             ticket = await client.create_support_request(request, idempotency_key=form.key.for_request(request))
         except Exception as error:  # every failure is shown on the form, never a crash
@@ -281,6 +276,6 @@ class SupportScreen(SupportConsolePage):
         finally:
             button.disabled = False
         form.key.succeeded()
-        show_note(status, ticket_line(ticket, self.signed_in_email))
+        status.say(ticket_line(ticket, self.signed_in_email))
         # The request is now in the workspace's activity feed, which the dashboard shows.
         self.kaspr_app.load_account()

@@ -16,10 +16,10 @@ from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.widgets import Button, Static
 
-from kaspr_tui.state import AccountState
 from kaspr_tui.screens.base import AccountPanel
-from kaspr_tui.screens.billing_details import billing_details_section, open_billing_details
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen, PaymentChoice
+from kaspr_tui.screens.dialogs.billing_details import billing_details_section, open_billing_details
+from kaspr_tui.state import AccountState
 from kaspr_tui.widgets.formatting import format_card, format_expiry
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from kaspr_tui.api import ApiError, BillingClient, new_idempotency_key
 from kaspr_tui.api.models import RequestModel
 from kaspr_tui.billing.validation import validate_email
 from kaspr_tui.state import Problem
-from kaspr_tui.screens.paged_table import show_note
+from kaspr_tui.widgets.note import Note
 
 if TYPE_CHECKING:
     from kaspr_tui.app import KasprApp
@@ -61,14 +61,14 @@ def checked_email(root: Widget, field_id: str) -> str | None:
     return None if problem else email
 
 
-def show_request_failure(root: Widget, error: BaseException, fields: Mapping[str, str], line: Static) -> None:
+def show_request_failure(root: Widget, error: BaseException, fields: Mapping[str, str], line: Note) -> None:
     """The server's refusal beside the fields it names (`fields`: API param → field id); what
     names no field of this form (a network failure, a permission error) goes on the form's line."""
     messages = error.field_errors() if isinstance(error, ApiError) else {}
     for param, field_id in fields.items():
         show_field_error(root, field_id, messages.get(param, ""))
     on_a_field = any(param in fields for param in messages)
-    show_note(line, "" if on_a_field else Problem.from_error(error).detail, error=True)
+    line.say("" if on_a_field else Problem.from_error(error).detail, error=True)
     first = next((field_id for param, field_id in fields.items() if param in messages), None)
     if first is not None:
         root.query_one(f"#{first}").focus()

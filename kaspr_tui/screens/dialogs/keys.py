@@ -15,7 +15,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Static
 
-from kaspr_tui.screens.dialog import Dialog
+from kaspr_tui.screens.dialogs.base import Dialog
 
 KEY_COLUMN = 17
 

@@ -1,27 +1,23 @@
-"""A table filled a page at a time from one of the API's lists (newest first).
+"""The rows of a `PagedTable`, fetched a page at a time from one of the API's lists (newest first).
 
 One page of 100 at first; the next only when the cursor or the view comes near the last loaded
 row; End walks the remaining pages and lands on the last row. The DataTable draws only the rows
-in view, so a list of thousands costs a few requests, not thousands of widgets.
-
-The requests run in workers of the screen or panel that owns the table (never in the widget):
-`PagedRows` is that owner's helper, the table only says when End asks for the last row.
+in view, so a list of thousands costs a few requests, not thousands of widgets. The requests run
+in workers of the screen or panel that owns the table (never in the widget).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from rich.text import Text
-from textual.binding import Binding
-from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import DataTable, Static
-from textual.widgets.data_table import RowKey
 from textual.worker import Worker
 
 from kaspr_tui.state import Problem
+from kaspr_tui.widgets.note import Note
+from kaspr_tui.widgets.paged_table import PagedTable
 
 if TYPE_CHECKING:
     from kaspr_tui.api.models import ListResponse
@@ -48,75 +44,6 @@ if TYPE_CHECKING:  # a pydantic generic cannot be made of a Protocol-bound varia
     """`fetch_page(limit, starting_after)`: one page of the list."""
 
 
-class PlainCell(Text):
-    """A cell's plain text, which the table does not measure: `PagedRows` widens the columns.
-
-    DataTable measures every new cell through Rich, about 0.1 ms each: 0.3 s for 3,000 rows of
-    5 columns, most of the wait for End. It skips a renderable that cannot be measured, and the
-    width of plain text is simply its `cell_len`.
-    """
-
-    __rich_measure__ = None  # type: ignore[assignment]
-
-
-def plain_cells(*cells: str) -> tuple[PlainCell, ...]:
-    """A row's cells as plain text: a name is never read as markup (`[b]Eve`), and the table
-    skips parsing and measuring it, which counts with thousands of rows."""
-    return tuple(PlainCell(cell, no_wrap=True, end="") for cell in cells)
-
-
-def show_note(note: Static, text: str, *, error: bool = False) -> None:
-    """The line under a table or a form: progress, a result, or (`error`) what went wrong; hidden when there
-    is nothing to say."""
-    note.update(text)
-    note.set_class(error, "-error")
-    note.display = bool(text)
-
-
-class PagedTable(DataTable[Text]):
-    """End and Home go to the last and first row, not column; End asks for the rows not loaded yet."""
-
-    BINDINGS = [
-        Binding("end,ctrl+end", "last_row", "Last", show=False),
-        Binding("home,ctrl+home", "scroll_top", "First", show=False),
-    ]
-
-    class LastRowWanted(Message):
-        """End was pressed: the owner loads every page left, then the cursor goes to the last row."""
-
-        def __init__(self, table: PagedTable) -> None:
-            super().__init__()
-            self.table = table
-
-        @property
-        def control(self) -> PagedTable:
-            return self.table
-
-    cursor_row_changed: Callable[[], None] | None = None
-    """Called when the cursor moves to another row (`PagedRows` loads the next page near the end)."""
-
-    def action_last_row(self) -> None:
-        self.post_message(self.LastRowWanted(self))
-
-    def _on_data_table_row_highlighted(self) -> None:
-        # Not a watcher of `cursor_coordinate`: DataTable sets it on every row it adds, so a
-        # watcher ran 5,000 times while End added 5,000 rows (a third of the time adding them).
-        if self.cursor_row_changed is not None:
-            self.cursor_row_changed()
-
-    def widen_columns(self, widths: list[int]) -> None:
-        """Make each column at least as wide as given (the cells' widths, which it did not measure)."""
-        for column, width in zip(self.ordered_columns, widths):
-            column.content_width = max(column.content_width, width)
-
-    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
-        # DataTable goes through every new row here, building its cells' renderables to measure
-        # them (~20 µs a row, 0.1 s of End's 5,000). `PagedRows` widens the columns itself and
-        # adds rows of height 1 without labels, so there is nothing to learn from them: only the
-        # table's size is brought up to date (textual is pinned; this is its private hook).
-        super()._update_dimensions(())
-
-
 class PagedRows(Generic[Item]):
     """The rows of `table`, fetched by `fetch_page` in workers of `owner` (group `group`).
 
@@ -129,7 +56,7 @@ class PagedRows(Generic[Item]):
         self,
         owner: Widget,
         table: PagedTable,
-        note: Static,
+        note: Note,
         *,
         fetch_page: FetchPage[Item],
         row_cells: Callable[[Item], tuple[Text, ...]],
@@ -201,7 +128,7 @@ class PagedRows(Generic[Item]):
         try:
             items, has_more = await self._fetch(None, wanted=max(table.row_count, 1))
         except Exception as error:  # shown under the table; the account banner covers retrying
-            show_note(self._note, f"Could not load the {self._noun}: {Problem.from_error(error).detail}", error=True)
+            self._note.say(f"Could not load the {self._noun}: {Problem.from_error(error).detail}", error=True)
             return
         cursor_row = table.cursor_row
         table.clear()
@@ -221,7 +148,7 @@ class PagedRows(Generic[Item]):
             items, has_more = await self._fetch(self._last_loaded_id, wanted=wanted)
         except Exception as error:
             self._want_last_row = False
-            show_note(self._note, f"Could not load more {self._noun}: {Problem.from_error(error).detail}", error=True)
+            self._note.say(f"Could not load more {self._noun}: {Problem.from_error(error).detail}", error=True)
             return
         self._add_rows(items, has_more)
         self._continue_to_last_row()
@@ -236,7 +163,7 @@ class PagedRows(Generic[Item]):
             has_more = page.has_more and bool(page.data)
             if has_more and len(items) % PROGRESS_EVERY_ROWS == 0:
                 loaded = len(items) + (0 if starting_after is None else self._table.row_count)
-                show_note(self._note, f"Loading {self._noun}… {self._count(loaded)}", error=False)
+                self._note.say(f"Loading {self._noun}… {self._count(loaded)}", error=False)
         return items, has_more
 
     def _add_rows(self, items: list[Item], has_more: bool) -> None:
@@ -252,9 +179,9 @@ class PagedRows(Generic[Item]):
         self.has_more = has_more
         if has_more:
             shown = f"{self._count(table.row_count)} shown · more as you scroll · End: the last"
-            show_note(self._note, shown, error=False)
+            self._note.say(shown, error=False)
         else:
-            show_note(self._note, "", error=False)
+            self._note.say("", error=False)
         self._loaded()
 
     def _count(self, loaded: int) -> str:

@@ -31,17 +31,12 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.api.models import CreditAmounts, SupportAccount, Transfer, TransferRequest, WorkspaceRef
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, PLANS, CreditType
+from kaspr_tui.screens.dialogs.base import Dialog
+from kaspr_tui.screens.support.forms import RetryKey, checked_email, show_field_error, show_request_failure
 from kaspr_tui.state import gather_or_raise
-from kaspr_tui.screens.dialog import Dialog
-from kaspr_tui.screens.paged_table import show_note
-from kaspr_tui.screens.support_forms import (
-    RetryKey,
-    checked_email,
-    show_field_error,
-    show_request_failure,
-)
-from kaspr_tui.widgets.field_input import FieldInput
 from kaspr_tui.widgets.formatting import format_count
+from kaspr_tui.widgets.forms.field_input import FieldInput
+from kaspr_tui.widgets.note import Note
 
 TRANSFER_FIELDS = {
     "from_email": "transfer-from",
@@ -224,14 +219,14 @@ class TransferScreen(Dialog[TransferOutcome | None]):
                     "Reason",
                     FieldInput(placeholder="Why, for both workspaces' activity", id="transfer-reason", compact=True),
                 )
-                yield Static(id="transfer-status", classes="transfer-status", markup=False)
+                yield Note(id="transfer-status", classes="transfer-status", markup=False)
                 with Horizontal(classes="dialog-buttons"):
                     yield Button("Cancel", id="transfer-cancel", compact=True, action="screen.back")
                     yield Button("Review transfer", id="transfer-review", compact=True, variant="primary")
             with Vertical(id="transfer-confirmation"):
                 yield Static(id="transfer-preview")
                 yield Static(id="transfer-reason-shown", markup=False)
-                yield Static(id="transfer-confirm-status", classes="transfer-status", markup=False)
+                yield Note(id="transfer-confirm-status", classes="transfer-status", markup=False)
                 with Horizontal(classes="dialog-buttons"):
                     yield Button("Back", id="transfer-back", compact=True, action="screen.back")
                     yield Button("Transfer now", id="transfer-confirm", compact=True, variant="warning")
@@ -308,14 +303,14 @@ class TransferScreen(Dialog[TransferOutcome | None]):
 
     @work(exclusive=True, group="transfer-lookup", exit_on_error=False)
     async def look_up_both(self, request: TransferRequest) -> None:
-        status = self.query_one("#transfer-status", Static)
-        show_note(status, "")
+        status = self.query_one("#transfer-status", Note)
+        status.say("")
         try:
             source = await self._look_up(request.from_email, "transfer-from")
             target = await self._look_up(request.to_email, "transfer-to")
         except ApiError as error:
             if error.code != "resource_missing":
-                show_note(status, str(error), error=True)
+                status.say(str(error), error=True)
             return
         finally:
             self.query_one("#transfer-review", Button).disabled = False
@@ -361,7 +356,7 @@ class TransferScreen(Dialog[TransferOutcome | None]):
         self.query_one("#transfer-preview", Static).update(transfer_table(*sides))
         summary = f"{what_moves(request, sides[0].before.name)}\nReason: {request.reason}"
         self.query_one("#transfer-reason-shown", Static).update(summary)
-        show_note(self.query_one("#transfer-confirm-status", Static), "")
+        self.query_one("#transfer-confirm-status", Note).say("")
         self.query_one("#transfer-form").display = False
         self.query_one("#transfer-confirmation").display = True
         self.query_one("#transfer-back").focus()
@@ -374,17 +369,17 @@ class TransferScreen(Dialog[TransferOutcome | None]):
 
     @work(exclusive=True, group="transfer-send", exit_on_error=False)
     async def send_transfer(self, request: TransferRequest) -> None:
-        status = self.query_one("#transfer-confirm-status", Static)
-        show_note(status, "Transferring…")
+        status = self.query_one("#transfer-confirm-status", Note)
+        status.say("Transferring…")
         try:
             transfer = await self.client.support_transfer(request, idempotency_key=self.key.for_request(request))
         except Exception as error:  # every refusal is shown, never a crash
             self.query_one("#transfer-confirm", Button).disabled = False
             if isinstance(error, ApiError) and any(param in TRANSFER_FIELDS for param in error.field_errors()):
                 self.show_form()
-                show_request_failure(self, error, TRANSFER_FIELDS, self.query_one("#transfer-status", Static))
+                show_request_failure(self, error, TRANSFER_FIELDS, self.query_one("#transfer-status", Note))
             else:  # a lost answer: the same transfer can be sent again from here, with the same key
-                show_note(status, str(error), error=True)
+                status.say(str(error), error=True)
             return
         self.key.succeeded()
         assert self.sides is not None

@@ -19,9 +19,9 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.api.models import InvitationCreate, Member, MemberRole
 from kaspr_tui.billing.validation import validate_email
+from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.state import Problem
-from kaspr_tui.screens.dialog import Dialog
-from kaspr_tui.widgets.field_input import FieldInput
+from kaspr_tui.widgets.forms.field_input import FieldInput
 
 ADD_LICENSES: Literal["add_licenses"] = "add_licenses"
 """The dialog's result when the admin chose to add licenses instead."""

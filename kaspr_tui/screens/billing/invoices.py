@@ -17,17 +17,20 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Button, DataTable, Static, TabbedContent
+from textual.widgets import Button, DataTable, TabbedContent
 
 from kaspr_tui.api.models import InvoiceSummary, ListResponse
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.state import AccountState, Problem
-from kaspr_tui.screens.base import AccountPanel
 from kaspr_tui.downloads import paid_invoices_of_year
-from kaspr_tui.screens.invoice_files import DOWNLOAD_GROUP, YearScreen, download_and_show
-from kaspr_tui.screens.invoice_view import InvoiceScreen
-from kaspr_tui.screens.paged_table import PagedRows, PagedTable, plain_cells
+from kaspr_tui.screens.base import AccountPanel
+from kaspr_tui.screens.dialogs.invoice import InvoiceScreen
+from kaspr_tui.screens.dialogs.invoice_year import YearScreen
+from kaspr_tui.screens.dialogs.saved import DOWNLOAD_GROUP, download_and_show
+from kaspr_tui.screens.paged_rows import PagedRows
+from kaspr_tui.state import AccountState, Problem
 from kaspr_tui.widgets.formatting import format_date
+from kaspr_tui.widgets.note import Note
+from kaspr_tui.widgets.paged_table import PagedTable, plain_cells
 
 if TYPE_CHECKING:
     from kaspr_tui.app import KasprApp
@@ -78,7 +81,7 @@ class InvoicesPanel(AccountPanel):
         table = PagedTable(id="invoices", cursor_type="row", zebra_stripes=True)
         table.add_columns(*COLUMNS)
         yield table
-        yield Static(id="invoices-note")
+        yield Note(id="invoices-note")
         with Horizontal(id="invoices-actions"):
             yield Button("Download PDF", id="invoice-download-selected", compact=True)
             yield Button("Download all of a year", id="invoices-download-year", compact=True)
@@ -89,7 +92,7 @@ class InvoicesPanel(AccountPanel):
         self.rows: PagedRows[InvoiceSummary] = PagedRows(
             self,
             self.query_one("#invoices", PagedTable),
-            self.query_one("#invoices-note", Static),
+            self.query_one("#invoices-note", Note),
             fetch_page=self._fetch_page,
             row_cells=invoice_row,
             noun="invoices",

@@ -4,7 +4,7 @@ The owner (a screen or widget) says what its inputs ask for (`ask`, None when th
 and how to show a `QuoteState`. After each change `LiveQuote` waits `QUOTE_DEBOUNCE` for the next
 one (sliding through fifty steps asks once, for where the slider stops), then asks the server in an
 exclusive worker: a newer request cancels the one in flight, and an answer for inputs that have
-moved on since is dropped. The same rules as the Upgrade pane (`screens/upgrade.py`), in one place
+moved on since is dropped. The same rules as the Upgrade pane (`upgrade.py`), in one place
 for the dialogs of the Plan & Billing tab.
 
 `PurchaseDialog` is what those dialogs (add-ons, licenses) share: the live price in
@@ -28,10 +28,10 @@ from textual.widgets import Button, Static
 
 from kaspr_tui.api import ApiError
 from kaspr_tui.api.models import Checkout, Quote, QuoteRequest
-from kaspr_tui.state import AccountState
+from kaspr_tui.screens.billing.upgrade import QUOTE_DEBOUNCE, problem_words
 from kaspr_tui.screens.checkout import run_checkout
-from kaspr_tui.screens.dialog import Dialog
-from kaspr_tui.screens.upgrade import QUOTE_DEBOUNCE, problem_words
+from kaspr_tui.screens.dialogs.base import Dialog
+from kaspr_tui.state import AccountState
 
 if TYPE_CHECKING:
     from kaspr_tui.app import KasprApp

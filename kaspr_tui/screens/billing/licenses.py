@@ -18,10 +18,10 @@ from textual.widgets import Static
 
 from kaspr_tui.api.models import Checkout, Quote, QuoteRequest, Subscription
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.state import AccountState
-from kaspr_tui.screens.live_quote import PurchaseDialog
 from kaspr_tui.billing.words import plural
-from kaspr_tui.screens.upgrade import seats_ceiling_reason, seats_floor_reason
+from kaspr_tui.screens.billing.live_quote import PurchaseDialog
+from kaspr_tui.screens.billing.upgrade import seats_ceiling_reason, seats_floor_reason
+from kaspr_tui.state import AccountState
 from kaspr_tui.widgets.formatting import format_date
 from kaspr_tui.widgets.quote_view import scheduled_change_words, tax_label
 from kaspr_tui.widgets.seat_counter import SeatCounter

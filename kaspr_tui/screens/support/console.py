@@ -9,7 +9,7 @@ half): its widgets, its workers and its keys. Ids:
   (`GET /v1/support/accounts`); `#lookup-status` says what went wrong or what an action did.
 - `#lookup-account`: user, workspace, role, plan, licenses, credits; `#lookup-invoices` and
   `#lookup-events`: the workspace's recent invoices and activity. Never a card.
-- `#transfer-start`: the transfer dialog (`support_transfer.py`) from the account shown;
+- `#transfer-start`: the transfer dialog (`transfer.py`) from the account shown;
   afterwards `#transfer-result` shows both workspaces before and after, read again from the server.
 - `#email-change-new` (message `#email-change-new-error`), `#email-change-apply`: give the user
   shown another email (`POST /v1/support/email_changes`) after a confirmation.
@@ -33,26 +33,20 @@ from textual.widgets import Button, Input, Label, Static
 from kaspr_tui.api.models import EmailChangeRequest, SupportAccount
 from kaspr_tui.billing.catalog import CREDIT_LABELS, PLANS
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.state import AccountState, gather_or_raise
 from kaspr_tui.screens.base import AccountScreen
-from kaspr_tui.screens.confirm import ConfirmScreen
-from kaspr_tui.screens.paged_table import show_note
-from kaspr_tui.screens.support_forms import (
-    RetryKey,
-    checked_email,
-    client_of,
-    show_field_error,
-    show_request_failure,
-)
-from kaspr_tui.screens.support_transfer import (
+from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
+from kaspr_tui.screens.support.forms import RetryKey, checked_email, client_of, show_field_error, show_request_failure
+from kaspr_tui.screens.support.transfer import (
     TransferOutcome,
     TransferScreen,
     TransferSide,
     read_figures,
     transfer_table,
 )
-from kaspr_tui.widgets.field_input import FieldInput
+from kaspr_tui.state import AccountState, gather_or_raise
 from kaspr_tui.widgets.formatting import format_count, format_date, format_plan
+from kaspr_tui.widgets.forms.field_input import FieldInput
+from kaspr_tui.widgets.note import Note
 
 if TYPE_CHECKING:
     from kaspr_tui.app import KasprApp
@@ -151,7 +145,7 @@ class SupportConsolePage(AccountScreen):
                     yield FieldInput(placeholder="user@company.com", id="lookup-email", compact=True)
                     yield Button("Look up", id="lookup", compact=True, variant="primary")
                 yield Static(id="lookup-email-error", classes="field-error", markup=False)
-                yield Static(id="lookup-status", markup=False)
+                yield Note(id="lookup-status", markup=False)
                 yield Static(id="transfer-result")
             with Vertical(id="console-account", classes="panel"):
                 yield Static(id="lookup-account")
@@ -172,7 +166,7 @@ class SupportConsolePage(AccountScreen):
         self.query_one("#console-account").border_title = "Account"
         self.query_one("#transfer-result").display = False
         self.show_looked_up(None)
-        show_note(self.query_one("#lookup-status", Static), "")
+        self.query_one("#lookup-status", Note).say("")
         super().on_mount()
 
     @property
@@ -219,14 +213,14 @@ class SupportConsolePage(AccountScreen):
         client = client_of(self)
         if client is None:
             return
-        status = self.query_one("#lookup-status", Static)
-        show_note(status, f"Looking {email} up…")
+        status = self.query_one("#lookup-status", Note)
+        status.say(f"Looking {email} up…")
         try:
             account = await client.support_account(email)
         except Exception as error:  # every failure is shown, never a crash
             show_request_failure(self, error, {"email": "lookup-email"}, status)
             return
-        show_note(status, note)
+        status.say(note)
         self.query_one("#transfer-result", Static).display = False
         self.show_looked_up(account)
 
@@ -269,7 +263,7 @@ class SupportConsolePage(AccountScreen):
         if client is None:
             return
         transfer = outcome.transfer
-        status = self.query_one("#lookup-status", Static)
+        status = self.query_one("#lookup-status", Note)
         try:
             source_after, target_after, source, target = await gather_or_raise(
                 read_figures(client, transfer.from_workspace),
@@ -279,15 +273,12 @@ class SupportConsolePage(AccountScreen):
             )
         except Exception as error:
             failure = f"The transfer {transfer.id} went through, but reading both accounts again failed: {error}"
-            show_note(status, failure, error=True)
+            status.say(failure, error=True)
             return
         self.show_looked_up(target)
         # With the license, the user left the old workspace: say where the old account stands now.
         where = f"in {source.workspace.name}" if source.workspace else "in no workspace now"
-        show_note(
-            status,
-            f"Transfer {transfer.id} done; both workspaces' activity records it. {source.user.email} is {where}.",
-        )
+        status.say(f"Transfer {transfer.id} done; both workspaces' activity records it. {source.user.email} is {where}.")
         before_source, before_target = outcome.before
         result = self.query_one("#transfer-result", Static)
         result.update(
@@ -320,7 +311,7 @@ class SupportConsolePage(AccountScreen):
         if not confirmed:
             return
         request = EmailChangeRequest(user_email=old_email, new_email=new_email)
-        status = self.query_one("#lookup-status", Static)
+        status = self.query_one("#lookup-status", Note)
         try:
             key = self.email_change_key.for_request(request)
             user = await client.support_email_change(request, idempotency_key=key)

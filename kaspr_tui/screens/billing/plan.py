@@ -14,11 +14,11 @@ from textual.widgets import Button, Static, TabbedContent
 
 from kaspr_tui.api.models import CreditBalance, RecurringAddon
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, CreditType
-from kaspr_tui.state import AccountState
-from kaspr_tui.screens.addons import PurchaseAddonsScreen
 from kaspr_tui.screens.base import AccountPanel
-from kaspr_tui.screens.billing_details import licenses_words
-from kaspr_tui.screens.licenses import LicensesScreen
+from kaspr_tui.screens.billing.addons import PurchaseAddonsScreen
+from kaspr_tui.screens.billing.licenses import LicensesScreen
+from kaspr_tui.screens.dialogs.billing_details import licenses_words
+from kaspr_tui.state import AccountState
 from kaspr_tui.widgets.formatting import format_count, format_date, format_plan
 
 if TYPE_CHECKING:

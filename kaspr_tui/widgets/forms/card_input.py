@@ -1,4 +1,4 @@
-"""Card entry, and the labelled field with an error line every form input sits in.
+"""Card entry: number, expiry, security code and name, each in a `FormField`.
 
 `CardInput` groups the number as it is typed (4-4-4-4, 4-6-5 for Amex) with the brand beside it,
 inserts the slash of the expiry, masks the CVC and asks for 3 or 4 digits by brand. It does no
@@ -16,9 +16,8 @@ from datetime import date
 import rich.repr
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.widget import Widget
-from textual.widgets import Input, Label, Static
+from textual.containers import Vertical
+from textual.widgets import Input, Label
 
 from kaspr_tui.billing.cards import (
     MAX_CARD_DIGITS,
@@ -30,8 +29,9 @@ from kaspr_tui.billing.cards import (
     validate_card,
 )
 from kaspr_tui.billing.validation import has_control_characters
-from kaspr_tui.widgets.field_input import FieldInput
 from kaspr_tui.widgets.formatting import CARD_BRANDS
+from kaspr_tui.widgets.forms.field_input import FieldInput
+from kaspr_tui.widgets.forms.form_field import FormField
 
 MAX_NAME_LENGTH = 100
 """What a card's name may hold on the wire (PaymentMethodCreate.name)."""
@@ -113,62 +113,6 @@ class ExpiryInput(FieldInput):
         super().replace(text, start, end)
         if at_end:
             self.cursor_position = len(self.value)
-
-
-class FormField(Vertical):
-    """A label, its input (plus an optional widget beside it), a hint line and an error line."""
-
-    DEFAULT_CSS = """
-    FormField {
-        height: auto;
-        & > .field-row { height: auto; }
-        & .field-label { width: 15; padding-right: 1; color: $text-muted; }
-        & .field-row > Input { width: 1fr; background: $boost; }
-        & .field-hint { padding-left: 15; color: $text-muted; }
-        & .field-error { padding-left: 15; color: $text-error; display: none; }
-        &.-invalid .field-error { display: block; }
-        &.-invalid .field-label { color: $text-error; }
-    }
-    """
-
-    def __init__(
-        self, label: str, control: Widget, *, beside: Widget | None = None, hint: str = "", id: str | None = None
-    ) -> None:
-        super().__init__(id=id)
-        self.label = label
-        self.control = control
-        self.beside = beside
-        self.hint = hint
-        self.error: str | None = None
-        """The message shown under the input, if any."""
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(classes="field-row"):
-            yield Label(self.label, classes="field-label")
-            yield self.control
-            if self.beside is not None:
-                yield self.beside
-        hint = Static(self.hint, classes="field-hint", markup=False)
-        hint.display = bool(self.hint)
-        yield hint
-        yield Static("", classes="field-error", markup=False)
-
-    def show_error(self, message: str | None) -> None:
-        """Show `message` under the input, or clear the error with None."""
-        self.error = message
-        self.query_one(".field-error", Static).update(message or "")
-        self.set_class(message is not None, "-invalid")
-
-    def set_hint(self, hint: str) -> None:
-        line = self.query_one(".field-hint", Static)
-        line.update(hint)
-        line.display = bool(hint)
-
-    @on(FieldInput.Refused)
-    def _refused(self, event: FieldInput.Refused) -> None:
-        event.stop()
-        limit = event.input.max_length
-        self.show_error(f"That does not fit here: at most {limit} characters.")
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,8 @@ from kaspr_tui.api.models import (
 )
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CreditType
 from kaspr_tui.billing.money import format_money
+from kaspr_tui.screens.billing.live_quote import PurchaseDialog
 from kaspr_tui.state import AccountState
-from kaspr_tui.screens.live_quote import PurchaseDialog
 from kaspr_tui.widgets.formatting import format_count, format_date
 from kaspr_tui.widgets.quote_view import tax_label
 from kaspr_tui.widgets.slider import Slider
