@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -28,7 +28,7 @@ from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES
 from kaspr_tui.config import ConfigError, Settings, resolve_settings
 from kaspr_tui.embedded import EmbeddedServer
 from kaspr_tui.screens.dashboard import DashboardScreen
-from kaspr_tui.state import AccountState, Problem, fetch_account
+from kaspr_tui.state import AccountState, AppHost, Problem, fetch_account
 
 # Only the first page is imported with the app: each other page, dialog and palette flow is
 # imported when first shown (see `_lazy`), which keeps their modules off the way to the first frame.
@@ -320,3 +320,8 @@ class KasprApp(App[None]):
         yield SystemCommand("Show keys", "Every key, and how to move around", self.action_show_keys)
         yield SystemCommand("Change theme", "Pick another colour theme", self.action_change_theme)
         yield SystemCommand("Quit", "Leave kaspr-tui", self.action_quit)
+
+
+if TYPE_CHECKING:
+    # Screens reach the app through `AppHost` only: mypy checks here that the app is one.
+    _KASPR_APP_IS_A_HOST: type[AppHost] = KasprApp

@@ -5,8 +5,6 @@ Read-only for everyone; what a member may not read (cards, the event feed) is si
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,13 +16,15 @@ from kaspr_tui.api import ApiError
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES
 from kaspr_tui.screens.base import AccountScreen
 from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
-from kaspr_tui.state import AccountState
+from kaspr_tui.state import AccountState, app_host
 from kaspr_tui.widgets.credit_meter import CreditMeter
-from kaspr_tui.widgets.formatting import format_card, format_date, format_expiry, format_plan
+from kaspr_tui.widgets.formatting import (
+    format_card,
+    format_date,
+    format_expiry,
+    format_plan,
+)
 from kaspr_tui.widgets.quote_view import scheduled_change_words
-
-if TYPE_CHECKING:
-    from kaspr_tui.app import KasprApp
 
 WIDE_LAYOUT_MIN_WIDTH = 110
 """From this width the credit meters sit beside the plan instead of below it."""
@@ -154,7 +154,7 @@ class DashboardScreen(AccountScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_scheduled_change":
-            return self._can_cancel(cast("KasprApp", self.app).account)
+            return self._can_cancel(app_host(self.app).account)
         return True
 
     @on(Button.Pressed, "#cancel-scheduled-change")
@@ -163,21 +163,21 @@ class DashboardScreen(AccountScreen):
         self.action_cancel_scheduled_change()
 
     def action_cancel_scheduled_change(self) -> None:
-        state = cast("KasprApp", self.app).account
+        state = app_host(self.app).account
         if self._can_cancel(state):
             self._cancel_scheduled_change(state)
 
     @work(exclusive=True, group="scheduled-change", exit_on_error=False)
     async def _cancel_scheduled_change(self, state: AccountState) -> None:
-        app = cast("KasprApp", self.app)
+        host = app_host(self.app)
         assert state.subscription is not None and state.subscription.scheduled_change is not None
         change = state.subscription.scheduled_change
         words = scheduled_change_words(state.plan_name(change.plan), change.interval, change.seats, change.effective_at)
         keeps = format_plan(state.plan_name(state.subscription.plan), state.subscription.interval)
         question = f"{words}.\n\nCancel it and keep {keeps} with {state.subscription.seats} seats at the renewal?"
-        if not await app.push_screen_wait(ConfirmScreen("Cancel the scheduled change?", question, "Yes, cancel it")):
+        if not await self.app.push_screen_wait(ConfirmScreen("Cancel the scheduled change?", question, "Yes, cancel it")):
             return
-        client = app.client
+        client = host.client
         if client is None:
             return
         try:
@@ -186,4 +186,4 @@ class DashboardScreen(AccountScreen):
             self.notify(str(error), title="The scheduled change was not cancelled", severity="error")
             return
         self.notify(f"You stay on {keeps}.", title="Scheduled change cancelled")
-        app.load_account()
+        host.load_account()

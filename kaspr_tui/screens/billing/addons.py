@@ -32,7 +32,7 @@ from kaspr_tui.api.models import (
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CreditType
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.screens.billing.live_quote import PurchaseDialog
-from kaspr_tui.state import AccountState
+from kaspr_tui.state import AccountState, app_host
 from kaspr_tui.widgets.formatting import format_count, format_date
 from kaspr_tui.widgets.quote_view import tax_label
 from kaspr_tui.widgets.slider import Slider
@@ -103,7 +103,7 @@ class PurchaseAddonsScreen(PurchaseDialog):
         return f"{TITLE}: {self.label}"
 
     def _pack_offer(self) -> AddonPackWire:
-        catalog = self.kaspr_app.account.catalog
+        catalog = app_host(self.app).account.catalog
         assert catalog is not None
         return next(pack for pack in catalog.addon_packs if pack.type == self.credit_type)
 
@@ -156,7 +156,7 @@ class PurchaseAddonsScreen(PurchaseDialog):
     @on(Slider.Changed, "#credits-slider")
     def _quantity_changed(self, event: Slider.Changed) -> None:
         event.stop()
-        self.show_account(self.kaspr_app.account)
+        self.show_account(app_host(self.app).account)
         self.inputs_changed()
 
     def priced_words(self, quote: Quote) -> Text:
@@ -176,13 +176,14 @@ class PurchaseAddonsScreen(PurchaseDialog):
     @on(Button.Pressed, "#auto-renew")
     def _auto_renew_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        pack = self._pack(self.kaspr_app.account)
+        pack = self._pack(app_host(self.app).account)
         if pack is not None:
             self._set_auto_renew(not pack.auto_renew)
 
     @work(group="auto-renew", exclusive=True, exit_on_error=False)
     async def _set_auto_renew(self, auto_renew: bool) -> None:
-        client = self.kaspr_app.client
+        host = app_host(self.app)
+        client = host.client
         if client is None:
             return
         try:
@@ -192,4 +193,4 @@ class PurchaseAddonsScreen(PurchaseDialog):
             return
         words = "renews every month" if auto_renew else "ends at the next reset"
         self.app.notify(f"Your {self.label.lower()} pack {words}.", title=TITLE)
-        self.kaspr_app.load_account()
+        host.load_account()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from datetime import datetime
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on
@@ -27,13 +26,10 @@ from kaspr_tui.screens.dialogs.invoice import InvoiceScreen
 from kaspr_tui.screens.dialogs.invoice_year import YearScreen
 from kaspr_tui.screens.dialogs.saved import DOWNLOAD_GROUP, download_and_show
 from kaspr_tui.screens.paged_rows import PagedRows
-from kaspr_tui.state import AccountState, Problem
+from kaspr_tui.state import AccountState, Problem, app_host
 from kaspr_tui.widgets.formatting import format_date
 from kaspr_tui.widgets.note import Note
 from kaspr_tui.widgets.paged_table import PagedTable, plain_cells
-
-if TYPE_CHECKING:
-    from kaspr_tui.app import KasprApp
 
 COLUMNS = ("Number", "Date", "Period", "Total", "Status")
 
@@ -99,12 +95,8 @@ class InvoicesPanel(AccountPanel):
             group="invoices",
         )
 
-    @property
-    def kaspr_app(self) -> KasprApp:
-        return cast("KasprApp", self.app)
-
     def _fetch_page(self, limit: int, starting_after: str | None) -> Awaitable[ListResponse[InvoiceSummary]]:
-        client = self.kaspr_app.client
+        client = app_host(self.app).client
         assert client is not None  # the account was loaded through it
         return client.invoices(limit=limit, starting_after=starting_after)
 
@@ -156,7 +148,7 @@ class InvoicesPanel(AccountPanel):
 
 async def download_year(app: App[object], year: int) -> None:
     """Save every paid invoice of `year`. Run it in a worker: it fetches."""
-    client = cast("KasprApp", app).client
+    client = app_host(app).client
     if client is None:
         return
     try:
@@ -189,7 +181,7 @@ def download_latest_invoice(app: App[object]) -> None:
 
 
 async def _download_latest(app: App[object]) -> None:
-    client = cast("KasprApp", app).client
+    client = app_host(app).client
     if client is None:
         return
     try:

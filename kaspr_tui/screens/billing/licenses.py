@@ -21,7 +21,7 @@ from kaspr_tui.billing.money import format_money
 from kaspr_tui.billing.words import plural
 from kaspr_tui.screens.billing.live_quote import PurchaseDialog
 from kaspr_tui.screens.billing.upgrade import seats_ceiling_reason, seats_floor_reason
-from kaspr_tui.state import AccountState
+from kaspr_tui.state import AccountState, app_host
 from kaspr_tui.widgets.formatting import format_date
 from kaspr_tui.widgets.quote_view import scheduled_change_words, tax_label
 from kaspr_tui.widgets.seat_counter import SeatCounter
@@ -62,7 +62,7 @@ class LicensesScreen(PurchaseDialog):
 
     @property
     def subscription(self) -> Subscription:
-        subscription = self.kaspr_app.account.subscription
+        subscription = app_host(self.app).account.subscription
         assert subscription is not None
         return subscription
 

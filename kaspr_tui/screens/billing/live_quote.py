@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -31,10 +31,7 @@ from kaspr_tui.api.models import Checkout, Quote, QuoteRequest
 from kaspr_tui.screens.billing.upgrade import QUOTE_DEBOUNCE, problem_words
 from kaspr_tui.screens.checkout import run_checkout
 from kaspr_tui.screens.dialogs.base import Dialog
-from kaspr_tui.state import AccountState
-
-if TYPE_CHECKING:
-    from kaspr_tui.app import KasprApp
+from kaspr_tui.state import AccountState, app_host
 
 QUOTE_GROUP = "live-quote"
 UPDATING_PRICE = "Updating the price…"
@@ -90,7 +87,7 @@ class LiveQuote:
             self._owner.run_worker(self._fetch(request), group=QUOTE_GROUP, exclusive=True, exit_on_error=False)
 
     async def _fetch(self, request: QuoteRequest) -> None:
-        client = cast("KasprApp", self._owner.app).client
+        client = app_host(self._owner.app).client
         if client is None:
             return
         try:
@@ -138,10 +135,6 @@ class PurchaseDialog(Dialog[Checkout | None]):
     def __init__(self) -> None:
         super().__init__()
         self._live_quote = LiveQuote(self, self.current_request, self._show_quote)
-
-    @property
-    def kaspr_app(self) -> KasprApp:
-        return cast("KasprApp", self.app)
 
     # ---- what a subclass says -------------------------------------------------------------------
 

@@ -9,8 +9,6 @@ changes nothing. `open_update_payment` and `open_billing_details` are the comman
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import on
 from textual.app import App, ComposeResult
 from textual.content import Content
@@ -18,12 +16,12 @@ from textual.widgets import Button, Static
 
 from kaspr_tui.screens.base import AccountPanel
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen, PaymentChoice
-from kaspr_tui.screens.dialogs.billing_details import billing_details_section, open_billing_details
-from kaspr_tui.state import AccountState
+from kaspr_tui.screens.dialogs.billing_details import (
+    billing_details_section,
+    open_billing_details,
+)
+from kaspr_tui.state import AccountState, app_host
 from kaspr_tui.widgets.formatting import format_card, format_expiry
-
-if TYPE_CHECKING:
-    from kaspr_tui.app import KasprApp
 
 UPDATE_TITLE = "Update payment information"
 
@@ -44,11 +42,11 @@ def payment_section(state: AccountState) -> Content:
 
 def open_update_payment(app: App[object]) -> None:
     """"Update payment information": the billing form with a new card; on Confirm the card is the default."""
-    kaspr = cast("KasprApp", app)
-    if kaspr.client is None or not kaspr.account.loaded:
+    host = app_host(app)
+    if host.client is None or not host.account.loaded:
         app.notify("The account is not loaded yet; try again in a moment.", title=UPDATE_TITLE, severity="warning")
         return
-    if not kaspr.account.is_admin:
+    if not host.account.is_admin:
         app.notify("Only an admin of the workspace can change its card.", title=UPDATE_TITLE, severity="warning")
         return
 
@@ -57,10 +55,10 @@ def open_update_payment(app: App[object]) -> None:
             return
         card = choice.payment_method
         app.notify(f"{format_card(card.brand, card.last4)} is now your default card.", title=UPDATE_TITLE)
-        kaspr.load_account()
+        host.load_account()
 
     form = BillingFormScreen(
-        details=kaspr.account.billing_details, saved_card=None, title=UPDATE_TITLE, submit_label="Confirm"
+        details=host.account.billing_details, saved_card=None, title=UPDATE_TITLE, submit_label="Confirm"
     )
     app.push_screen(form, updated)
 

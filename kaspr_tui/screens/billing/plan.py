@@ -4,11 +4,11 @@ uses to open the add-ons and licenses dialogs (`open_addons`, `open_licenses`)."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Static, TabbedContent
 
@@ -18,12 +18,8 @@ from kaspr_tui.screens.base import AccountPanel
 from kaspr_tui.screens.billing.addons import PurchaseAddonsScreen
 from kaspr_tui.screens.billing.licenses import LicensesScreen
 from kaspr_tui.screens.dialogs.billing_details import licenses_words
-from kaspr_tui.state import AccountState
+from kaspr_tui.state import AccountState, app_host
 from kaspr_tui.widgets.formatting import format_count, format_date, format_plan
-
-if TYPE_CHECKING:
-    from kaspr_tui.app import KasprApp
-
 
 LABEL_WIDTH = 10
 """`Licenses` and a gap: the plan rows' labels line up."""
@@ -122,14 +118,14 @@ class PlanPanel(AccountPanel):
 # ---- entry points for the command palette -----------------------------------------------------
 
 
-async def show_plan_billing(app: KasprApp, opener: str) -> bool:
+async def show_plan_billing(app: App[object], opener: str) -> bool:
     """Billing on its Plan & Billing tab, the `opener` button focused; False, saying why, when this
     account cannot buy there.
 
     The focus is what brings the person back to this tab when the dialog closes: with nothing
     focused the page would focus its first field, on the Upgrade tab.
     """
-    account = app.account
+    account = app_host(app).account
     if account.loaded and not account.is_admin:
         app.notify(NOT_ADMIN, severity="warning")
         return False
@@ -144,13 +140,13 @@ async def show_plan_billing(app: KasprApp, opener: str) -> bool:
     return True
 
 
-async def open_addons(app: KasprApp, credit_type: CreditType) -> None:
+async def open_addons(app: App[object], credit_type: CreditType) -> None:
     """Plan & Billing with the Purchase add-ons dialog for `credit_type` open ("Buy phone credits")."""
     if await show_plan_billing(app, f"buy-{credit_type}"):
         app.push_screen(PurchaseAddonsScreen(credit_type))
 
 
-async def open_licenses(app: KasprApp) -> None:
+async def open_licenses(app: App[object]) -> None:
     """Plan & Billing with the Manage licenses dialog open ("Add licenses")."""
     if await show_plan_billing(app, "licenses-add"):
         app.push_screen(LicensesScreen())

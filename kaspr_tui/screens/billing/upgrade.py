@@ -11,7 +11,7 @@ as it words them, and Checkout only opens for the quote on screen.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from rich.text import Text
 from textual import events, on
@@ -22,20 +22,34 @@ from textual.timer import Timer
 from textual.widgets import Button, Static
 
 from kaspr_tui.api import ApiError
-from kaspr_tui.api.models import AddonQuantity, Catalog, PlanWire, Quote, QuoteRequest, Subscription
-from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, CreditType, Interval, PlanId
+from kaspr_tui.api.models import (
+    AddonQuantity,
+    Catalog,
+    PlanWire,
+    Quote,
+    QuoteRequest,
+    Subscription,
+)
+from kaspr_tui.billing.catalog import (
+    CREDIT_LABELS,
+    CREDIT_TYPES,
+    CreditType,
+    Interval,
+    PlanId,
+)
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.billing.words import plural
 from kaspr_tui.screens.checkout import run_checkout
-from kaspr_tui.state import AccountState
+from kaspr_tui.state import AccountState, app_host
 from kaspr_tui.widgets.choices import Choices
 from kaspr_tui.widgets.formatting import format_count
-from kaspr_tui.widgets.quote_view import QuoteView, nothing_to_pay_words, scheduled_change_words
+from kaspr_tui.widgets.quote_view import (
+    QuoteView,
+    nothing_to_pay_words,
+    scheduled_change_words,
+)
 from kaspr_tui.widgets.seat_counter import SeatCounter
 from kaspr_tui.widgets.slider import Slider
-
-if TYPE_CHECKING:
-    from kaspr_tui.app import KasprApp
 
 QUOTE_DEBOUNCE = 0.15
 """Seconds a change waits for the next one before a quote is asked for."""
@@ -360,7 +374,7 @@ class UpgradePane(Vertical):
             self.run_worker(self._fetch_quote(request), group="quote", exclusive=True, exit_on_error=False)
 
     async def _fetch_quote(self, request: QuoteRequest) -> None:
-        client = cast("KasprApp", self.app).client
+        client = app_host(self.app).client
         if client is None:
             return
         try:
@@ -374,7 +388,7 @@ class UpgradePane(Vertical):
 
     def _show_quote(self, request: QuoteRequest, quote: Quote) -> None:
         self._quote, self._quote_for = quote, request
-        self.query_one(QuoteView).show_quote(quote, cast("KasprApp", self.app).account.plan_name)
+        self.query_one(QuoteView).show_quote(quote, app_host(self.app).account.plan_name)
         self._show_total(f"Total due now {format_money(quote.total_due_now, quote.currency)}")
         if quote.scheduled_for is not None and quote.total_due_now == 0:
             self._show_status(nothing_to_pay_words(quote.scheduled_for))

@@ -28,9 +28,19 @@ from kaspr_tui.api.models import (
     PaymentMethodCreate,
 )
 from kaspr_tui.billing.countries import COUNTRY_NAMES
-from kaspr_tui.billing.tax import EU_STANDARD_VAT_RATES, TaxDecision, tax_decision, vat_prefix
-from kaspr_tui.billing.validation import MAX_EMAIL_LENGTH, MAX_TEXT_LENGTH, validate_billing_details
+from kaspr_tui.billing.tax import (
+    EU_STANDARD_VAT_RATES,
+    TaxDecision,
+    tax_decision,
+    vat_prefix,
+)
+from kaspr_tui.billing.validation import (
+    MAX_EMAIL_LENGTH,
+    MAX_TEXT_LENGTH,
+    validate_billing_details,
+)
 from kaspr_tui.screens.dialogs.base import Dialog
+from kaspr_tui.state import app_host
 from kaspr_tui.widgets.formatting import format_card, format_expiry
 from kaspr_tui.widgets.forms.card_input import CARD_PARAM_INPUTS, CardInput
 from kaspr_tui.widgets.forms.field_input import FieldInput
@@ -353,7 +363,7 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
     @work(exclusive=True, group="billing-form", exit_on_error=False)
     async def _save(self) -> None:
         """PUT the details if they changed, POST a new card, then dismiss with the choice."""
-        client: BillingClient | None = self.app.client  # type: ignore[attr-defined]
+        client = app_host(self.app).client
         try:
             if client is None:
                 self._show_problem("The billing server is not connected yet; try again in a moment.")

@@ -25,6 +25,7 @@ from kaspr_tui.api.models import Checkout, Quote, Subscription
 from kaspr_tui.billing.catalog import CREDIT_LABELS
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.screens.dialogs.base import Dialog
+from kaspr_tui.state import app_host
 from kaspr_tui.widgets.formatting import format_card, format_date
 from kaspr_tui.widgets.quote_view import describe_terms
 
@@ -107,13 +108,13 @@ class ProcessingScreen(Dialog[CheckoutResult]):
                 yield Button("OK", id="ok", compact=True)
 
     def on_mount(self) -> None:
-        self._before = self.app.account.subscription  # type: ignore[attr-defined]
+        self._before = app_host(self.app).account.subscription
         self._start(self._create)
 
     # ---- the steps --------------------------------------------------------------------------
 
     def _client(self) -> BillingClient:
-        client = self.app.client  # type: ignore[attr-defined]
+        client = app_host(self.app).client
         assert client is not None, "a checkout starts only once the app has a client"
         return client
 
@@ -233,7 +234,7 @@ class ProcessingScreen(Dialog[CheckoutResult]):
 
     def _what_changed(self, invoice_number: str | None) -> Content:
         quote = self.quote
-        plan_name = self.app.account.plan_name  # type: ignore[attr-defined]
+        plan_name = app_host(self.app).account.plan_name
         lines: list[Content | str] = []
         now_terms = describe_terms(plan_name(quote.plan), quote.interval, quote.seats)
         before = self._before

@@ -18,6 +18,7 @@ from textual.widgets import Button, Static
 
 from kaspr_tui.api.models import BillingDetails, PaymentMethod, Quote
 from kaspr_tui.screens.dialogs.base import Dialog
+from kaspr_tui.state import app_host
 from kaspr_tui.widgets.formatting import format_card, format_expiry
 from kaspr_tui.widgets.quote_view import lines_table, scheduled_words, totals_table
 
@@ -65,7 +66,7 @@ class OrderReviewScreen(Dialog[bool]):
                 if quote.lines:
                     yield Static(lines_table(quote), id="order-lines")
                 yield Static(totals_table(quote), id="order-totals")
-                scheduled = scheduled_words(quote, self.app.account.plan_name)  # type: ignore[attr-defined]
+                scheduled = scheduled_words(quote, app_host(self.app).account.plan_name)
                 if scheduled is not None:
                     yield Static(scheduled, id="order-scheduled")
                 yield Static(self._payment_part(), id="order-payment")

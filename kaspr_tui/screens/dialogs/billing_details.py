@@ -9,8 +9,6 @@ Escape or Close (`#close`) dismisses it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich.table import Table
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -18,18 +16,26 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Label, Static
 
-from kaspr_tui.api.models import BillingDetails, PaymentMethod, RecurringAddon, Subscription
+from kaspr_tui.api.models import (
+    BillingDetails,
+    PaymentMethod,
+    RecurringAddon,
+    Subscription,
+)
 from kaspr_tui.billing.catalog import CREDIT_LABELS
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.billing.quotes import PriceChange, Terms, price_change
 from kaspr_tui.billing.tax import tax_decision
 from kaspr_tui.screens.checkout.billing_form import vat_charge_words
 from kaspr_tui.screens.dialogs.base import Dialog
-from kaspr_tui.state import AccountState
-from kaspr_tui.widgets.formatting import format_card, format_count, format_date, format_expiry, format_plan
-
-if TYPE_CHECKING:
-    from kaspr_tui.app import KasprApp
+from kaspr_tui.state import AccountState, app_host
+from kaspr_tui.widgets.formatting import (
+    format_card,
+    format_count,
+    format_date,
+    format_expiry,
+    format_plan,
+)
 
 TITLE = "Billing details"
 
@@ -174,7 +180,7 @@ class BillingDetailsScreen(Dialog[None]):
 
 def open_billing_details(app: App[object]) -> None:
     """"Billing details": the modal over whatever is on screen, from the account already loaded."""
-    state = cast("KasprApp", app).account
+    state = app_host(app).account
     if state.subscription is None:
         app.notify("The account is not loaded yet; try again in a moment.", title=TITLE, severity="warning")
         return

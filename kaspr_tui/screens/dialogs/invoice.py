@@ -5,8 +5,6 @@ its PDF; Escape closes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -22,12 +20,9 @@ from kaspr_tui.billing.money import format_money
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.screens.dialogs.billing_details import billing_details_section
 from kaspr_tui.screens.dialogs.saved import DOWNLOAD_GROUP, download_and_show
-from kaspr_tui.state import Problem
+from kaspr_tui.state import Problem, app_host
 from kaspr_tui.widgets.formatting import format_card, format_count, format_date
 from kaspr_tui.widgets.quote_view import tax_label
-
-if TYPE_CHECKING:
-    from kaspr_tui.app import KasprApp
 
 REVERSE_CHARGE_MENTION = "VAT reverse charge — Article 196, Council Directive 2006/112/EC"
 """What an EU invoice without VAT to a business in another member state must state."""
@@ -133,7 +128,7 @@ class InvoiceScreen(Dialog[None]):
 
     @work(exclusive=True, group="invoice", exit_on_error=False)
     async def load_invoice(self) -> None:
-        client = cast("KasprApp", self.app).client
+        client = app_host(self.app).client
         if client is None:
             return
         try:

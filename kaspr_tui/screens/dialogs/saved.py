@@ -7,7 +7,6 @@ it (OSC 52 reaches the local clipboard through the terminal).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -17,10 +16,7 @@ from textual.widgets import Button, Static
 from kaspr_tui.api.models import InvoiceSummary
 from kaspr_tui.downloads import SavedInvoice, downloads_folder, save_invoice_pdfs
 from kaspr_tui.screens.dialogs.base import BUTTON_ROW_KEYS, Dialog
-from kaspr_tui.state import Problem
-
-if TYPE_CHECKING:
-    from kaspr_tui.app import KasprApp
+from kaspr_tui.state import Problem, app_host
 
 DOWNLOAD_GROUP = "invoice-download"
 """The worker group of every download, whichever screen runs it."""
@@ -31,10 +27,11 @@ async def download_and_show(app: App[object], invoices: list[InvoiceSummary], *,
 
     Run it in a worker of the caller: it fetches. `what` names the set in messages ("2026").
     """
-    client = cast("KasprApp", app).client
+    host = app_host(app)
+    client = host.client
     if client is None:
         return
-    folder = downloads_folder(cast("KasprApp", app).settings)
+    folder = downloads_folder(host.settings)
     if len(invoices) > 1:
         app.notify(f"Saving {len(invoices)} invoices to {folder}…", title="Downloading")
     try:

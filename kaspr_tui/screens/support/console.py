@@ -1,10 +1,10 @@
 """The support console (a `support` key only): look an account up, move a license and credits from
 a user's old account to the new one, apply an email change.
 
-`SupportConsolePage` is the support page's console half (`SupportScreen` adds the customers'
-half): its widgets, its workers and its keys. Ids:
+`SupportConsole` is what the Support page mounts for a support key: its widgets and its workers
+(the page holds the keys). Ids:
 
-- `#support-console`: the whole console, shown to support keys only; `#console-signed-in`.
+- `#support-console`: the whole console; `#console-signed-in`.
 - `#lookup-email` (its message `#lookup-email-error`), `#lookup`: find a user by email
   (`GET /v1/support/accounts`); `#lookup-status` says what went wrong or what an action did.
 - `#lookup-account`: user, workspace, role, plan, licenses, credits; `#lookup-invoices` and
@@ -14,18 +14,15 @@ half): its widgets, its workers and its keys. Ids:
 - `#email-change-new` (message `#email-change-new-error`), `#email-change-apply`: give the user
   shown another email (`POST /v1/support/email_changes`) after a confirmation.
 
-Keys: `/` look up, `t` transfer, `e` change the email; escape leaves a field.
+Keys (the page's): `/` look up, `t` transfer, `e` change the email; escape leaves a field.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING, cast
 
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
@@ -33,9 +30,13 @@ from textual.widgets import Button, Input, Label, Static
 from kaspr_tui.api.models import EmailChangeRequest, SupportAccount
 from kaspr_tui.billing.catalog import CREDIT_LABELS, PLANS
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.screens.base import AccountScreen
 from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
-from kaspr_tui.screens.support.forms import RetryKey, checked_email, client_of, show_field_error, show_request_failure
+from kaspr_tui.screens.support.forms import (
+    RetryKey,
+    checked_email,
+    show_field_error,
+    show_request_failure,
+)
 from kaspr_tui.screens.support.transfer import (
     TransferOutcome,
     TransferScreen,
@@ -43,13 +44,10 @@ from kaspr_tui.screens.support.transfer import (
     read_figures,
     transfer_table,
 )
-from kaspr_tui.state import AccountState, gather_or_raise
+from kaspr_tui.state import AccountState, app_host, gather_or_raise
 from kaspr_tui.widgets.formatting import format_count, format_date, format_plan
 from kaspr_tui.widgets.forms.field_input import FieldInput
 from kaspr_tui.widgets.note import Note
-
-if TYPE_CHECKING:
-    from kaspr_tui.app import KasprApp
 
 
 def account_summary(account: SupportAccount) -> Content:
@@ -107,23 +105,18 @@ def events_table(account: SupportAccount) -> Table | str:
     return table
 
 
-class SupportConsolePage(AccountScreen):
-    BINDINGS = [
-        Binding("slash", "lookup_account", "Look up"),
-        Binding("t", "transfer", "Transfer"),
-        # Not in the footer, full at 80 columns for customers: the Keys screen (?) lists it.
-        Binding("e", "change_email", "Change an email", show=False),
-        Binding("escape", "leave_field", "Leave field", show=False),
-    ]
+class SupportConsole(Vertical):
+    """The support console (`#support-console`)."""
 
     DEFAULT_CSS = """
-    SupportConsolePage {
-        #support-console { height: auto; }
+    SupportConsole {
+        height: auto;
         #console-search { border: round $warning; border-title-color: $text-warning; }
         .console-row { height: auto; }
         .console-row Label { width: 11; }
         .console-row Input { width: 1fr; }
         .console-row Button { margin-left: 1; min-width: 10; }
+        .field-error { color: $text-error; height: auto; margin-left: 11; }
         #lookup-status { height: auto; color: $text-success; }
         #lookup-status.-error { color: $text-error; }
         #console-account-actions { height: auto; margin-top: 1; }
@@ -132,32 +125,31 @@ class SupportConsolePage(AccountScreen):
     """
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(id="support-console")
         self.looked_up: SupportAccount | None = None
         self.email_change_key = RetryKey()
 
-    def compose_console(self) -> ComposeResult:
-        with Vertical(id="support-console"):
-            with Vertical(id="console-search", classes="panel"):
-                yield Static(id="console-signed-in", markup=False)
-                with Horizontal(classes="console-row"):
-                    yield Label("Email")
-                    yield FieldInput(placeholder="user@company.com", id="lookup-email", compact=True)
-                    yield Button("Look up", id="lookup", compact=True, variant="primary")
-                yield Static(id="lookup-email-error", classes="field-error", markup=False)
-                yield Note(id="lookup-status", markup=False)
-                yield Static(id="transfer-result")
-            with Vertical(id="console-account", classes="panel"):
-                yield Static(id="lookup-account")
-                with Horizontal(id="console-account-actions"):
-                    yield Button("Transfer license and credits", id="transfer-start", compact=True)
-                with Horizontal(classes="console-row"):
-                    yield Label("New email")
-                    yield FieldInput(placeholder="new@company.com", id="email-change-new", compact=True)
-                    yield Button("Change email", id="email-change-apply", compact=True)
-                yield Static(id="email-change-new-error", classes="field-error", markup=False)
-            yield Static(id="lookup-invoices", classes="panel")
-            yield Static(id="lookup-events", classes="panel")
+    def compose(self) -> ComposeResult:
+        with Vertical(id="console-search", classes="panel"):
+            yield Static(id="console-signed-in", markup=False)
+            with Horizontal(classes="console-row"):
+                yield Label("Email")
+                yield FieldInput(placeholder="user@company.com", id="lookup-email", compact=True)
+                yield Button("Look up", id="lookup", compact=True, variant="primary")
+            yield Static(id="lookup-email-error", classes="field-error", markup=False)
+            yield Note(id="lookup-status", markup=False)
+            yield Static(id="transfer-result")
+        with Vertical(id="console-account", classes="panel"):
+            yield Static(id="lookup-account")
+            with Horizontal(id="console-account-actions"):
+                yield Button("Transfer license and credits", id="transfer-start", compact=True)
+            with Horizontal(classes="console-row"):
+                yield Label("New email")
+                yield FieldInput(placeholder="new@company.com", id="email-change-new", compact=True)
+                yield Button("Change email", id="email-change-apply", compact=True)
+            yield Static(id="email-change-new-error", classes="field-error", markup=False)
+        yield Static(id="lookup-invoices", classes="panel")
+        yield Static(id="lookup-events", classes="panel")
 
     def on_mount(self) -> None:
         self.query_one("#console-search").border_title = "Support console"
@@ -167,36 +159,24 @@ class SupportConsolePage(AccountScreen):
         self.query_one("#transfer-result").display = False
         self.show_looked_up(None)
         self.query_one("#lookup-status", Note).say("")
-        super().on_mount()
-
-    @property
-    def console_app(self) -> KasprApp:
-        return cast("KasprApp", self.app)
+        for line in self.query(".field-error"):
+            line.display = False
+        self.show_account(app_host(self.app).account)
 
     def show_account(self, state: AccountState) -> None:
-        is_support = state.role == "support"
-        self.query_one("#support-console").display = is_support
-        if is_support and state.me is not None:
+        if state.me is not None:
             self.query_one("#console-signed-in", Static).update(
                 f"Signed in as {state.me.user.name} <{state.me.user.email}>, support agent. "
                 "Look a user up by email."
             )
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"lookup_account", "transfer"}:
-            return self.console_app.account.role == "support"
-        return super().check_action(action, parameters)
-
     # ---- entry points -------------------------------------------------------------------------
 
-    def action_lookup_account(self) -> None:
+    def focus_lookup(self) -> None:
         self.query_one("#lookup-email").focus()
 
-    def action_change_email(self) -> None:
+    def focus_email_change(self) -> None:
         self.query_one("#email-change-new" if self.looked_up else "#lookup-email").focus()
-
-    def action_leave_field(self) -> None:
-        self.query_one("#support-scroll").focus()
 
     # ---- look up ------------------------------------------------------------------------------
 
@@ -210,7 +190,7 @@ class SupportConsolePage(AccountScreen):
     @work(exclusive=True, group="support-lookup", exit_on_error=False)
     async def look_up(self, email: str, note: str = "") -> None:
         """Show the account of `email`, with `note` (what was just done) on the status line."""
-        client = client_of(self)
+        client = app_host(self.app).client
         if client is None:
             return
         status = self.query_one("#lookup-status", Note)
@@ -242,16 +222,12 @@ class SupportConsolePage(AccountScreen):
     # ---- transfer -----------------------------------------------------------------------------
 
     @on(Button.Pressed, "#transfer-start")
-    def action_transfer(self) -> None:
-        self.run_transfer()
-
     @work(exclusive=True, group="support-transfer", exit_on_error=False)
     async def run_transfer(self) -> None:
-        client = client_of(self)
-        if client is None:
+        if app_host(self.app).client is None:
             return
         from_email = "" if self.looked_up is None else self.looked_up.user.email
-        outcome = await self.app.push_screen_wait(TransferScreen(client, from_email))
+        outcome = await self.app.push_screen_wait(TransferScreen(from_email))
         if outcome is not None:
             self.show_transfer_outcome(outcome)
 
@@ -259,7 +235,7 @@ class SupportConsolePage(AccountScreen):
     async def show_transfer_outcome(self, outcome: TransferOutcome) -> None:
         """Both accounts and both workspaces read again, the figures before → after, the new
         account on screen (where the user now works)."""
-        client = client_of(self)
+        client = app_host(self.app).client
         if client is None:
             return
         transfer = outcome.transfer
@@ -296,7 +272,7 @@ class SupportConsolePage(AccountScreen):
     @on(Button.Pressed, "#email-change-apply")
     @work(exclusive=True, group="support-email-change", exit_on_error=False)
     async def apply_email_change(self) -> None:
-        account, client = self.looked_up, client_of(self)
+        account, client = self.looked_up, app_host(self.app).client
         new_email = checked_email(self, "email-change-new")
         if account is None or client is None or new_email is None:
             return

@@ -7,19 +7,15 @@ own message line (a ticket, a failure that belongs to no field) is a Static of i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, cast
 
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from kaspr_tui.api import ApiError, BillingClient, new_idempotency_key
+from kaspr_tui.api import ApiError, new_idempotency_key
 from kaspr_tui.api.models import RequestModel
 from kaspr_tui.billing.validation import validate_email
 from kaspr_tui.state import Problem
 from kaspr_tui.widgets.note import Note
-
-if TYPE_CHECKING:
-    from kaspr_tui.app import KasprApp
 
 
 class RetryKey:
@@ -38,11 +34,6 @@ class RetryKey:
 
     def succeeded(self) -> None:
         self._request = None
-
-
-def client_of(widget: Widget) -> BillingClient | None:
-    """The app's one billing client (None while the bundled server is still starting)."""
-    return cast("KasprApp", widget.app).client
 
 
 def show_field_error(root: Widget, field_id: str, message: str) -> None:

@@ -1,281 +1,129 @@
-"""Support: how to reach the team, and the requests the help article sends customers to support for.
-
-Customers (admin and member keys) see, in the words of Kaspr's help article:
-
-- `#support-contact`: how to reach support.
-- `#support-change-email`: request an email change: `#request-new-email` (checked with the
-  server's rule first; the server's refusal shows under it, `#request-new-email-error`), sent by
-  `#request-email-change`; the ticket or the failure on `#request-email-change-status`.
-- `#support-changing-jobs`: the article's two options. Option 1, a new account with the new
-  company email and a transfer by support: `#request-transfer-email`, `#request-transfer-message`,
-  `#request-transfer`, `#request-transfer-status`. Option 2, keep logging in, is explained only.
-- `#support-deleting`: deleting the account deletes the subscription: `#request-delete` asks
-  support first (`delete_account`), after a confirmation; `#request-delete-status`.
-
-Each request is one `POST /v1/support_requests` with one idempotency key, reused while that same
-request is retried. A support key sees the console instead (`console.py`).
+"""Support: how to reach the team and the requests Kaspr's help article sends customers to support
+for (`requests.py`), or, for a support key, the console (`console.py`). The page mounts the one
+panel the signed-in role uses, once the role is known.
 
 Entry points for the command palette (run on this screen, e.g.
 `await app.switch_mode("support"); await app.run_action("screen.request_email_change")`):
 `request_email_change`, `request_account_transfer`, `request_account_deletion` (customers) and
-`lookup_account`, `transfer`, `change_email` (support; see `SupportConsolePage`).
+`lookup_account`, `transfer`, `change_email` (support; `change_email` is a customer's request too).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, cast
-
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, Static
+from textual.containers import VerticalScroll
 
-from kaspr_tui.api.models import SupportRequestCreate, SupportTicket
-from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
-from kaspr_tui.screens.support.console import SupportConsolePage
-from kaspr_tui.screens.support.forms import RetryKey, checked_email, client_of, show_request_failure
-from kaspr_tui.state import AccountState
-from kaspr_tui.widgets.formatting import format_date
-from kaspr_tui.widgets.forms.field_input import FieldInput
-from kaspr_tui.widgets.note import Note
+from kaspr_tui.api.models import Role
+from kaspr_tui.screens.base import AccountScreen
+from kaspr_tui.screens.support.console import SupportConsole
+from kaspr_tui.screens.support.requests import CustomerRequests
+from kaspr_tui.state import AccountState, app_host
 
-if TYPE_CHECKING:
-    from kaspr_tui.app import KasprApp
-
-SUPPORT_EMAIL = "support@kaspr.io"
-
-CONTACT = (
-    "Need more help? If you haven't found the answer to your question here, please reach out "
-    f"to our support team via chat or at {SUPPORT_EMAIL}."
-)
-CHANGE_EMAIL = (
-    "To change the email address of your account, ask our support team: give the new address "
-    "and they will change it for you."
-)
-CHANGING_JOBS = (
-    "No worries! You can keep your Kaspr account details when transitioning to a new role or "
-    "company. It is possible to transfer your current license and credits to your new role. "
-    "You have two options:"
-)
-NEW_ACCOUNT_OPTION = (
-    "1. Create a new account using your new company email, then ask our team here to transfer "
-    "your license and credits to it."
-)
-KEEP_LOGGING_IN_OPTION = (
-    "2. Continue logging into your current Kaspr account, even if your work email is "
-    "deactivated: nothing to ask, your license and credits stay where they are."
-)
-DELETING = (
-    "Deleting your account will also delete your subscription plan, so it's best practice to "
-    "contact our team beforehand if you wish to keep your plan."
-)
-DELETE_CONFIRMATION = (
-    "Deleting your account also deletes your subscription plan. Support will contact you before "
-    "anything is deleted, so you can keep your plan if you wish."
-)
+SupportPanel = SupportConsole | CustomerRequests
 
 
-@dataclass
-class RequestForm:
-    """One request form of the page: its send button, its message line, the API params its
-    fields answer for (param → field id), and the key of the request it is sending."""
-
-    button: str
-    status: str
-    fields: dict[str, str]
-    key: RetryKey = field(default_factory=RetryKey)
+def panel_for(role: Role | None) -> SupportPanel | None:
+    """The console for support staff, the requests for customers; nothing while the role is unknown."""
+    if role is None:
+        return None
+    return SupportConsole() if role == "support" else CustomerRequests()
 
 
-def ticket_line(ticket: SupportTicket, email: str) -> str:
-    return (
-        f"Request sent: ticket {ticket.id} ({ticket.status}), {format_date(ticket.created)}. "
-        f"Support will answer at {email}."
-    )
-
-
-class SupportScreen(SupportConsolePage):
+class SupportScreen(AccountScreen):
     MODE_TITLE = "Support"
     AUTO_FOCUS = "#support-scroll"
 
     BINDINGS = [
+        Binding("slash", "lookup_account", "Look up"),
+        Binding("t", "transfer", "Transfer"),
         # Not in the footer, full at 80 columns for customers: the Keys screen (?) lists them.
+        Binding("e", "change_email", "Change an email", show=False),
+        Binding("escape", "leave_field", "Leave field", show=False),
         Binding("j", "request_account_transfer", "Changing jobs: request a transfer", show=False),
     ]
 
     DEFAULT_CSS = """
     SupportScreen {
         #support-scroll { height: 1fr; }
-        .request-intro { margin-bottom: 1; }
-        .request-row { height: auto; }
-        .request-row Label { width: 11; }
-        .request-row Input { width: 1fr; }
-        .request-row Button { margin-left: 1; min-width: 10; }
-        .field-error { color: $text-error; height: auto; margin-left: 11; }
-        .request-status { height: auto; margin-top: 1; color: $text-success; }
-        .request-status.-error { color: $text-error; }
-        .option { margin-top: 1; }
-        .option.request-intro { margin: 1 0; }
-        #request-delete { margin-top: 1; }
     }
     """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.email_change_form = RequestForm(
-            "request-email-change", "request-email-change-status", {"new_email": "request-new-email"}
-        )
-        self.transfer_form = RequestForm(
-            "request-transfer",
-            "request-transfer-status",
-            {"new_email": "request-transfer-email", "message": "request-transfer-message"},
-        )
-        self.delete_form = RequestForm("request-delete", "request-delete-status", {})
-
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="support-scroll"):
-            yield from self.compose_console()
-            with Vertical(id="support-requests"):
-                yield Static(CONTACT, id="support-contact", classes="panel", markup=False)
-                with Vertical(id="support-change-email", classes="panel"):
-                    yield Static(CHANGE_EMAIL, classes="request-intro", markup=False)
-                    with Horizontal(classes="request-row"):
-                        yield Label("New email")
-                        yield FieldInput(placeholder="name@company.com", id="request-new-email", compact=True)
-                        yield Button("Send request", id="request-email-change", compact=True)
-                    yield Static(id="request-new-email-error", classes="field-error", markup=False)
-                    yield Note(id="request-email-change-status", classes="request-status", markup=False)
-                with Vertical(id="support-changing-jobs", classes="panel"):
-                    yield Static(CHANGING_JOBS, markup=False)
-                    yield Static(NEW_ACCOUNT_OPTION, classes="option request-intro", markup=False)
-                    with Horizontal(classes="request-row"):
-                        yield Label("New email")
-                        yield FieldInput(placeholder="you@new-company.com", id="request-transfer-email", compact=True)
-                    yield Static(id="request-transfer-email-error", classes="field-error", markup=False)
-                    with Horizontal(classes="request-row"):
-                        yield Label("Message")
-                        yield FieldInput(
-                            placeholder="Anything support should know (optional)",
-                            id="request-transfer-message",
-                            compact=True,
-                        )
-                        yield Button("Ask for the transfer", id="request-transfer", compact=True)
-                    yield Static(id="request-transfer-message-error", classes="field-error", markup=False)
-                    yield Note(id="request-transfer-status", classes="request-status", markup=False)
-                    yield Static(KEEP_LOGGING_IN_OPTION, classes="option", markup=False)
-                with Vertical(id="support-deleting", classes="panel"):
-                    yield Static(DELETING, markup=False)
-                    yield Button("Contact support before deleting", id="request-delete", compact=True)
-                    yield Note(id="request-delete-status", classes="request-status", markup=False)
-
-    def on_mount(self) -> None:
-        self.query_one("#support-contact").border_title = "Contact support"
-        self.query_one("#support-change-email").border_title = "Change your email address"
-        self.query_one("#support-changing-jobs").border_title = "Planning to change jobs?"
-        self.query_one("#support-deleting").border_title = "Deleting your account"
-        for line in self.query(".field-error, .request-status"):
-            line.display = False
-        super().on_mount()
-
-    @property
-    def kaspr_app(self) -> KasprApp:
-        return cast("KasprApp", self.app)
-
-    @property
-    def is_support(self) -> bool:
-        return self.kaspr_app.account.role == "support"
+            # Composed with the page when the role is known (the usual case), so a palette entry
+            # point run right after switching here finds its fields.
+            panel = panel_for(app_host(self.app).account.role)
+            if panel is not None:
+                yield panel
 
     def show_account(self, state: AccountState) -> None:
-        self.query_one("#support-requests").display = state.role != "support"
-        super().show_account(state)
+        panel = self.panel
+        wanted = SupportConsole if state.role == "support" else CustomerRequests
+        if panel is not None and not isinstance(panel, wanted):
+            panel.remove()
+            panel = None
+        if panel is None:
+            new_panel = panel_for(state.role)
+            if new_panel is not None:
+                # It shows the account itself once mounted.
+                self.query_one("#support-scroll").mount(new_panel)
+        elif isinstance(panel, SupportConsole):
+            panel.show_account(state)
+
+    @property
+    def panel(self) -> SupportPanel | None:
+        """The panel on the page, if any: the role is not known yet, or it is still being mounted."""
+        return next(
+            (child for child in self.query_one("#support-scroll").children if isinstance(child, SupportConsole | CustomerRequests)),
+            None,
+        )
+
+    @property
+    def console(self) -> SupportConsole | None:
+        panel = self.panel
+        return panel if isinstance(panel, SupportConsole) else None
+
+    @property
+    def requests(self) -> CustomerRequests | None:
+        panel = self.panel
+        return panel if isinstance(panel, CustomerRequests) else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        is_support = app_host(self.app).account.role == "support"
+        if action in {"lookup_account", "transfer"}:
+            return is_support
         if action.startswith("request_"):
-            return not self.is_support
-        return super().check_action(action, parameters)
+            return not is_support
+        return True
 
     # ---- entry points -------------------------------------------------------------------------
 
-    def action_request_email_change(self) -> None:
-        self.query_one("#request-new-email").focus()
+    def action_lookup_account(self) -> None:
+        if (console := self.console) is not None:
+            console.focus_lookup()
+
+    def action_transfer(self) -> None:
+        if (console := self.console) is not None:
+            console.run_transfer()
 
     def action_change_email(self) -> None:
-        if self.is_support:
-            super().action_change_email()
+        if (console := self.console) is not None:
+            console.focus_email_change()
         else:
             self.action_request_email_change()
 
+    def action_leave_field(self) -> None:
+        self.query_one("#support-scroll").focus()
+
+    def action_request_email_change(self) -> None:
+        if (requests := self.requests) is not None:
+            requests.focus_email_change()
+
     def action_request_account_transfer(self) -> None:
-        self.query_one("#request-transfer-email").focus()
+        if (requests := self.requests) is not None:
+            requests.focus_transfer()
 
     def action_request_account_deletion(self) -> None:
-        self.query_one("#request-delete").focus()
-        self.confirm_deletion_request()
-
-    # ---- the requests -------------------------------------------------------------------------
-
-    @property
-    def signed_in_email(self) -> str:
-        me = self.kaspr_app.account.me
-        return "" if me is None else me.user.email
-
-    @on(Input.Submitted, "#request-new-email")
-    @on(Button.Pressed, "#request-email-change")
-    def request_email_change(self) -> None:
-        new_email = checked_email(self, "request-new-email")
-        if new_email is None:
-            return
-        message = f"Please change the email address of my account from {self.signed_in_email} to {new_email}."
-        self.send_request(
-            self.email_change_form, SupportRequestCreate(kind="change_email", message=message, new_email=new_email)
-        )
-
-    @on(Input.Submitted, "#request-transfer-email, #request-transfer-message")
-    @on(Button.Pressed, "#request-transfer")
-    def request_account_transfer(self) -> None:
-        new_email = checked_email(self, "request-transfer-email")
-        if new_email is None:
-            return
-        note = self.query_one("#request-transfer-message", Input).value.strip()
-        message = (
-            f"I am changing jobs: please transfer the license and credits of {self.signed_in_email} "
-            f"to my new account {new_email}."
-        )
-        self.send_request(
-            self.transfer_form,
-            SupportRequestCreate(
-                kind="account_transfer", message=f"{message}\n\n{note}" if note else message, new_email=new_email
-            ),
-        )
-
-    @on(Button.Pressed, "#request-delete")
-    @work(group="support-delete-confirm", exclusive=True, exit_on_error=False)
-    async def confirm_deletion_request(self) -> None:
-        confirmed = await self.app.push_screen_wait(
-            ConfirmScreen("Delete your account?", DELETE_CONFIRMATION, "Ask support", danger=True)
-        )
-        if confirmed:
-            message = f"Please delete my account {self.signed_in_email}; contact me first about my subscription."
-            self.send_request(self.delete_form, SupportRequestCreate(kind="delete_account", message=message))
-
-    @work(group="support-requests", exit_on_error=False)
-    async def send_request(self, form: RequestForm, request: SupportRequestCreate) -> None:
-        client = client_of(self)
-        if client is None:
-            return
-        button = self.query_one(f"#{form.button}", Button)
-        status = self.query_one(f"#{form.status}", Note)
-        button.disabled = True
-        status.say("Sending your request…")
-        try:
-            ticket = await client.create_support_request(request, idempotency_key=form.key.for_request(request))
-        except Exception as error:  # every failure is shown on the form, never a crash
-            show_request_failure(self, error, form.fields, status)
-            return
-        finally:
-            button.disabled = False
-        form.key.succeeded()
-        status.say(ticket_line(ticket, self.signed_in_email))
-        # The request is now in the workspace's activity feed, which the dashboard shows.
-        self.kaspr_app.load_account()
+        if (requests := self.requests) is not None:
+            requests.ask_before_deleting()

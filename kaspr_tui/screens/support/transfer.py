@@ -29,11 +29,22 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from kaspr_tui.api import ApiError, BillingClient
-from kaspr_tui.api.models import CreditAmounts, SupportAccount, Transfer, TransferRequest, WorkspaceRef
+from kaspr_tui.api.models import (
+    CreditAmounts,
+    SupportAccount,
+    Transfer,
+    TransferRequest,
+    WorkspaceRef,
+)
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, PLANS, CreditType
 from kaspr_tui.screens.dialogs.base import Dialog
-from kaspr_tui.screens.support.forms import RetryKey, checked_email, show_field_error, show_request_failure
-from kaspr_tui.state import gather_or_raise
+from kaspr_tui.screens.support.forms import (
+    RetryKey,
+    checked_email,
+    show_field_error,
+    show_request_failure,
+)
+from kaspr_tui.state import app_host, gather_or_raise
 from kaspr_tui.widgets.formatting import format_count
 from kaspr_tui.widgets.forms.field_input import FieldInput
 from kaspr_tui.widgets.note import Note
@@ -185,9 +196,8 @@ class TransferScreen(Dialog[TransferOutcome | None]):
     }
     """
 
-    def __init__(self, client: BillingClient, from_email: str = "") -> None:
+    def __init__(self, from_email: str = "") -> None:
         super().__init__()
-        self.client = client
         self.from_email = from_email
         self.key = RetryKey()
         self.request: TransferRequest | None = None
@@ -244,6 +254,11 @@ class TransferScreen(Dialog[TransferOutcome | None]):
             line.display = False
         self.query_one("#transfer-confirmation").display = False
         self.query_one("#transfer-to" if self.from_email else "#transfer-from").focus()
+
+    def _client(self) -> BillingClient:
+        client = app_host(self.app).client
+        assert client is not None, "the console opens the dialog only once the app has a client"
+        return client
 
     @property
     def confirming(self) -> bool:
@@ -319,7 +334,7 @@ class TransferScreen(Dialog[TransferOutcome | None]):
 
     async def _look_up(self, email: str, field_id: str) -> SupportAccount:
         try:
-            return await self.client.support_account(email)
+            return await self._client().support_account(email)
         except ApiError as error:
             if error.code == "resource_missing":
                 show_field_error(self, field_id, f"No Kaspr account uses {email}.")
@@ -372,7 +387,7 @@ class TransferScreen(Dialog[TransferOutcome | None]):
         status = self.query_one("#transfer-confirm-status", Note)
         status.say("Transferring…")
         try:
-            transfer = await self.client.support_transfer(request, idempotency_key=self.key.for_request(request))
+            transfer = await self._client().support_transfer(request, idempotency_key=self.key.for_request(request))
         except Exception as error:  # every refusal is shown, never a crash
             self.query_one("#transfer-confirm", Button).disabled = False
             if isinstance(error, ApiError) and any(param in TRANSFER_FIELDS for param in error.field_errors()):

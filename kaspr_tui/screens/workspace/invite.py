@@ -16,11 +16,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
-from kaspr_tui.api import ApiError, BillingClient
+from kaspr_tui.api import ApiError
 from kaspr_tui.api.models import InvitationCreate, Member, MemberRole
 from kaspr_tui.billing.validation import validate_email
 from kaspr_tui.screens.dialogs.base import Dialog
-from kaspr_tui.state import Problem
+from kaspr_tui.state import Problem, app_host
 from kaspr_tui.widgets.forms.field_input import FieldInput
 
 ADD_LICENSES: Literal["add_licenses"] = "add_licenses"
@@ -46,9 +46,8 @@ class InviteMemberScreen(Dialog[InviteResult]):
     }
     """
 
-    def __init__(self, client: BillingClient, workspace_name: str, seats_free: int) -> None:
+    def __init__(self, workspace_name: str, seats_free: int) -> None:
         super().__init__()
-        self.client = client
         self.workspace_name = workspace_name
         self.seats_free = seats_free
 
@@ -95,8 +94,10 @@ class InviteMemberScreen(Dialog[InviteResult]):
 
     @work(exclusive=True, group="invite", exit_on_error=False)
     async def send_invitation(self, invitation: InvitationCreate) -> None:
+        client = app_host(self.app).client
+        assert client is not None, "the dialog opens only once the app has a client"
         try:
-            member = await self.client.invite(invitation)
+            member = await client.invite(invitation)
         except Exception as error:  # every failure is shown under the field, never a crash
             self.query_one("#send-invite", Button).disabled = False
             self.show_error(Problem.from_error(error).detail)

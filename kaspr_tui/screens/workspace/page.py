@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from datetime import datetime
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on, work
@@ -28,14 +27,15 @@ from kaspr_tui.screens.base import AccountScreen
 from kaspr_tui.screens.billing.licenses import LicensesScreen
 from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
 from kaspr_tui.screens.paged_rows import PagedRows
-from kaspr_tui.screens.workspace.invite import ADD_LICENSES, InviteMemberScreen, InviteResult
-from kaspr_tui.state import AccountState, Problem
+from kaspr_tui.screens.workspace.invite import (
+    ADD_LICENSES,
+    InviteMemberScreen,
+    InviteResult,
+)
+from kaspr_tui.state import AccountState, Problem, app_host
 from kaspr_tui.widgets.formatting import format_date
 from kaspr_tui.widgets.note import Note
 from kaspr_tui.widgets.paged_table import PagedTable, plain_cells
-
-if TYPE_CHECKING:
-    from kaspr_tui.app import KasprApp
 
 COLUMNS = ("Name", "Email", "Role", "Status", "Joined")
 
@@ -138,12 +138,8 @@ class WorkspaceScreen(AccountScreen):
         super().on_mount()
 
     @property
-    def kaspr_app(self) -> KasprApp:
-        return cast("KasprApp", self.app)
-
-    @property
     def is_admin(self) -> bool:
-        return self.kaspr_app.account.is_admin
+        return app_host(self.app).account.is_admin
 
     @property
     def selected_member(self) -> Member | None:
@@ -205,21 +201,21 @@ class WorkspaceScreen(AccountScreen):
     # ---- loading the list ---------------------------------------------------------------------
 
     def _fetch_members(self, limit: int, starting_after: str | None) -> Awaitable[ListResponse[Member]]:
-        client = self.kaspr_app.client
+        client = app_host(self.app).client
         assert client is not None  # the account was loaded through it
         return client.members(limit=limit, starting_after=starting_after)
 
     def _total_rows(self) -> int:
         """Members and invitations in the workspace, as the account last counted them."""
-        subscription = self.kaspr_app.account.subscription
+        subscription = app_host(self.app).account.subscription
         return 0 if subscription is None else subscription.members + subscription.pending_invitations
 
     # ---- adding a member --------------------------------------------------------------------
 
     def action_add_member(self) -> None:
-        state = self.kaspr_app.account
-        client = self.kaspr_app.client
-        if not state.is_admin or state.subscription is None or client is None or state.me is None:
+        host = app_host(self.app)
+        state = host.account
+        if not state.is_admin or state.subscription is None or host.client is None or state.me is None:
             return
         workspace_name = state.me.workspace.name if state.me.workspace else ""
         if state.subscription.seats_available == 0:
@@ -234,7 +230,7 @@ class WorkspaceScreen(AccountScreen):
             )
             return
         self.app.push_screen(
-            InviteMemberScreen(client, workspace_name, state.subscription.seats_available),
+            InviteMemberScreen(workspace_name, state.subscription.seats_available),
             callback=self._invite_closed,
         )
 
@@ -257,7 +253,7 @@ class WorkspaceScreen(AccountScreen):
 
     def action_remove_selected(self) -> None:
         member = self.selected_member
-        state = self.kaspr_app.account
+        state = app_host(self.app).account
         if member is None or not state.is_admin:
             return
         workspace_name = state.me.workspace.name if state.me and state.me.workspace else "this workspace"
@@ -269,7 +265,7 @@ class WorkspaceScreen(AccountScreen):
 
     @work(exclusive=True, group="member-change", exit_on_error=False)
     async def remove_member(self, member: Member) -> None:
-        client = self.kaspr_app.client
+        client = app_host(self.app).client
         if client is None:
             return
         try:
@@ -288,4 +284,4 @@ class WorkspaceScreen(AccountScreen):
 
     def _workspace_changed(self) -> None:
         """Seat counts changed: reload the account (every page's counts), which reloads this list."""
-        self.kaspr_app.load_account()
+        app_host(self.app).load_account()

@@ -56,11 +56,13 @@ CARD_PARAM_INPUTS = {
 class _ValueHidden:
     """For an input's messages: shown without the value, which Textual's debug log would record."""
 
+    input: Input
+
     def __rich_repr__(self) -> rich.repr.Result:
-        yield "input", self.input  # type: ignore[attr-defined]
+        yield "input", self.input
 
     def __repr__(self) -> str:
-        return f"{type(self).__qualname__}(input={self.input!r})"  # type: ignore[attr-defined]
+        return f"{type(self).__qualname__}(input={self.input!r})"
 
 
 class SecretInput(FieldInput):

@@ -18,6 +18,7 @@ from kaspr_tui.api import BillingClient
 from kaspr_tui.api.models import Address, BillingDetails, PaymentMethod
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen, PaymentChoice
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
+from kaspr_tui.state import AccountState
 from kaspr_tui.widgets.forms.card_input import CardInput
 from tests.helpers.app import app_for
 from tests.helpers.forms import (
@@ -245,7 +246,10 @@ Handler = Callable[[httpx.Request], httpx.Response]
 
 
 class ScriptedApp(App[None]):
-    """A host for the form whose client answers from `handler`, recording every request."""
+    """A host for the form (an `AppHost`) whose client answers from `handler`, recording every request."""
+
+    account = AccountState()
+    settings = None
 
     def __init__(self, handler: Handler) -> None:
         super().__init__()
@@ -256,6 +260,9 @@ class ScriptedApp(App[None]):
             return handler(request)
 
         self.client = BillingClient("http://billing.test", "kt_test", transport=httpx.MockTransport(record), max_retries=0)
+
+    def load_account(self) -> None:
+        """Nothing to reload: the form's tests read what it sent."""
 
     async def on_unmount(self) -> None:
         await self.client.aclose()

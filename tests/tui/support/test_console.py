@@ -18,7 +18,7 @@ from kaspr_tui.widgets.formatting import format_count
 from tests.helpers.app import app_for
 from tests.helpers.forms import type_into
 from tests.helpers.http import ACME, DAVID_NEW, DAVID_OLD, GLOBEX, figures, newest_event
-from tests.helpers.screen import drawn, screen_text
+from tests.helpers.screen import drawn, screen_text, showing
 from tests.helpers.waiting import settle
 
 MOVED = {"phone": 150, "direct_email": 0, "export": 1000}
@@ -191,7 +191,7 @@ async def test_customers_get_no_console_and_the_api_refuses_them(
         await settle(pilot)
         await pilot.press("s")
         await settle(pilot)
-        assert not pilot.app.screen.query_one("#support-console").display
+        assert not showing(pilot.app, "#support-console")
         await pilot.press("slash", "t")
         await settle(pilot)
         assert pilot.app.screen.id != "transfer" and "Transfer license and credits" not in screen_text(pilot.app)
