@@ -9,7 +9,14 @@ import httpx
 import pytest
 
 from kaspr_tui.server.settings import ServerSettings
-from kaspr_tui.server.testing import ADMIN_KEY, FROZEN_NOW, GLOBEX_KEY, MEMBER_KEY, SUPPORT_KEY, LiveServer
+from kaspr_tui.server.testing import (
+    ADMIN_KEY,
+    FROZEN_NOW,
+    GLOBEX_KEY,
+    MEMBER_KEY,
+    SUPPORT_KEY,
+    LiveServer,
+)
 
 
 @pytest.fixture

@@ -13,7 +13,13 @@ from kaspr_tui.api.models import (
     PaymentMethodCreate,
     QuoteRequest,
 )
-from kaspr_tui.server.testing import ADMIN_KEY, FROZEN_NOW, GLOBEX_KEY, SUPPORT_KEY, LiveServer
+from kaspr_tui.server.testing import (
+    ADMIN_KEY,
+    FROZEN_NOW,
+    GLOBEX_KEY,
+    SUPPORT_KEY,
+    LiveServer,
+)
 
 ClientFor = Callable[[str | None], BillingClient]
 

@@ -13,7 +13,7 @@ from kaspr_tui.api import BillingClient
 from kaspr_tui.app import KasprApp
 from kaspr_tui.config import Settings
 from kaspr_tui.server.testing import LiveServer
-from tests.helpers.http import RecordingTransport
+from tests.helpers.http import LoopbackTransport, RecordingTransport
 
 ServeOn = Callable[..., AbstractContextManager[LiveServer]]
 """`with serve_on(port, **faults):` the bundled server on a given port (see tests/tui/conftest.py)."""
@@ -35,8 +35,9 @@ def app_for(url: str, key: str, **client_options: float) -> KasprApp:
 
 
 def app_over(url: str, key: str, transport: httpx.AsyncBaseTransport | None, **client_options: object) -> KasprApp:
-    """The app as the CLI builds it, its client's HTTP going through `transport`; animations off."""
-    client = BillingClient(url, key, transport=transport, **client_options)  # type: ignore[arg-type]
+    """The app as the CLI builds it, its client's HTTP going through `transport` (by default plain
+    loopback HTTP); animations off."""
+    client = BillingClient(url, key, transport=transport or LoopbackTransport(), **client_options)  # type: ignore[arg-type]
     app = KasprApp(settings_for(url, key), client=client)
     app.animation_level = "none"
     return app

@@ -27,11 +27,16 @@ from textual.worker import WorkerState
 
 from kaspr_tui.app import KasprApp
 from kaspr_tui.screens.billing.live_quote import PurchaseDialog
-from kaspr_tui.screens.checkout import BillingFormScreen, OrderReviewScreen, ProcessingScreen
+from kaspr_tui.screens.checkout import (
+    BillingFormScreen,
+    OrderReviewScreen,
+    ProcessingScreen,
+)
 from kaspr_tui.server.middleware import FaultInjectionMiddleware
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from kaspr_tui.widgets.seat_counter import SeatCounter
 from tests.helpers.app import app_over
+from tests.helpers.http import LoopbackTransport
 from tests.helpers.pages import press
 from tests.helpers.screen import dialog_title, showing
 from tests.helpers.waiting import priced, quoted, settle, until
@@ -58,7 +63,7 @@ async def scaled_sleep(seconds: float) -> None:
     await asyncio.sleep(seconds * TIME_SCALE)
 
 
-class LosesAnswers(httpx.AsyncHTTPTransport):
+class LosesAnswers(LoopbackTransport):
     """Loopback HTTP that, for a seeded share of writes, lets the server act and then drops its
     answer, as a connection that breaks on the way back does: the worst case for a double charge."""
 

@@ -23,7 +23,20 @@ SEEDED_NUMBERS = [f"ACME-2026-{sequence:06d}" for sequence in range(12, 0, -1)]
 """Acme Corp's 12 paid invoices, all issued in 2026, as the API and the table list them: newest first."""
 
 
-class RecordingTransport(httpx.AsyncHTTPTransport):
+KEEPALIVE_EXPIRY = 1.0
+"""Seconds the tests' client keeps an idle connection: well under uvicorn's 5 s keep-alive, after which
+the server closes it. A request sent on a connection just as the server closes it fails ("server
+disconnected"); the app's client retries it, but the tests' client (no retries) would fail the test."""
+
+
+class LoopbackTransport(httpx.AsyncHTTPTransport):
+    """HTTP to the test's server on loopback, never on a connection the server may be closing."""
+
+    def __init__(self) -> None:
+        super().__init__(limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY))
+
+
+class RecordingTransport(LoopbackTransport):
     """Loopback HTTP that remembers the body of every quote request the app sends."""
 
     def __init__(self) -> None:
@@ -42,7 +55,7 @@ class LoseFirstAnswer(httpx.AsyncBaseTransport):
     Idempotency-Key, to check a retry sends the same one."""
 
     def __init__(self, path: str, error: type[httpx.TransportError] = httpx.ReadError) -> None:
-        self._inner = httpx.AsyncHTTPTransport()
+        self._inner = LoopbackTransport()
         self.path = path
         self.error = error
         self.keys: list[str] = []

@@ -7,7 +7,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static, TabbedContent
 
 from kaspr_tui.screens.billing.invoices import open_invoices
-from kaspr_tui.screens.checkout import BillingFormScreen, OrderReviewScreen, ProcessingScreen
+from kaspr_tui.screens.checkout import (
+    BillingFormScreen,
+    OrderReviewScreen,
+    ProcessingScreen,
+)
 from kaspr_tui.widgets.paged_table import PagedTable
 from tests.helpers.waiting import settle, until
 

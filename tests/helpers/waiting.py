@@ -14,15 +14,25 @@ DIALOG_WORKERS = frozenset({"support-transfer", "support-email-change", "support
 """Workers that wait for a dialog to close: waiting for them would wait forever."""
 
 
+SETTLE_ROUNDS = 20
+"""At most this many waits for workers: one that never ends (a poll) does not hang a test."""
+
+
 async def settle(pilot: Pilot[None]) -> None:
     """Wait until every worker (server start, account, members) has finished and the screen shows it;
-    not those holding a dialog open (`DIALOG_WORKERS`)."""
+    not those holding a dialog open (`DIALOG_WORKERS`).
+
+    Done once a pause has gone by with no worker running: a worker may start another (server start →
+    account load), and a message handled during the pause may start one (a tab shown loads its list).
+    """
     app = pilot.app
-    for _ in range(3):  # a worker may start another (server start → account load)
+    for _ in range(SETTLE_ROUNDS):
         running = [worker for worker in app.workers if worker.group not in DIALOG_WORKERS and not worker.is_finished]
         if running:  # an empty list would mean "every worker" to wait_for_complete
             await app.workers.wait_for_complete(running)
         await pilot.pause()
+        if not running:
+            break
     await pilot.pause()
 
 

@@ -14,7 +14,13 @@ from kaspr_tui.screens.billing.licenses import LicensesScreen
 from kaspr_tui.screens.billing.live_quote import PurchaseDialog
 from kaspr_tui.screens.billing.plan import open_addons, open_licenses
 from kaspr_tui.widgets.seat_counter import SeatCounter
-from tests.helpers.faults import assert_each_bought_once, buy_each_under_faults, paid_invoices, steady, try_in_dialog
+from tests.helpers.faults import (
+    assert_each_bought_once,
+    buy_each_under_faults,
+    paid_invoices,
+    steady,
+    try_in_dialog,
+)
 from tests.helpers.http import admin_client
 
 BOUGHT_TYPES = ("phone", "export")

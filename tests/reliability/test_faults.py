@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from functools import partial
 
-from tests.helpers.faults import assert_each_bought_once, buy_each_under_faults, paid_invoices, steady, try_to_buy_seats
+from tests.helpers.faults import (
+    assert_each_bought_once,
+    buy_each_under_faults,
+    paid_invoices,
+    steady,
+    try_to_buy_seats,
+)
 from tests.helpers.http import admin_client
 
 

@@ -20,7 +20,13 @@ from kaspr_tui.server.middleware import IdempotencyMiddleware
 from kaspr_tui.server.settings import CrashPoint, ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from tests.helpers.app import app_for
-from tests.helpers.faults import NOT_CONFIRMED, SUCCEEDED, MockServerProcess, mock_server_in, refresh_until_loaded
+from tests.helpers.faults import (
+    NOT_CONFIRMED,
+    SUCCEEDED,
+    MockServerProcess,
+    mock_server_in,
+    refresh_until_loaded,
+)
 from tests.helpers.http import admin_client
 from tests.helpers.pages import open_page, press
 from tests.helpers.screen import dialog_title, screen_text, showing

@@ -10,6 +10,7 @@ import httpx
 from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from tests.helpers.app import FAST_CLIENT, app_over
+from tests.helpers.http import LoopbackTransport
 from tests.helpers.waiting import settle
 
 RATE_LIMIT = 10
@@ -17,7 +18,7 @@ RATE_LIMIT = 10
 PRESSES = 30
 
 
-class CountingTransport(httpx.AsyncHTTPTransport):
+class CountingTransport(LoopbackTransport):
     def __init__(self) -> None:
         super().__init__()
         self.statuses: list[int] = []

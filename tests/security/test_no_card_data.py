@@ -20,7 +20,13 @@ from kaspr_tui.screens.billing.payment import open_update_payment
 from kaspr_tui.screens.checkout import BillingFormScreen, ProcessingScreen
 from kaspr_tui.server.testing import ADMIN_KEY
 from tests.helpers.app import app_for
-from tests.helpers.faults import PAYMENT_FAILED, SUCCEEDED, MockServerProcess, mock_server_in, refresh_until_loaded
+from tests.helpers.faults import (
+    PAYMENT_FAILED,
+    SUCCEEDED,
+    MockServerProcess,
+    mock_server_in,
+    refresh_until_loaded,
+)
 from tests.helpers.pages import open_page, press
 from tests.helpers.screen import dialog_title, notices, showing
 from tests.helpers.waiting import quoted, until

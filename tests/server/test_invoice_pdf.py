@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from kaspr_tui.api.models import Address, BillingDetails, CardSummary, Invoice, QuoteLine, Tax
+from kaspr_tui.api.models import (
+    Address,
+    BillingDetails,
+    CardSummary,
+    Invoice,
+    QuoteLine,
+    Tax,
+)
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.server.invoice_pdf import REVERSE_CHARGE_MENTION, render_invoice_pdf
 

@@ -15,7 +15,11 @@ import pytest
 from textual.pilot import Pilot
 
 from kaspr_tui.api import new_idempotency_key
-from kaspr_tui.screens.checkout import OrderReviewScreen, PaymentChoice, ProcessingScreen
+from kaspr_tui.screens.checkout import (
+    OrderReviewScreen,
+    PaymentChoice,
+    ProcessingScreen,
+)
 from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from tests.helpers.app import app_for

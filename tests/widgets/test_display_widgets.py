@@ -7,7 +7,12 @@ from datetime import date, datetime, timezone
 import pytest
 from textual.app import App, ComposeResult
 
-from kaspr_tui.widgets.credit_meter import LEFT_CELL, USED_CELL, CreditMeter, filled_cells
+from kaspr_tui.widgets.credit_meter import (
+    LEFT_CELL,
+    USED_CELL,
+    CreditMeter,
+    filled_cells,
+)
 from kaspr_tui.widgets.formatting import format_card, format_date
 from kaspr_tui.widgets.problem_banner import ProblemBanner
 

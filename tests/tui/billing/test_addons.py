@@ -14,7 +14,13 @@ from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, LiveServer
 from kaspr_tui.widgets.formatting import format_count
 from kaspr_tui.widgets.slider import Slider
 from tests.helpers.app import app_for
-from tests.helpers.http import addon_pack, catalog_pack, credit_balance, invoice_count, server_quote
+from tests.helpers.http import (
+    addon_pack,
+    catalog_pack,
+    credit_balance,
+    invoice_count,
+    server_quote,
+)
 from tests.helpers.pages import open_dialog, pay_with_saved_card, press
 from tests.helpers.screen import notifications, screen_text, shown
 from tests.helpers.waiting import priced, settle, until

@@ -14,10 +14,19 @@ from textual.widgets import Button, Input
 
 from kaspr_tui.screens.billing.payment import open_update_payment
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen
-from kaspr_tui.screens.dialogs.billing_details import BillingDetailsScreen, open_billing_details
+from kaspr_tui.screens.dialogs.billing_details import (
+    BillingDetailsScreen,
+    open_billing_details,
+)
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, LiveServer
 from tests.helpers.app import app_for
-from tests.helpers.forms import DECLINED_WHEN_SAVED, MASTERCARD, errors_shown, fill, fill_card
+from tests.helpers.forms import (
+    DECLINED_WHEN_SAVED,
+    MASTERCARD,
+    errors_shown,
+    fill,
+    fill_card,
+)
 from tests.helpers.http import server_state
 from tests.helpers.pages import press_on_plan_billing
 from tests.helpers.screen import notices, notifications, screen_text

@@ -5,7 +5,11 @@ from __future__ import annotations
 import httpx
 
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.screens.checkout import BillingFormScreen, OrderReviewScreen, ProcessingScreen
+from kaspr_tui.screens.checkout import (
+    BillingFormScreen,
+    OrderReviewScreen,
+    ProcessingScreen,
+)
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from kaspr_tui.widgets.choices import Choices
 from kaspr_tui.widgets.seat_counter import SeatCounter

@@ -15,7 +15,12 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Static
 
 from kaspr_tui.api.models import Checkout, QuoteRequest
-from kaspr_tui.screens.checkout import BillingFormScreen, OrderReviewScreen, ProcessingScreen, run_checkout
+from kaspr_tui.screens.checkout import (
+    BillingFormScreen,
+    OrderReviewScreen,
+    ProcessingScreen,
+    run_checkout,
+)
 from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, GLOBEX_KEY, LiveServer
 from kaspr_tui.widgets.forms.form_field import FormField

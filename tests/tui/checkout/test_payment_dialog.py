@@ -16,7 +16,13 @@ from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from tests.helpers.app import FAST_CLIENT, app_for, app_over
 from tests.helpers.forms import FAILING_CARDS, GOOD_CARD, THREE_D_SECURE_CARD, UPGRADE
-from tests.helpers.http import LoseFirstAnswer, add_card, choice_for, invoices, subscription
+from tests.helpers.http import (
+    LoseFirstAnswer,
+    add_card,
+    choice_for,
+    invoices,
+    subscription,
+)
 from tests.helpers.pages import open_modal
 from tests.helpers.screen import dialog_message, screen_text, showing
 from tests.helpers.waiting import settle, until
@@ -126,11 +132,12 @@ async def test_a_price_made_before_the_subscription_changed_is_refused_with_what
 
 
 class TestWhileThePaymentIsProcessing:
-    """Payments stay `processing` for a moment here, as they do against a real processor."""
+    """Payments stay `processing` for a moment here, as they do against a real processor: long enough
+    for a loaded machine to press its keys while the payment is still in flight."""
 
     @pytest.fixture
     def server_settings(self, server_settings: ServerSettings) -> ServerSettings:
-        return replace(server_settings, payment_delay=0.3)
+        return replace(server_settings, payment_delay=1.5)
 
     async def test_escape_while_processing_does_not_pretend_to_cancel(
         self, live_server: LiveServer, admin: httpx.Client

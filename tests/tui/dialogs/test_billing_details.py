@@ -9,7 +9,10 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.screens.dialogs.billing_details import BillingDetailsScreen, open_billing_details
+from kaspr_tui.screens.dialogs.billing_details import (
+    BillingDetailsScreen,
+    open_billing_details,
+)
 from kaspr_tui.server.testing import ADMIN_KEY, GLOBEX_KEY, LiveServer
 from tests.helpers.app import app_for
 from tests.helpers.pages import press_on_plan_billing
