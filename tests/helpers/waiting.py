@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from textual.pilot import Pilot
 
-from kaspr_tui.screens.billing.live_quote import UPDATING_PRICE
+from kaspr_tui.screens.billing.live_quote import UPDATING_PRICE, PurchaseDialog
 from kaspr_tui.screens.billing.upgrade import QUOTING, UpgradePane
 from tests.helpers.screen import shown
 
@@ -59,8 +59,15 @@ async def quoted(pilot: Pilot[None], attempts: int = 300) -> None:
 
 
 async def priced(pilot: Pilot[None]) -> str:
-    """Wait until a dialog's price is the answer for its inputs (no request waiting or in flight); the price."""
+    """Wait until a dialog's price is the answer for its inputs (no change waiting for its price, no request
+    in flight); the price."""
     app = pilot.app
+
+    def answered() -> bool:
+        screen = app.screen
+        waiting = isinstance(screen, PurchaseDialog) and screen.quote_pending
+        return not waiting and shown(app, "#quote-total") != UPDATING_PRICE and not screen.workers
+
     await pilot.pause()
-    await until(pilot, lambda: shown(app, "#quote-total") != UPDATING_PRICE and not app.screen.workers, "the price")
+    await until(pilot, answered, "the price")
     return shown(app, "#quote-total")

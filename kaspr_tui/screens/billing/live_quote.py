@@ -1,13 +1,16 @@
-"""A price that follows a dialog's inputs: the quote for what they ask for, kept current as they move.
+"""A price that follows a set of inputs: the quote for what they ask for, kept current as they move.
 
-The owner (a screen or widget) says what its inputs ask for (`ask`, None when they match today)
-and how to show a `QuoteState`. After each change `LiveQuote` waits `QUOTE_DEBOUNCE` for the next
-one (sliding through fifty steps asks once, for where the slider stops), then asks the server in an
-exclusive worker: a newer request cancels the one in flight, and an answer for inputs that have
-moved on since is dropped. The same rules as the Upgrade pane (`upgrade.py`), in one place
-for the dialogs of the Plan & Billing tab.
+The owner (the Upgrade pane, a Plan & Billing dialog) says what its inputs ask for (`ask`, None
+when they match today) and how to show a `QuoteState`, and calls `inputs_changed()` when one
+moves. That restarts a wait of `QUOTE_DEBOUNCE`: holding + (or sliding through fifty steps) asks
+once, for where the input stops. On the Upgrade pane a key redraws nothing but the input it moved
+(the price says it is being updated once the keys stop); a dialog, asked to (`at_once`), says at
+each change that its price is being updated, or that nothing is asked. Then
+the server is asked in an exclusive worker: a newer request cancels the one in flight, and an
+answer for inputs that have moved on since is dropped. The server's refusals (seat limits,
+members, free and paid rules) are shown as it words them.
 
-`PurchaseDialog` is what those dialogs (add-ons, licenses) share: the live price in
+`PurchaseDialog` is what the Plan & Billing dialogs (add-ons, licenses) share: the live price in
 `#quote-total`, Cancel and a confirm button that runs `run_checkout` for the price on screen.
 """
 
@@ -28,21 +31,30 @@ from textual.widgets import Button, Static
 
 from kaspr_tui.api import ApiError
 from kaspr_tui.api.models import Checkout, Quote, QuoteRequest
-from kaspr_tui.screens.billing.upgrade import QUOTE_DEBOUNCE, problem_words
 from kaspr_tui.screens.checkout import run_checkout
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.state import AccountState, app_host
 
+QUOTE_DEBOUNCE = 0.15
+"""Seconds a change waits for the next one before a quote is asked for."""
 QUOTE_GROUP = "live-quote"
 UPDATING_PRICE = "Updating the price…"
 
 
+def problem_words(error: ApiError) -> str:
+    """The server's own words: every field message (seat limit and members can both apply), else its message."""
+    messages = list(dict.fromkeys(field.message for field in error.errors)) or [error.message]
+    if error.is_connection_error or error.status >= 500 or error.code == "timeout":
+        messages.append("Change a value or press r to try again.")
+    return "\n".join(messages)
+
+
 @dataclass(frozen=True)
 class QuoteState:
-    """Where the price of the inputs on screen stands."""
+    """Where the price of the inputs stands, as last asked."""
 
     request: QuoteRequest | None
-    """What the inputs ask for; None when they ask for nothing (today's subscription as it is)."""
+    """What the inputs asked for; None when they ask for nothing (today's subscription as it is)."""
     quote: Quote | None = None
     """The server's price for `request`, once it answered."""
     problem: ApiError | None = None
@@ -61,30 +73,56 @@ class LiveQuote:
         owner: DOMNode,
         ask: Callable[[], QuoteRequest | None],
         show: Callable[[QuoteState], None],
+        *,
+        at_once: bool = False,
     ) -> None:
         self._owner = owner
         self._ask = ask
         self._show = show
+        self._at_once = at_once
+        """Show the new state of the inputs at every change, not only once they are still."""
         self._debounce: Timer | None = None
         self.state = QuoteState(None)
 
     def inputs_changed(self) -> None:
-        """The inputs moved: forget a price that no longer fits them and ask again after a pause."""
+        """An input moved: ask again once the inputs have been still for `QUOTE_DEBOUNCE`."""
         if self._debounce is not None:
             self._debounce.stop()
+        self._debounce = self._owner.set_timer(QUOTE_DEBOUNCE, self.ask_now)
+        if self._at_once:
+            request = self._ask()
+            if request is None or request != self.state.request or self.state.quote is None:
+                self._publish(QuoteState(request))
+
+    def ask_now(self) -> None:
+        """Price what the inputs ask for now, or say that they ask for nothing."""
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
         request = self._ask()
         if request is not None and request == self.state.request and self.state.quote is not None:
             return  # back to what the price on screen is for
         if request is None:
             self._owner.workers.cancel_group(self._owner, QUOTE_GROUP)
         else:
-            self._debounce = self._owner.set_timer(QUOTE_DEBOUNCE, self._ask_now)
+            self._owner.run_worker(self._fetch(request), group=QUOTE_GROUP, exclusive=True, exit_on_error=False)
         self._publish(QuoteState(request))
 
-    def _ask_now(self) -> None:
-        request = self._ask()
-        if request is not None:
-            self._owner.run_worker(self._fetch(request), group=QUOTE_GROUP, exclusive=True, exit_on_error=False)
+    @property
+    def pending(self) -> bool:
+        """A change waits for the inputs to be still, or its quote has been asked for and not answered."""
+        return self._debounce is not None or any(
+            worker.group == QUOTE_GROUP and not worker.is_finished for worker in self._owner.workers
+            if worker.node is self._owner
+        )
+
+    @property
+    def priced(self) -> tuple[QuoteRequest, Quote] | None:
+        """The request and its quote, when the price on screen is for the inputs as they are now."""
+        state = self.state
+        if state.request is None or state.quote is None or state.request != self._ask():
+            return None
+        return state.request, state.quote
 
     async def _fetch(self, request: QuoteRequest) -> None:
         client = app_host(self._owner.app).client
@@ -134,7 +172,7 @@ class PurchaseDialog(Dialog[Checkout | None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._live_quote = LiveQuote(self, self.current_request, self._show_quote)
+        self._live_quote = LiveQuote(self, self.current_request, self._show_quote, at_once=True)
 
     # ---- what a subclass says -------------------------------------------------------------------
 
@@ -190,6 +228,11 @@ class PurchaseDialog(Dialog[Checkout | None]):
     def inputs_changed(self) -> None:
         self._live_quote.inputs_changed()
 
+    @property
+    def quote_pending(self) -> bool:
+        """A change waits for its price, or the price has been asked for and not yet answered."""
+        return self._live_quote.pending
+
     def _show_quote(self, state: QuoteState) -> None:
         total = self.query_one("#quote-total", Static)
         total.set_class(state.problem is not None, "-problem")
@@ -206,9 +249,12 @@ class PurchaseDialog(Dialog[Checkout | None]):
     @on(Button.Pressed, ".confirm")
     def _confirm_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        state = self._live_quote.state
-        if state.quote is not None and state.request is not None:
-            self._checkout(state.request)
+        priced = self._live_quote.priced
+        if priced is None:
+            # Pressed in the moment between a change and its price: price what is on screen now.
+            self._live_quote.ask_now()
+            return
+        self._checkout(priced[0])
 
     @work(group="checkout", exclusive=True)
     async def _checkout(self, request: QuoteRequest) -> None:

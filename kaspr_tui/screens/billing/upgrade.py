@@ -1,11 +1,9 @@
 """The Upgrade pane: choose a plan, monthly or annual, users and add-on credits; a live quote; Checkout.
 
 Every input starts at what the workspace has today, and only what differs from today goes into
-the quote request, so an untouched pane asks the server nothing. A change waits `QUOTE_DEBOUNCE`
-for the next one (holding + asks once, for the final count), then asks for a quote in an
-exclusive worker: a newer request cancels the one in flight, and an answer that no longer matches
-the inputs is dropped. The server's refusals (seat limits, members, free and paid rules) are shown
-as it words them, and Checkout only opens for the quote on screen.
+the quote request, so an untouched pane asks the server nothing. The quote follows the inputs as
+`LiveQuote` keeps it (a key only restarts its wait, so it redraws just the input it moved), and
+Checkout only opens for the quote on screen.
 """
 
 from __future__ import annotations
@@ -18,15 +16,12 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.timer import Timer
 from textual.widgets import Button, Static
 
-from kaspr_tui.api import ApiError
 from kaspr_tui.api.models import (
     AddonQuantity,
     Catalog,
     PlanWire,
-    Quote,
     QuoteRequest,
     Subscription,
 )
@@ -39,6 +34,7 @@ from kaspr_tui.billing.catalog import (
 )
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.billing.words import plural
+from kaspr_tui.screens.billing.live_quote import LiveQuote, QuoteState, problem_words
 from kaspr_tui.screens.checkout import run_checkout
 from kaspr_tui.state import AccountState, app_host
 from kaspr_tui.widgets.choices import Choices
@@ -50,9 +46,6 @@ from kaspr_tui.widgets.quote_view import (
 )
 from kaspr_tui.widgets.seat_counter import SeatCounter
 from kaspr_tui.widgets.slider import Slider
-
-QUOTE_DEBOUNCE = 0.15
-"""Seconds a change waits for the next one before a quote is asked for."""
 
 WIDE_LAYOUT_MIN_WIDTH = 110
 """From this width the quote sits beside the choices instead of below them."""
@@ -123,14 +116,6 @@ def seats_ceiling_reason(plan: PlanWire) -> str:
     return f"The {plan.name} plan allows at most {plural(plan.max_seats, 'user')}: choose a larger plan for more."
 
 
-def problem_words(error: ApiError) -> str:
-    """The server's own words: every field message (seat limit and members can both apply), else its message."""
-    messages = list(dict.fromkeys(field.message for field in error.errors)) or [error.message]
-    if error.is_connection_error or error.status >= 500 or error.code == "timeout":
-        messages.append("Change a value or press r to try again.")
-    return "\n".join(messages)
-
-
 class Plain(Vertical):
     """A container with nothing of its own to draw (no border, no text): its children do.
 
@@ -193,10 +178,7 @@ class UpgradePane(Vertical):
         self._subscription: Subscription | None = None
         self._catalog: Catalog | None = None
         self._workspace_name = "This workspace"
-        self._quote: Quote | None = None
-        """The quote on screen, for the inputs on screen; None when there is none or it is outdated."""
-        self._quote_for: QuoteRequest | None = None
-        self._debounce: Timer | None = None
+        self._live_quote = LiveQuote(self, self.current_request, self._show_quote_state)
 
     def compose(self) -> ComposeResult:
         with PlainScroll(id="upgrade-scroll"):
@@ -249,7 +231,7 @@ class UpgradePane(Vertical):
             self._set_seat_bounds()
         self._show_scheduled_note(state)
         # A reload (r) is also the moment to ask again after a failure; the terms may have moved too.
-        self._inputs_changed()
+        self._live_quote.inputs_changed()
 
     def _preset(self, subscription: Subscription, catalog: Catalog) -> None:
         recurring = {addon.type: addon.quantity for addon in subscription.addons}
@@ -310,20 +292,20 @@ class UpgradePane(Vertical):
         event.stop()
         if self._catalog is not None:
             self.query_one("#plan-select", Choices).set_options(self._plan_options(cast(Interval, event.value)))
-        self._inputs_changed()
+        self._live_quote.inputs_changed()
 
     @on(Choices.Changed, "#plan-select")
     def _plan_changed(self, event: Choices.Changed) -> None:
         event.stop()
         if self._catalog is not None:
             self._set_seat_bounds()
-        self._inputs_changed()
+        self._live_quote.inputs_changed()
 
     @on(SeatCounter.Changed)
     @on(Slider.Changed)
     def _amount_changed(self, event: SeatCounter.Changed | Slider.Changed) -> None:
         event.stop()
-        self._inputs_changed()
+        self._live_quote.inputs_changed()
 
     def current_request(self) -> QuoteRequest | None:
         """What the inputs on screen ask for, as a quote request; None when they match today."""
@@ -340,66 +322,32 @@ class UpgradePane(Vertical):
             addons,
         )
 
-    def _inputs_changed(self) -> None:
-        # All a key does here is restart the wait: the status line, Checkout and the request follow
-        # together once the keys stop, so a key redraws only the input it changed.
-        if self._debounce is not None:
-            self._debounce.stop()
-        self._debounce = self.set_timer(QUOTE_DEBOUNCE, self._quote_inputs)
-
     @property
     def quote_pending(self) -> bool:
         """A change is waiting for the keys to stop, or its quote has been asked for and not yet answered."""
-        return self._debounce is not None or any(
-            worker.node is self and worker.group == "quote" and not worker.is_finished for worker in self.workers
-        )
+        return self._live_quote.pending
 
-    def _quote_inputs(self) -> None:
-        """Ask for the quote of the inputs on screen, or say that nothing changes."""
-        if self._debounce is not None:
-            self._debounce.stop()
-            self._debounce = None
-        request = self.current_request()
-        if request is not None and request == self._quote_for and self._quote is not None:
-            return  # back to what the quote on screen already prices
-        self._quote = self._quote_for = None
-        self._enable_checkout(False)
-        if request is None:
-            self.workers.cancel_group(self, "quote")
+    def _show_quote_state(self, state: QuoteState) -> None:
+        """The status line, the total, the quote and Checkout, for where the price of the inputs stands."""
+        self._enable_checkout(state.quote is not None)
+        if state.request is None:
             self._show_status(NOTHING_CHANGED)
             self._show_total("")
             self.query_one(QuoteView).show_message("No change yet: today's plan renews as it is.")
+        elif state.problem is not None:
+            self._show_status(problem_words(state.problem), problem=True)
+            self._show_total("")
+            self.query_one(QuoteView).show_message("No quote: see the reason below.")
+        elif state.quote is None:
+            self._show_status(QUOTING)  # what was on screen stays until the answer replaces it
         else:
-            self._show_status(QUOTING)
-            self.run_worker(self._fetch_quote(request), group="quote", exclusive=True, exit_on_error=False)
-
-    async def _fetch_quote(self, request: QuoteRequest) -> None:
-        client = app_host(self.app).client
-        if client is None:
-            return
-        try:
-            quote = await client.create_quote(request)
-        except ApiError as error:
-            if request == self.current_request():
-                self._show_problem(error)
-            return
-        if request == self.current_request():
-            self._show_quote(request, quote)
-
-    def _show_quote(self, request: QuoteRequest, quote: Quote) -> None:
-        self._quote, self._quote_for = quote, request
-        self.query_one(QuoteView).show_quote(quote, app_host(self.app).account.plan_name)
-        self._show_total(f"Total due now {format_money(quote.total_due_now, quote.currency)}")
-        if quote.scheduled_for is not None and quote.total_due_now == 0:
-            self._show_status(nothing_to_pay_words(quote.scheduled_for))
-        else:
-            self._show_status("Check the quote, then Checkout to pay.")
-        self._enable_checkout(True)
-
-    def _show_problem(self, error: ApiError) -> None:
-        self._show_status(problem_words(error), problem=True)
-        self._show_total("")
-        self.query_one(QuoteView).show_message("No quote: see the reason below.")
+            quote = state.quote
+            self.query_one(QuoteView).show_quote(quote, app_host(self.app).account.plan_name)
+            self._show_total(f"Total due now {format_money(quote.total_due_now, quote.currency)}")
+            if quote.scheduled_for is not None and quote.total_due_now == 0:
+                self._show_status(nothing_to_pay_words(quote.scheduled_for))
+            else:
+                self._show_status("Check the quote, then Checkout to pay.")
 
     # Each of these redraws only on a real change: an unchanged line costs no layout.
 
@@ -423,15 +371,12 @@ class UpgradePane(Vertical):
     @on(Button.Pressed, "#checkout")
     def _checkout(self, event: Button.Pressed) -> None:
         event.stop()
-        if self._quote is None or self._quote_for is None:
-            return
-        if self._quote_for != self.current_request():
+        priced = self._live_quote.priced
+        if priced is None:
             # Pressed in the moment between a key and its quote: price what is on screen now.
-            self._quote_inputs()
+            self._live_quote.ask_now()
             return
-        self.run_worker(
-            run_checkout(self.screen, self._quote_for, title="Change plan"), group="checkout", exclusive=True
-        )
+        self.run_worker(run_checkout(self.screen, priced[0], title="Change plan"), group="checkout", exclusive=True)
 
 
 def terms(subscription: Subscription) -> tuple[object, ...]:

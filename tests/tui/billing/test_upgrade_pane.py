@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button
 
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.screens.billing import upgrade
+from kaspr_tui.screens.billing import live_quote
 from kaspr_tui.screens.billing.upgrade import NOTHING_CHANGED
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from kaspr_tui.widgets.choices import Choices
@@ -47,7 +47,7 @@ async def test_inputs_start_at_todays_subscription_and_ask_for_nothing(
         assert seats.min == subscription["members"] + subscription["pending_invitations"]
         for credit_type in ("phone", "direct_email", "export"):
             assert screen.query_one(f"#addon-{credit_type}", Slider).value == 0
-        await pilot.pause(upgrade.QUOTE_DEBOUNCE * 2)
+        await pilot.pause(live_quote.QUOTE_DEBOUNCE * 2)
         assert transport.quote_requests == []
         assert shown(app, "#quote-status") == NOTHING_CHANGED
         assert not checkout_enabled(app)
@@ -100,7 +100,7 @@ async def test_quick_presses_make_one_request_for_the_final_count(
 ) -> None:
     # Pilot presses arrive milliseconds apart; a longer wait keeps a slow CI machine within it,
     # so the test checks the debounce itself, not how fast this machine is.
-    monkeypatch.setattr(upgrade, "QUOTE_DEBOUNCE", 1.0)
+    monkeypatch.setattr(live_quote, "QUOTE_DEBOUNCE", 1.0)
     app, transport = recording_app(live_server.url, ADMIN_KEY)
     async with app.run_test(size=SIZE) as pilot:
         await open_page(pilot, "b")
@@ -122,7 +122,7 @@ async def test_checkout_pressed_before_a_change_is_quoted_prices_the_change_and_
         await pilot.press("plus")
         await quoted(pilot)
         # The next change would wait longer than the test runs: only Checkout can ask for its quote.
-        monkeypatch.setattr(upgrade, "QUOTE_DEBOUNCE", 600)
+        monkeypatch.setattr(live_quote, "QUOTE_DEBOUNCE", 600)
         await pilot.press("plus")
         app.screen.query_one("#checkout").focus()
         await pilot.press("enter")
