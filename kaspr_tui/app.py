@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -21,6 +22,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from kaspr_tui.api import BillingClient
 from kaspr_tui.api.models import Role
@@ -32,6 +34,8 @@ from kaspr_tui.state import AccountState, AppHost, Problem, fetch_account
 
 # Only the first page is imported with the app: each other page, dialog and palette flow is
 # imported when first shown (see `_lazy`), which keeps their modules off the way to the first frame.
+
+log = logging.getLogger(__name__)
 
 MODE_TITLES = {
     "dashboard": "Dashboard",
@@ -204,6 +208,26 @@ class KasprApp(App[None]):
             self.account = self.account.failed(error)
         else:
             self.account = state
+
+    # ---- workers that fail ------------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.worker_failed(event.worker)
+
+    def worker_failed(self, worker: Worker[Any]) -> None:
+        """The one handler of a worker that ended on an error it did not handle (the app's own, and
+        those screens pass on): the person is told what it was, the log keeps the traceback."""
+        error = worker.error
+        described = f"{type(error).__name__}: {error}"
+        log.error("A worker (%s, group %r) failed: %s", worker.name, worker.group, described, exc_info=error)
+        self.log.error(f"Worker {worker.name!r} (group {worker.group!r}) failed: {error!r}")
+        self.notify(
+            f"{described}. Press r to load your account again; if it happens again, it is a bug.",
+            title="Something went wrong",
+            severity="error",
+            timeout=15,
+        )
 
     def watch_account(self, old: AccountState, new: AccountState) -> None:
         if new.me is not None and new.me.workspace is not None:

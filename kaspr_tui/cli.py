@@ -175,8 +175,9 @@ def run_app(settings: Settings) -> int:
             from kaspr_tui.embedded import start_early
 
             start_early()
-        from kaspr_tui.app import KasprApp
         from rich.console import Console
+
+        from kaspr_tui.app import KasprApp
 
         app = KasprApp(settings)
         # Textual prints the traceback of an error inside the app (with its local variables)

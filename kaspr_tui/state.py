@@ -189,9 +189,15 @@ class AppHost(Protocol):
         """Load the account again (in a worker of the app); every page shows the new state."""
         ...
 
+    def worker_failed(self, worker: Any) -> None:
+        """A worker of a screen ended on an error it did not handle: tell the person, keep it in the log."""
+        ...
+
 
 def app_host(app: object) -> AppHost:
     """`app` (a screen's `self.app`) as the `AppHost` it must be: the one way screens reach the app."""
     if not isinstance(app, AppHost):
-        raise TypeError(f"{type(app).__name__} is not an AppHost: it needs client, account, settings and load_account")
+        raise TypeError(
+            f"{type(app).__name__} is not an AppHost: it needs client, account, settings, load_account, worker_failed"
+        )
     return app

@@ -20,7 +20,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from kaspr_tui.billing.catalog import ADDON_PACKS, CREDIT_LABELS, CREDIT_TYPES, PLANS, CreditType, Interval, PlanId
+from kaspr_tui.billing.catalog import (
+    ADDON_PACKS,
+    CREDIT_LABELS,
+    CREDIT_TYPES,
+    PLANS,
+    CreditType,
+    Interval,
+    PlanId,
+)
 from kaspr_tui.billing.periods import next_period_end, period_seconds, remaining_seconds
 from kaspr_tui.billing.proration import is_upgrade, prorate
 from kaspr_tui.billing.tax import TaxDecision, tax_amount

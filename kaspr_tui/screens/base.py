@@ -13,11 +13,12 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from kaspr_tui.screens.failures import ReportsFailedWorkers
 from kaspr_tui.state import AccountState
 from kaspr_tui.widgets.problem_banner import ProblemBanner
 
 
-class AccountScreen(Screen[None]):
+class AccountScreen(ReportsFailedWorkers, Screen[None]):
     MODE_TITLE: ClassVar[str] = ""
 
     DEFAULT_CSS = """
@@ -74,7 +75,7 @@ class AccountScreen(Screen[None]):
             self.show_account(state)
 
 
-class AccountPanel(Vertical):
+class AccountPanel(ReportsFailedWorkers, Vertical):
     """A section of a page that re-renders from the account state its page passes on."""
 
     DEFAULT_CSS = "AccountPanel { height: auto; }"

@@ -18,7 +18,12 @@ from kaspr_tui.server.context import ServerContext
 from kaspr_tui.server.invoices import open_invoice, pay_invoice, tax_wire
 from kaspr_tui.server.members import add_member
 from kaspr_tui.server.store import to_db_time
-from kaspr_tui.server.workspaces import billing_details_of, default_card, member_counts, workspace_tax
+from kaspr_tui.server.workspaces import (
+    billing_details_of,
+    default_card,
+    member_counts,
+    workspace_tax,
+)
 
 BULK_INVOICE_LINE = QuoteLine(description="Export credits add-on", quantity=100, unit_amount=2, amount=200)
 

@@ -12,7 +12,11 @@ from datetime import datetime
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, CreditType
 from kaspr_tui.billing.periods import credit_period_bounds
 from kaspr_tui.billing.quotes import PriceChange, Terms
-from kaspr_tui.server.credits import add_addon_credits, move_current_period, raise_included
+from kaspr_tui.server.credits import (
+    add_addon_credits,
+    move_current_period,
+    raise_included,
+)
 from kaspr_tui.server.events import record_event
 from kaspr_tui.server.store import Tx, from_db_time, to_db_time
 from kaspr_tui.server.workspaces import (

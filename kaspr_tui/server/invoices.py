@@ -9,7 +9,14 @@ import json
 import sqlite3
 from datetime import datetime
 
-from kaspr_tui.api.models import BillingDetails, CardSummary, Invoice, InvoiceSummary, QuoteLine, Tax
+from kaspr_tui.api.models import (
+    BillingDetails,
+    CardSummary,
+    Invoice,
+    InvoiceSummary,
+    QuoteLine,
+    Tax,
+)
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.billing.quotes import Line
 from kaspr_tui.billing.tax import TaxDecision

@@ -23,7 +23,12 @@ from starlette.routing import Match, Router
 
 from kaspr_tui.server.context import RUNNING_WRITE, IdempotentWrite, ServerContext
 from kaspr_tui.server.errors import (
-    REQUEST_ID_SCOPE_KEY, ApiError, conflict, internal_error, invalid, unavailable,
+    REQUEST_ID_SCOPE_KEY,
+    ApiError,
+    conflict,
+    internal_error,
+    invalid,
+    unavailable,
 )
 from kaspr_tui.server.store import hash_api_key
 

@@ -12,7 +12,11 @@ from kaspr_tui.billing.cards import detect_brand, normalize_card_number, validat
 from kaspr_tui.billing.catalog import PLANS
 from kaspr_tui.server.errors import conflict, field_errors, invalid, not_found
 from kaspr_tui.server.events import record_event
-from kaspr_tui.server.processor import CARD_ERROR_MESSAGES, DECLINED_WHEN_SAVED, card_outcome
+from kaspr_tui.server.processor import (
+    CARD_ERROR_MESSAGES,
+    DECLINED_WHEN_SAVED,
+    card_outcome,
+)
 from kaspr_tui.server.store import Tx, to_db_time
 from kaspr_tui.server.workspaces import load_workspace
 

@@ -17,7 +17,12 @@ from kaspr_tui.server.changes import apply_change
 from kaspr_tui.server.errors import conflict, invalid, not_found
 from kaspr_tui.server.events import record_event
 from kaspr_tui.server.invoices import open_invoice, pay_invoice, void_invoice
-from kaspr_tui.server.quoting import QUOTE_LIFETIME, StoredQuote, stored_quote_by_id, usable_quote
+from kaspr_tui.server.quoting import (
+    QUOTE_LIFETIME,
+    StoredQuote,
+    stored_quote_by_id,
+    usable_quote,
+)
 from kaspr_tui.server.store import Tx, from_db_time, to_db_time
 from kaspr_tui.server.workspaces import billing_details_of, load_workspace
 

@@ -20,7 +20,13 @@ from kaspr_tui.server.changes import AcceptedChange
 from kaspr_tui.server.errors import field_errors, invalid, not_found
 from kaspr_tui.server.invoices import lines_wire, tax_wire
 from kaspr_tui.server.store import Tx, to_db_time
-from kaspr_tui.server.workspaces import Workspace, load_workspace, member_counts, renewing_addons, workspace_tax
+from kaspr_tui.server.workspaces import (
+    Workspace,
+    load_workspace,
+    member_counts,
+    renewing_addons,
+    workspace_tax,
+)
 
 QUOTE_LIFETIME = timedelta(minutes=15)
 

@@ -25,9 +25,9 @@ from kaspr_tui.api.models import (
     ErrorResponse,
     Event,
     Health,
+    InvitationCreate,
     Invoice,
     InvoiceSummary,
-    InvitationCreate,
     ListResponse,
     Me,
     Member,
@@ -49,7 +49,14 @@ from kaspr_tui.billing.catalog import ADDON_PACKS, PLANS, CreditType
 from kaspr_tui.server import members as member_service
 from kaspr_tui.server import payment_methods as cards
 from kaspr_tui.server import processor, support
-from kaspr_tui.server.auth import Principal, Scope, authenticate, own_workspace, require, workspace_scope
+from kaspr_tui.server.auth import (
+    Principal,
+    Scope,
+    authenticate,
+    own_workspace,
+    require,
+    workspace_scope,
+)
 from kaspr_tui.server.billing_details import save_billing_details
 from kaspr_tui.server.context import ServerContext, get_context
 from kaspr_tui.server.credits import balances, consume
@@ -60,9 +67,13 @@ from kaspr_tui.server.pagination import Limit, StartingAfter, page
 from kaspr_tui.server.quoting import create_quote
 from kaspr_tui.server.renewals import catch_up_all
 from kaspr_tui.server.store import Tx
-from kaspr_tui.server.support import CardHolder
 from kaspr_tui.server.subscriptions import cancel_scheduled_change, set_auto_renew
-from kaspr_tui.server.workspaces import billing_details_of, load_workspace, subscription_view
+from kaspr_tui.server.support import CardHolder
+from kaspr_tui.server.workspaces import (
+    billing_details_of,
+    load_workspace,
+    subscription_view,
+)
 
 Context = Annotated[ServerContext, Depends(get_context)]
 ObjectId = Annotated[str, Path(max_length=64)]

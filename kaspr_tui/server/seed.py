@@ -24,7 +24,6 @@ from kaspr_tui.api.models import (
 from kaspr_tui.billing.catalog import CreditType
 from kaspr_tui.billing.periods import add_months, credit_period_bounds, next_period_end
 from kaspr_tui.billing.quotes import Terms
-from kaspr_tui.server.subscriptions import set_auto_renew
 from kaspr_tui.server.billing_details import save_billing_details
 from kaspr_tui.server.credits import consume, grant_credit_period
 from kaspr_tui.server.members import add_member, invite
@@ -33,6 +32,7 @@ from kaspr_tui.server.processor import create_checkout
 from kaspr_tui.server.quoting import create_quote
 from kaspr_tui.server.renewals import catch_up
 from kaspr_tui.server.store import Store, Tx, hash_api_key, to_db_time
+from kaspr_tui.server.subscriptions import set_auto_renew
 
 SEEDED_KEY = "seeded"
 

@@ -7,7 +7,11 @@ from kaspr_tui.billing.catalog import CREDIT_LABELS, CreditType
 from kaspr_tui.server.errors import not_found
 from kaspr_tui.server.events import record_event
 from kaspr_tui.server.store import Tx
-from kaspr_tui.server.workspaces import bump_version, clear_scheduled_change, subscription_view
+from kaspr_tui.server.workspaces import (
+    bump_version,
+    clear_scheduled_change,
+    subscription_view,
+)
 
 
 def set_auto_renew(tx: Tx, workspace_id: str, credit_type: CreditType, auto_renew: bool, *, actor: str) -> Subscription:

@@ -29,7 +29,12 @@ from kaspr_tui.server.members import leave_workspace
 from kaspr_tui.server.pagination import page
 from kaspr_tui.server.renewals import catch_up
 from kaspr_tui.server.store import Tx, from_db_time, to_db_time
-from kaspr_tui.server.workspaces import bump_version, load_workspace, set_terms, subscription_view
+from kaspr_tui.server.workspaces import (
+    bump_version,
+    load_workspace,
+    set_terms,
+    subscription_view,
+)
 
 RECENT = 5
 

@@ -6,11 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from kaspr_tui.api.models import BillingDetails, CardSummary, RecurringAddon, ScheduledChange, Subscription
+from kaspr_tui.api.models import (
+    BillingDetails,
+    CardSummary,
+    RecurringAddon,
+    ScheduledChange,
+    Subscription,
+)
 from kaspr_tui.billing.catalog import CREDIT_TYPES, PLANS, CreditType
 from kaspr_tui.billing.quotes import Terms
-from kaspr_tui.billing.tax import TaxDecision
-from kaspr_tui.billing.tax import tax_decision
+from kaspr_tui.billing.tax import TaxDecision, tax_decision
 from kaspr_tui.server.errors import not_found
 from kaspr_tui.server.store import Tx, from_db_time, to_db_time
 

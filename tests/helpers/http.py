@@ -49,6 +49,19 @@ class RecordingTransport(LoopbackTransport):
         return await super().handle_async_request(request)
 
 
+class BrokenOn(LoopbackTransport):
+    """Loopback HTTP whose POSTs to `path` fail with an error no HTTP client expects: a bug, not the network."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path == self.path:
+            raise RuntimeError(f"no client expects this answer to {self.path}")
+        return await super().handle_async_request(request)
+
+
 class LoseFirstAnswer(httpx.AsyncBaseTransport):
     """Loopback HTTP that lets the server act on the first POST to `path`, then drops its answer with
     `error` (a connection that breaks on the way back, or a timeout); records every such POST's

@@ -41,12 +41,20 @@ QUOTE_GROUP = "live-quote"
 UPDATING_PRICE = "Updating the price…"
 
 
+TRY_AGAIN = "Change a value or press r to try again."
+
+
 def problem_words(error: ApiError) -> str:
     """The server's own words: every field message (seat limit and members can both apply), else its message."""
     messages = list(dict.fromkeys(field.message for field in error.errors)) or [error.message]
     if error.is_connection_error or error.status >= 500 or error.code == "timeout":
-        messages.append("Change a value or press r to try again.")
+        messages.append(TRY_AGAIN)
     return "\n".join(messages)
+
+
+def failure_words(error: Exception) -> str:
+    """What failed while pricing, when it is not the server refusing: a bug, said as one."""
+    return f"This could not be priced ({type(error).__name__}: {error}). {TRY_AGAIN}"
 
 
 @dataclass(frozen=True)
@@ -57,8 +65,8 @@ class QuoteState:
     """What the inputs asked for; None when they ask for nothing (today's subscription as it is)."""
     quote: Quote | None = None
     """The server's price for `request`, once it answered."""
-    problem: ApiError | None = None
-    """Why the server refused to price `request`."""
+    problem: str | None = None
+    """Why `request` has no price: the server's refusal, or what failed, in words for the person."""
 
     @property
     def waiting(self) -> bool:
@@ -132,8 +140,13 @@ class LiveQuote:
             quote = await client.create_quote(request)
         except ApiError as error:
             if request == self._ask():
-                self._publish(QuoteState(request, problem=error))
+                self._publish(QuoteState(request, problem=problem_words(error)))
             return
+        except Exception as error:
+            # Never "Updating…" for ever: the price says it failed, the app's handler logs it.
+            if request == self._ask():
+                self._publish(QuoteState(request, problem=failure_words(error)))
+            raise
         if request == self._ask():
             self._publish(QuoteState(request, quote=quote))
 
@@ -239,7 +252,7 @@ class PurchaseDialog(Dialog[Checkout | None]):
         if state.request is None:
             total.update(Text(self.unchanged_words()))
         elif state.problem is not None:
-            total.update(Text(problem_words(state.problem)))
+            total.update(Text(state.problem))
         elif state.quote is None:
             total.update(UPDATING_PRICE)
         else:
@@ -256,7 +269,7 @@ class PurchaseDialog(Dialog[Checkout | None]):
             return
         self._checkout(priced[0])
 
-    @work(group="checkout", exclusive=True)
+    @work(group="checkout", exclusive=True, exit_on_error=False)
     async def _checkout(self, request: QuoteRequest) -> None:
         checkout = await run_checkout(self, request, title=self.CHECKOUT_TITLE)
         if checkout is None:

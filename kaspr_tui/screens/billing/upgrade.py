@@ -34,8 +34,9 @@ from kaspr_tui.billing.catalog import (
 )
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.billing.words import plural
-from kaspr_tui.screens.billing.live_quote import LiveQuote, QuoteState, problem_words
+from kaspr_tui.screens.billing.live_quote import LiveQuote, QuoteState
 from kaspr_tui.screens.checkout import run_checkout
+from kaspr_tui.screens.failures import ReportsFailedWorkers
 from kaspr_tui.state import AccountState, app_host
 from kaspr_tui.widgets.choices import Choices
 from kaspr_tui.widgets.formatting import format_count
@@ -133,7 +134,7 @@ class PlainScroll(VerticalScroll):
     BLANK = True
 
 
-class UpgradePane(Vertical):
+class UpgradePane(ReportsFailedWorkers, Vertical):
     """Plan, interval, users and add-on credits on the left (or on top); the quote beside (or below)."""
 
     BLANK = True  # as `Plain`
@@ -335,7 +336,7 @@ class UpgradePane(Vertical):
             self._show_total("")
             self.query_one(QuoteView).show_message("No change yet: today's plan renews as it is.")
         elif state.problem is not None:
-            self._show_status(problem_words(state.problem), problem=True)
+            self._show_status(state.problem, problem=True)
             self._show_total("")
             self.query_one(QuoteView).show_message("No quote: see the reason below.")
         elif state.quote is None:
@@ -376,7 +377,7 @@ class UpgradePane(Vertical):
             # Pressed in the moment between a key and its quote: price what is on screen now.
             self._live_quote.ask_now()
             return
-        self.run_worker(run_checkout(self.screen, priced[0], title="Change plan"), group="checkout", exclusive=True)
+        self.run_worker(run_checkout(self.screen, priced[0], title="Change plan"), group="checkout", exclusive=True, exit_on_error=False)
 
 
 def terms(subscription: Subscription) -> tuple[object, ...]:

@@ -153,8 +153,13 @@ class ProcessingScreen(Dialog[CheckoutResult]):
             if self.checkout is None and is_refusal(error):
                 self._show_refused(error)
             else:
-                self._show_unconfirmed(error)
+                self._show_unconfirmed(error.message)
             return
+        except Exception as error:
+            # Not an answer the client could read (a bug): it may have gone through, so never a spinner
+            # for ever nor a claim either way; the app's handler logs it.
+            self._show_unconfirmed(f"{type(error).__name__}: {error}")
+            raise
         if checkout.status == "requires_action":
             self._show_bank_step()
         elif checkout.status == "succeeded":
@@ -221,12 +226,12 @@ class ProcessingScreen(Dialog[CheckoutResult]):
         self.query_one("#ok", Button).label = "OK"
         self._show("failed", title="The payment could not start", message=message, buttons=("ok",))
 
-    def _show_unconfirmed(self, error: ApiError) -> None:
+    def _show_unconfirmed(self, reason: str) -> None:
         # The payment may or may not have gone through: OK leaves without claiming either.
         self._final = CheckoutResult("cancelled", self.checkout)
         message = Content.assemble(
             ("We couldn't confirm your payment: ", "bold"),
-            error.message,
+            reason,
             "\n\nNothing is charged twice: retrying continues the same payment.",
         )
         self.query_one("#ok", Button).label = "Close"

@@ -28,6 +28,8 @@ from textual import events
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
+from kaspr_tui.screens.failures import ReportsFailedWorkers
+
 DialogResult = TypeVar("DialogResult")
 
 BUTTON_ROW_KEYS = [
@@ -37,7 +39,7 @@ BUTTON_ROW_KEYS = [
 """Left and right move between the buttons of a dialog that has nothing else to focus."""
 
 
-class Dialog(ModalScreen[DialogResult]):
+class Dialog(ReportsFailedWorkers, ModalScreen[DialogResult]):
     DEFAULT_CSS = """
     Dialog {
         align: center middle;

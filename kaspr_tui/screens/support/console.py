@@ -31,6 +31,7 @@ from kaspr_tui.api.models import EmailChangeRequest, SupportAccount
 from kaspr_tui.billing.catalog import CREDIT_LABELS, PLANS
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
+from kaspr_tui.screens.failures import ReportsFailedWorkers
 from kaspr_tui.screens.support.forms import (
     RetryKey,
     checked_email,
@@ -105,7 +106,7 @@ def events_table(account: SupportAccount) -> Table | str:
     return table
 
 
-class SupportConsole(Vertical):
+class SupportConsole(ReportsFailedWorkers, Vertical):
     """The support console (`#support-console`)."""
 
     DEFAULT_CSS = """

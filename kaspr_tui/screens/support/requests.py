@@ -25,6 +25,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from kaspr_tui.api.models import SupportRequestCreate, SupportTicket
 from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
+from kaspr_tui.screens.failures import ReportsFailedWorkers
 from kaspr_tui.screens.support.forms import (
     RetryKey,
     checked_email,
@@ -86,7 +87,7 @@ def ticket_line(ticket: SupportTicket, email: str) -> str:
     )
 
 
-class CustomerRequests(Vertical):
+class CustomerRequests(ReportsFailedWorkers, Vertical):
     """The customers' half of the Support page (`#support-requests`)."""
 
     DEFAULT_CSS = """

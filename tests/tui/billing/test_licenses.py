@@ -13,8 +13,8 @@ from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
 from kaspr_tui.screens.workspace.page import WorkspaceScreen
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from kaspr_tui.widgets.seat_counter import SeatCounter
-from tests.helpers.app import app_for
-from tests.helpers.http import invoice_count, server_quote, subscription
+from tests.helpers.app import FAST_CLIENT, app_for, app_over
+from tests.helpers.http import BrokenOn, invoice_count, server_quote, subscription
 from tests.helpers.pages import open_dialog, pay_with_saved_card, press
 from tests.helpers.screen import screen_text, shown
 from tests.helpers.waiting import priced, settle, until
@@ -186,3 +186,13 @@ async def test_open_licenses_goes_to_plan_and_billing_with_the_dialog(live_serve
         await until(pilot, lambda: isinstance(app.screen, LicensesScreen), "the licenses dialog")
         assert app.current_mode == "billing"
         assert app.screen_stack[0].query_one("#billing-tabs").active == "plan-billing"
+
+
+async def test_a_price_that_fails_unexpectedly_says_so_instead_of_updating_forever(live_server: LiveServer) -> None:
+    app = app_over(live_server.url, ADMIN_KEY, BrokenOn("/v1/quotes"), **FAST_CLIENT)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_licenses_dialog(pilot)
+        await pilot.press("plus")
+        total = await priced(pilot)
+        assert "could not be priced" in total and "RuntimeError" in total
+        assert app.screen.query_one("#continue").disabled

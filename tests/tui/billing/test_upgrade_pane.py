@@ -6,6 +6,8 @@ period 17 Aug 2026 – 17 Aug 2027, 500 phone credits renewing; the clock is fro
 
 from __future__ import annotations
 
+import logging
+
 import httpx
 import pytest
 from textual.screen import ModalScreen
@@ -19,10 +21,10 @@ from kaspr_tui.widgets.choices import Choices
 from kaspr_tui.widgets.formatting import format_date
 from kaspr_tui.widgets.seat_counter import SeatCounter
 from kaspr_tui.widgets.slider import Slider
-from tests.helpers.app import recording_app
-from tests.helpers.http import server_quote
+from tests.helpers.app import FAST_CLIENT, app_over, recording_app
+from tests.helpers.http import BrokenOn, server_quote
 from tests.helpers.pages import open_page
-from tests.helpers.screen import on_screen, shown
+from tests.helpers.screen import notices, on_screen, shown
 from tests.helpers.waiting import quoted, settle
 
 SIZE = (100, 40)
@@ -221,3 +223,23 @@ async def test_the_change_plan_command_opens_the_upgrade_tab_on_the_plans(live_s
         assert app.current_mode == "billing"
         assert app.screen.query_one("#billing-tabs").active == "upgrade"
         assert app.focused is app.screen.query_one("#plan-select")
+
+
+async def test_a_quote_that_fails_unexpectedly_says_so_instead_of_updating_forever(
+    live_server: LiveServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Not an answer the client knows how to read: a bug. The person is told, the log has it.
+    app = app_over(live_server.url, ADMIN_KEY, BrokenOn("/v1/quotes"), **FAST_CLIENT)
+    caplog.set_level(logging.ERROR, logger="kaspr_tui")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot, "b")
+        app.screen.query_one("#seats").focus()
+        await pilot.press("plus")
+        await quoted(pilot)
+        status = shown(app, "#quote-status")
+        assert "could not be priced" in status and "RuntimeError" in status
+        assert not checkout_enabled(app)
+        [notice] = [notice for notice in notices(app) if notice.severity == "error"]
+        assert notice.title == "Something went wrong" and "no client expects" in notice.message
+    logged = [record for record in caplog.records if record.name == "kaspr_tui.app"]
+    assert any("no client expects" in record.getMessage() and record.exc_info for record in logged)

@@ -264,6 +264,9 @@ class ScriptedApp(App[None]):
     def load_account(self) -> None:
         """Nothing to reload: the form's tests read what it sent."""
 
+    def worker_failed(self, worker: object) -> None:
+        raise AssertionError(f"a worker of the form failed: {worker}")
+
     async def on_unmount(self) -> None:
         await self.client.aclose()
 

@@ -17,6 +17,7 @@ from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from tests.helpers.app import FAST_CLIENT, app_for, app_over
 from tests.helpers.forms import FAILING_CARDS, GOOD_CARD, THREE_D_SECURE_CARD, UPGRADE
 from tests.helpers.http import (
+    BrokenOn,
     LoseFirstAnswer,
     add_card,
     choice_for,
@@ -24,7 +25,7 @@ from tests.helpers.http import (
     subscription,
 )
 from tests.helpers.pages import open_modal
-from tests.helpers.screen import dialog_message, screen_text, showing
+from tests.helpers.screen import dialog_message, notices, screen_text, showing
 from tests.helpers.waiting import settle, until
 
 
@@ -129,6 +130,25 @@ async def test_a_price_made_before_the_subscription_changed_is_refused_with_what
     [result] = results
     assert isinstance(result, CheckoutResult) and result.outcome == "failed" and result.checkout is None
     assert subscription(admin)["plan"] == "business"
+
+
+async def test_a_payment_that_fails_unexpectedly_claims_no_outcome_and_offers_retry(
+    live_server: LiveServer, admin: httpx.Client
+) -> None:
+    # The answer to the payment cannot be read (a bug, not the network): it may have gone through.
+    app = app_over(live_server.url, ADMIN_KEY, BrokenOn("/v1/checkouts"), **FAST_CLIENT)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        _, results = await pay(pilot, choice_for(admin, add_card(admin, GOOD_CARD)))
+        await until(pilot, lambda: showing(app, "#retry"), "the retry offer")
+        said = dialog_message(app)
+        assert "We couldn't confirm your payment" in said and "RuntimeError" in said
+        [notice] = [notice for notice in notices(app) if notice.severity == "error"]
+        assert notice.title == "Something went wrong"
+        await pilot.press("escape")
+        await pilot.pause()
+    [result] = results
+    assert isinstance(result, CheckoutResult) and result.outcome == "cancelled"
 
 
 class TestWhileThePaymentIsProcessing:
