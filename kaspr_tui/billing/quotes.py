@@ -32,6 +32,7 @@ from kaspr_tui.billing.catalog import (
 from kaspr_tui.billing.periods import next_period_end, period_seconds, remaining_seconds
 from kaspr_tui.billing.proration import is_upgrade, prorate
 from kaspr_tui.billing.tax import TaxDecision, tax_amount
+from kaspr_tui.billing.words import terms_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +187,4 @@ def _seat_period_price(terms: Terms) -> int:
 
 def _describe(terms: Terms, seat_word: str = "seat") -> str:
     """`Business (annual) × 10 seats`."""
-    interval = "annual" if terms.interval == "year" else "monthly"
-    plural = "" if terms.seats == 1 else "s"
-    return f"{PLANS[terms.plan].name} ({interval}) × {terms.seats} {seat_word}{plural}"
+    return terms_words(PLANS[terms.plan].name, terms.interval, terms.seats, seat_word)

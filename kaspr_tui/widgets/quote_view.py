@@ -19,7 +19,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.widgets.formatting import INTERVAL_LABELS, format_count, format_date
+from kaspr_tui.billing.words import terms_words, vat_label
+from kaspr_tui.widgets.formatting import format_count, format_date
 
 
 class QuoteLineLike(Protocol):
@@ -56,25 +57,14 @@ class QuoteLike(Protocol):
     scheduled_change: ScheduledChangeLike | None
 
 
-def describe_terms(plan_name: str, interval: str, seats: int) -> str:
-    """`Starter (monthly) × 8 seats`, the way the server's quote lines read."""
-    seat_words = f"{format_count(seats)} seat{'' if seats == 1 else 's'}"
-    return f"{plan_name} ({INTERVAL_LABELS.get(interval, interval)}) × {seat_words}"
-
-
 def scheduled_change_words(plan_name: str, interval: str, seats: int, effective_at: datetime) -> str:
     """`Changes to Starter (monthly) × 8 seats on 17 Aug 2027`."""
-    return f"Changes to {describe_terms(plan_name, interval, seats)} on {format_date(effective_at)}"
+    return f"Changes to {terms_words(plan_name, interval, seats)} on {format_date(effective_at)}"
 
 
 def nothing_to_pay_words(scheduled_for: datetime) -> str:
     """What a change that only waits for the period end (a downgrade, fewer seats) costs today."""
     return f"Scheduled for {format_date(scheduled_for)} — nothing to pay now"
-
-
-def tax_label(tax: TaxLike) -> str:
-    rate = f"VAT {tax.rate_percent:g} %"
-    return f"{rate} (reverse charge: the customer accounts for VAT)" if tax.reverse_charge else rate
 
 
 def _two_columns() -> Table:
@@ -105,7 +95,7 @@ def totals_table(quote: QuoteLike) -> Table:
     table = _two_columns()
     if quote.lines:
         table.add_row(Text("Subtotal", style="dim"), money(quote.subtotal))
-        table.add_row(Text(tax_label(quote.tax), style="dim"), money(quote.tax.amount))
+        table.add_row(Text(vat_label(quote.tax.rate_percent, quote.tax.reverse_charge), style="dim"), money(quote.tax.amount))
     table.add_row(Text("Total due now", style="bold"), Text(money(quote.total_due_now), style="bold"))
     table.add_row(Text(f"Next renewal on {format_date(quote.renews_at)}", style="dim"), money(quote.next_renewal_total))
     return table

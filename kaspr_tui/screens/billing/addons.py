@@ -31,10 +31,10 @@ from kaspr_tui.api.models import (
 )
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CreditType
 from kaspr_tui.billing.money import format_money
+from kaspr_tui.billing.words import vat_label
 from kaspr_tui.screens.billing.live_quote import PurchaseDialog
 from kaspr_tui.state import AccountState, app_host
 from kaspr_tui.widgets.formatting import format_count, format_date
-from kaspr_tui.widgets.quote_view import tax_label
 from kaspr_tui.widgets.slider import Slider
 
 TITLE = "Purchase add-ons"
@@ -67,15 +67,6 @@ def pack_words(pack: RecurringAddon, resets_on: str) -> str:
     if pack.auto_renew:
         return f"Your pack today: {format_count(pack.quantity)} a month, renewing."
     return f"Your pack today: {format_count(pack.quantity)}, ending on {resets_on}."
-
-
-def total_words(quote: Quote) -> Text:
-    """`Total due now €12.00  (€10.00 + VAT 20 % €2.00)`."""
-    money = lambda cents: format_money(cents, quote.currency)  # noqa: E731 — one currency per quote
-    return Text.assemble(
-        (f"Total due now {money(quote.total_due_now)}", "bold"),
-        (f"  ({money(quote.subtotal)} + {tax_label(quote.tax)} {money(quote.tax.amount)})", "dim"),
-    )
 
 
 class PurchaseAddonsScreen(PurchaseDialog):
@@ -164,7 +155,7 @@ class PurchaseAddonsScreen(PurchaseDialog):
         money = lambda cents: format_money(cents, quote.currency)  # noqa: E731 — one currency per quote
         return Text.assemble(
             (f"Total due now {money(quote.total_due_now)}", "bold"),
-            (f"  ({money(quote.subtotal)} + {tax_label(quote.tax)} {money(quote.tax.amount)})", "dim"),
+            (f"  ({money(quote.subtotal)} + {vat_label(quote.tax.rate_percent, quote.tax.reverse_charge)} {money(quote.tax.amount)})", "dim"),
         )
 
     def success_words(self, checkout: Checkout) -> str:

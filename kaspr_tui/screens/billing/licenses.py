@@ -18,12 +18,11 @@ from textual.widgets import Static
 
 from kaspr_tui.api.models import Checkout, Quote, QuoteRequest, Subscription
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.billing.words import plural
+from kaspr_tui.billing.words import plural, seats_ceiling_reason, seats_floor_reason, vat_label
 from kaspr_tui.screens.billing.live_quote import PurchaseDialog
-from kaspr_tui.screens.billing.upgrade import seats_ceiling_reason, seats_floor_reason
 from kaspr_tui.state import AccountState, app_host
 from kaspr_tui.widgets.formatting import format_date
-from kaspr_tui.widgets.quote_view import scheduled_change_words, tax_label
+from kaspr_tui.widgets.quote_view import scheduled_change_words
 from kaspr_tui.widgets.seat_counter import SeatCounter
 
 
@@ -83,8 +82,8 @@ class LicensesScreen(PurchaseDialog):
         self.query_one("#seat-counter", SeatCounter).set_bounds(
             floor,
             max(floor, plan.max_seats),
-            min_reason=seats_floor_reason(workspace_name, subscription),
-            max_reason=seats_ceiling_reason(plan),
+            min_reason=seats_floor_reason(workspace_name, subscription.members, subscription.pending_invitations),
+            max_reason=seats_ceiling_reason(plan.name, plan.max_seats),
         )
         self.query_one("#licenses-summary", Static).update(
             licenses_summary(workspace_name, subscription, plan.name, plan.max_seats)
@@ -125,7 +124,7 @@ class LicensesScreen(PurchaseDialog):
             headline = f"Total due now {money(quote.total_due_now)}"
             detail = (
                 f"{plural(quote.seats - seats_today, 'more license')}, prorated: "
-                f"{money(quote.subtotal)} + {tax_label(quote.tax)} {money(quote.tax.amount)}"
+                f"{money(quote.subtotal)} + {vat_label(quote.tax.rate_percent, quote.tax.reverse_charge)} {money(quote.tax.amount)}"
             )
         detail += f"\nNext renewal {money(quote.next_renewal_total)} on {format_date(quote.renews_at)}."
         return Text.assemble((headline, "bold"), "\n", (detail, "dim"))

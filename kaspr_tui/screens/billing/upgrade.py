@@ -33,7 +33,7 @@ from kaspr_tui.billing.catalog import (
     PlanId,
 )
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.billing.words import plural
+from kaspr_tui.billing.words import seats_ceiling_reason, seats_floor_reason
 from kaspr_tui.screens.billing.live_quote import LiveQuote, QuoteState
 from kaspr_tui.screens.checkout import run_checkout
 from kaspr_tui.screens.failures import ReportsFailedWorkers
@@ -103,18 +103,6 @@ def change_request(
     if not changes and not added:
         return None
     return QuoteRequest.model_validate({**changes, "addons": added})
-
-
-def seats_floor_reason(workspace_name: str, subscription: Subscription) -> str:
-    return (
-        f"{workspace_name} has {plural(subscription.members, 'member')} and "
-        f"{plural(subscription.pending_invitations, 'pending invitation')}: remove members or revoke "
-        "invitations first to go lower."
-    )
-
-
-def seats_ceiling_reason(plan: PlanWire) -> str:
-    return f"The {plan.name} plan allows at most {plural(plan.max_seats, 'user')}: choose a larger plan for more."
 
 
 class Plain(Vertical):
@@ -274,8 +262,10 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
         self.query_one("#seats", SeatCounter).set_bounds(
             floor,
             max(floor, plan.max_seats),
-            min_reason=seats_floor_reason(self._workspace_name, self._subscription),
-            max_reason=seats_ceiling_reason(plan),
+            min_reason=seats_floor_reason(
+                self._workspace_name, self._subscription.members, self._subscription.pending_invitations
+            ),
+            max_reason=seats_ceiling_reason(plan.name, plan.max_seats),
         )
 
     def _show_scheduled_note(self, state: AccountState) -> None:

@@ -30,7 +30,6 @@ from kaspr_tui.api.models import (
 from kaspr_tui.billing.countries import COUNTRY_NAMES
 from kaspr_tui.billing.tax import (
     EU_STANDARD_VAT_RATES,
-    TaxDecision,
     tax_decision,
     vat_prefix,
 )
@@ -39,6 +38,7 @@ from kaspr_tui.billing.validation import (
     MAX_TEXT_LENGTH,
     validate_billing_details,
 )
+from kaspr_tui.billing.words import vat_charge_words
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.state import app_host
 from kaspr_tui.widgets.formatting import format_card, format_expiry
@@ -86,14 +86,8 @@ def vat_hint(country: str | None, vat_number: str) -> str:
         return ""
     if country not in EU_STANDARD_VAT_RATES:
         return "Outside the EU: no VAT is charged; leave this empty."
-    return f"Starts with {vat_prefix(country)} · {vat_charge_words(tax_decision(country, vat_number))}"
-
-
-def vat_charge_words(decision: TaxDecision) -> str:
-    """`VAT 20 % applies`, or `reverse charge, 0 % VAT` for a valid EU VAT number abroad."""
-    if decision.reverse_charge:
-        return "reverse charge, 0 % VAT"
-    return f"VAT {decision.rate_percent:g} % applies"
+    decision = tax_decision(country, vat_number)
+    return f"Starts with {vat_prefix(country)} · {vat_charge_words(decision.rate_percent, decision.reverse_charge)}"
 
 
 def saved_card_label(card: PaymentMethod) -> str:
@@ -442,4 +436,4 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
         self.dismiss(choice)
 
 
-__all__ = ["BillingFormScreen", "PaymentChoice", "saved_card_label", "vat_charge_words", "vat_hint"]
+__all__ = ["BillingFormScreen", "PaymentChoice", "saved_card_label", "vat_hint"]

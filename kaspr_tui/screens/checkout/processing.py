@@ -24,10 +24,10 @@ from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.api.models import Checkout, Quote, Subscription
 from kaspr_tui.billing.catalog import CREDIT_LABELS
 from kaspr_tui.billing.money import format_money
+from kaspr_tui.billing.words import terms_words
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.state import app_host
 from kaspr_tui.widgets.formatting import format_card, format_date
-from kaspr_tui.widgets.quote_view import describe_terms
 
 if TYPE_CHECKING:
     from kaspr_tui.screens.checkout.billing_form import PaymentChoice
@@ -241,7 +241,7 @@ class ProcessingScreen(Dialog[CheckoutResult]):
         quote = self.quote
         plan_name = app_host(self.app).account.plan_name
         lines: list[Content | str] = []
-        now_terms = describe_terms(plan_name(quote.plan), quote.interval, quote.seats)
+        now_terms = terms_words(plan_name(quote.plan), quote.interval, quote.seats)
         before = self._before
         if before is None or (before.plan, before.interval, before.seats) != (quote.plan, quote.interval, quote.seats):
             lines.append(Content.assemble("Your plan is now ", (now_terms, "bold"), "."))
@@ -250,7 +250,7 @@ class ProcessingScreen(Dialog[CheckoutResult]):
             lines.append(f"{addon.quantity:,} {label} added now, renewing each period.")
         if quote.scheduled_change is not None:
             change = quote.scheduled_change
-            later = describe_terms(plan_name(change.plan), change.interval, change.seats)
+            later = terms_words(plan_name(change.plan), change.interval, change.seats)
             lines.append(Content.assemble(
                 "Scheduled: ", (later, "bold"), f" from {format_date(change.effective_at)}."
             ))

@@ -26,7 +26,7 @@ from kaspr_tui.billing.catalog import CREDIT_LABELS
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.billing.quotes import PriceChange, Terms, price_change
 from kaspr_tui.billing.tax import tax_decision
-from kaspr_tui.screens.checkout.billing_form import vat_charge_words
+from kaspr_tui.billing.words import vat_charge_words
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.state import AccountState, app_host
 from kaspr_tui.widgets.formatting import (
@@ -122,7 +122,7 @@ def subscription_grid(state: AccountState) -> Table:
     grid.add_row(
         "Next renewal",
         f"{format_date(subscription.current_period_end)}: {format_money(price.next_renewal_total)}"
-        f" ({vat_charge_words(price.tax)})",
+        f" ({vat_charge_words(price.tax.rate_percent, price.tax.reverse_charge)})",
     )
     resets = {balance.type: format_date(balance.resets_at) for balance in state.credits}
     packs = [addon for addon in subscription.addons if addon.quantity > 0]

@@ -17,12 +17,12 @@ from textual.widgets import Button, Static
 
 from kaspr_tui.api.models import Invoice, InvoiceSummary
 from kaspr_tui.billing.money import format_money
+from kaspr_tui.billing.words import vat_label
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.screens.dialogs.billing_details import billing_details_section
 from kaspr_tui.screens.dialogs.saved import DOWNLOAD_GROUP, download_and_show
 from kaspr_tui.state import Problem, app_host
 from kaspr_tui.widgets.formatting import format_card, format_count, format_date
-from kaspr_tui.widgets.quote_view import tax_label
 
 REVERSE_CHARGE_MENTION = "VAT reverse charge — Article 196, Council Directive 2006/112/EC"
 """What an EU invoice without VAT to a business in another member state must state."""
@@ -72,7 +72,7 @@ def invoice_lines(invoice: Invoice) -> Group:
     totals.add_column("What", ratio=1, overflow="fold")
     totals.add_column("Amount", justify="right", no_wrap=True)
     totals.add_row(Text("Subtotal", style="dim"), money(invoice.subtotal))
-    totals.add_row(Text(tax_label(invoice.tax), style="dim"), money(invoice.tax.amount))
+    totals.add_row(Text(vat_label(invoice.tax.rate_percent, invoice.tax.reverse_charge), style="dim"), money(invoice.tax.amount))
     totals.add_row(Text("Total", style="bold"), Text(money(invoice.total), style="bold"))
     parts: list[Table | Text] = [lines, Text(""), totals]
     if invoice.tax.reverse_charge:

@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 from kaspr_tui.api import ApiError
 from kaspr_tui.api.models import InvitationCreate, Member, MemberRole
 from kaspr_tui.billing.validation import validate_email
+from kaspr_tui.billing.words import plural
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.state import Problem, app_host
 from kaspr_tui.widgets.forms.field_input import FieldInput
@@ -52,7 +53,7 @@ class InviteMemberScreen(Dialog[InviteResult]):
         self.seats_free = seats_free
 
     def compose(self) -> ComposeResult:
-        free = f"{self.seats_free} free license{'' if self.seats_free == 1 else 's'}"
+        free = plural(self.seats_free, "free license")
         with Vertical(id="invite-dialog", classes="dialog"):
             yield Static(
                 f"They get an invitation by email and take one of the {free} of {self.workspace_name}.",
