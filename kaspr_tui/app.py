@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -36,6 +37,9 @@ from kaspr_tui.state import AccountState, AppHost, Problem, fetch_account
 # imported when first shown (see `_lazy`), which keeps their modules off the way to the first frame.
 
 log = logging.getLogger(__name__)
+
+STYLESHEET = Path(__file__).with_name("kaspr.tcss")
+"""The look of every page and dialog (reusable widgets keep their own DEFAULT_CSS)."""
 
 MODE_TITLES = {
     "dashboard": "Dashboard",
@@ -84,6 +88,7 @@ def _lazy(module: str, name: str) -> Callable[..., Any]:
 
 class KasprApp(App[None]):
     TITLE = "Kaspr"
+    CSS_PATH = STYLESHEET
     MODES: ClassVar = {
         "dashboard": DashboardScreen,
         "billing": _lazy("kaspr_tui.screens.billing.page", "BillingScreen"),

@@ -21,19 +21,6 @@ from kaspr_tui.widgets.problem_banner import ProblemBanner
 class AccountScreen(ReportsFailedWorkers, Screen[None]):
     MODE_TITLE: ClassVar[str] = ""
 
-    DEFAULT_CSS = """
-    AccountScreen {
-        #loading { padding: 1 2; color: $text-muted; }
-        #body { height: 1fr; }
-        .panel {
-            border: round $primary 60%;
-            border-title-color: $text-primary;
-            padding: 0 1;
-            height: auto;
-        }
-    }
-    """
-
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
         yield ProblemBanner(id="problem")
@@ -77,8 +64,6 @@ class AccountScreen(ReportsFailedWorkers, Screen[None]):
 
 class AccountPanel(ReportsFailedWorkers, Vertical):
     """A section of a page that re-renders from the account state its page passes on."""
-
-    DEFAULT_CSS = "AccountPanel { height: auto; }"
 
     def show_account(self, state: AccountState) -> None:
         raise NotImplementedError

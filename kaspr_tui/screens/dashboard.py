@@ -85,26 +85,6 @@ class DashboardScreen(AccountScreen):
         Binding("c", "cancel_scheduled_change", "Cancel change", tooltip="Keep the plan as it is at the renewal"),
     ]
 
-    DEFAULT_CSS = """
-    DashboardScreen {
-        #overview { height: auto; }
-        #summary { height: auto; layout: horizontal; }
-        #plan { width: 1fr; }
-        #cancel-scheduled-change { margin-top: 1; }
-        #card-on-file { width: 26; }
-        /* Wide: plan over card on the left, the credit meters beside them. */
-        &.-wide #overview { layout: horizontal; }
-        &.-wide #summary { layout: vertical; width: 1fr; }
-        &.-wide #card-on-file { width: 1fr; }
-        &.-wide #credits { width: 1fr; }
-        &.-wide CreditMeter { margin-bottom: 1; }
-        &.-wide CreditMeter:last-of-type { margin-bottom: 0; }
-        #activity { height: 1fr; min-height: 3; scrollbar-size-vertical: 1; }
-        #events { text-wrap: nowrap; text-overflow: ellipsis; }
-        #member-note { color: $text-muted; padding: 1 1 0 1; }
-    }
-    """
-
     def compose_body(self) -> ComposeResult:
         with Vertical(id="overview"):
             with Vertical(id="summary"):

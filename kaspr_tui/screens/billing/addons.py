@@ -75,16 +75,6 @@ class PurchaseAddonsScreen(PurchaseDialog):
     CHECKOUT_TITLE = TITLE
     FIRST_FOCUS = "#credits-slider"
 
-    DEFAULT_CSS = """
-    PurchaseAddonsScreen {
-        #credits-slider { margin: 1 0; }
-        #pack-row { height: auto; margin-top: 1; }
-        #pack-status { width: 1fr; color: $text-muted; }
-        /* As wide as its longer label, which it only gets once the account is shown. */
-        #auto-renew { margin-left: 2; width: 21; }
-    }
-    """
-
     def __init__(self, credit_type: CreditType) -> None:
         self.credit_type = credit_type
         self.label = CREDIT_LABELS[credit_type]

@@ -55,17 +55,6 @@ class InvoicesPanel(AccountPanel):
         Binding("y", "download_year", "Year's PDFs"),
     ]
 
-    DEFAULT_CSS = """
-    InvoicesPanel {
-        &.panel { padding-right: 0; }  /* the table's scrollbar against the border: 80 columns fit */
-        #invoices { height: 12; scrollbar-size-vertical: 1; }
-        #invoices-note { color: $text-muted; height: auto; }
-        #invoices-note.-error { color: $text-error; }
-        #invoices-actions { height: auto; margin-top: 1; }
-        #invoices-actions Button { margin-right: 2; }
-    }
-    """
-
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._loaded_for: datetime | None = None
@@ -77,7 +66,7 @@ class InvoicesPanel(AccountPanel):
         table = PagedTable(id="invoices", cursor_type="row", zebra_stripes=True)
         table.add_columns(*COLUMNS)
         yield table
-        yield Note(id="invoices-note")
+        yield Note(id="invoices-note", classes="table-note")
         with Horizontal(id="invoices-actions"):
             yield Button("Download PDF", id="invoice-download-selected", compact=True)
             yield Button("Download all of a year", id="invoices-download-year", compact=True)

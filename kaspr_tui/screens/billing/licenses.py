@@ -51,14 +51,6 @@ class LicensesScreen(PurchaseDialog):
     CONFIRM_LABEL = "Continue"
     FIRST_FOCUS = "#seat-counter"
 
-    DEFAULT_CSS = """
-    LicensesScreen {
-        #scheduled-note { margin-top: 1; color: $text-warning; }
-        #seat-counter-label { margin-top: 1; text-style: bold; }
-        #licenses-rules { margin-top: 1; }
-    }
-    """
-
     @property
     def subscription(self) -> Subscription:
         subscription = app_host(self.app).account.subscription

@@ -174,15 +174,6 @@ class PurchaseDialog(Dialog[Checkout | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    DEFAULT_CSS = """
-    PurchaseDialog {
-        #purchase-dialog { width: 76; }
-        .dialog-note { color: $text-muted; }
-        #quote-total { margin-top: 1; }
-        #quote-total.-problem { color: $text-error; }
-    }
-    """
-
     def __init__(self) -> None:
         super().__init__()
         self._live_quote = LiveQuote(self, self.current_request, self._show_quote, at_once=True)

@@ -31,15 +31,6 @@ class BillingScreen(AccountScreen):
     MODE_TITLE = "Billing"
     AUTO_FOCUS = "#plan-select"
 
-    DEFAULT_CSS = """
-    BillingScreen {
-        #billing-tabs { height: 1fr; }
-        TabPane { padding: 0; }
-        .pane-scroll { height: 1fr; scrollbar-size-vertical: 1; }
-        .note { color: $text-muted; padding: 0 1 1 1; }
-    }
-    """
-
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="billing-tabs"):
             with TabPane("Upgrade", id="upgrade"):

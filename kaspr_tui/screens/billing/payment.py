@@ -66,10 +66,6 @@ def open_update_payment(app: App[object]) -> None:
 class PaymentPanel(AccountPanel):
     """The cards on file and Update payment information."""
 
-    DEFAULT_CSS = """
-    PaymentPanel { #update-payment { margin-top: 1; } }
-    """
-
     def compose(self) -> ComposeResult:
         yield Static(id="payment-summary")
         yield Button(UPDATE_TITLE, id="update-payment", compact=True)
@@ -84,10 +80,6 @@ class PaymentPanel(AccountPanel):
 
 class BillingDetailsPanel(AccountPanel):
     """The billing details in short, and a button for all of the subscription's billing details."""
-
-    DEFAULT_CSS = """
-    BillingDetailsPanel { #billing-details { margin-top: 1; } }
-    """
 
     def compose(self) -> ComposeResult:
         yield Static(id="billing-details-text")

@@ -59,18 +59,6 @@ def plan_row(label: str, value: str) -> Text:
 class PlanPanel(AccountPanel):
     """Plan, licenses (+ opens the licenses dialog) and credits (a Purchase add-ons button per type)."""
 
-    DEFAULT_CSS = """
-    PlanPanel {
-        .panel-row { height: auto; }
-        .panel-row > Static { width: auto; }
-        #licenses-add { margin-left: 2; min-width: 5; }
-        #licenses-hint { color: $text-muted; margin-left: 1; }
-        #credits-heading { margin-top: 1; text-style: bold; width: auto; }
-        .buy-addons { margin-left: 1; }
-        #credits-note { color: $text-muted; }
-    }
-    """
-
     def compose(self) -> ComposeResult:
         yield Static(id="plan-current")
         yield Static(id="plan-period")

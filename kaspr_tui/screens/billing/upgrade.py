@@ -127,41 +127,6 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
 
     BLANK = True  # as `Plain`
 
-    DEFAULT_CSS = """
-    UpgradePane {
-        height: 1fr;
-        #upgrade-scroll { height: 1fr; scrollbar-size-vertical: 1; }
-        #choices, #quote-panel, .field { height: auto; }
-        &.-wide #upgrade-scroll { layout: horizontal; }
-        /* Wide: the plan rows at their full width, the quote in what is left beside them. */
-        &.-wide #choices { width: 72; }
-        &.-wide #quote-panel { width: 1fr; }
-        .field-label { padding: 1 0 0 1; text-style: bold; }
-        .field-note { padding: 0 0 0 1; color: $text-muted; }
-        #plans-heading { padding: 0 0 0 1; color: $text-muted; text-wrap: nowrap; }
-        #plan-select { text-wrap: nowrap; }
-        Slider { margin-top: 1; }
-        #quote-panel {
-            margin: 1 0 0 0;
-            border: round $primary 60%;
-            border-title-color: $text-primary;
-            padding: 0 1;
-        }
-        #scheduled-note { padding: 0 1; color: $text-warning; }
-        #checkout-bar {
-            dock: bottom;
-            height: auto;
-            padding: 0 1;
-            border-top: hkey $primary 60%;
-        }
-        #quote-status { width: 1fr; }
-        #quote-status.-problem { color: $text-error; }
-        #total-row { height: 1; }
-        #quote-total { width: 1fr; height: 1; text-style: bold; }
-        #checkout { width: auto; min-width: 12; }
-    }
-    """
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._subscription: Subscription | None = None
@@ -188,7 +153,7 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
                 for credit_type in CREDIT_TYPES:
                     with Plain(classes="field"):
                         yield Slider(0, min=0, max=1, step=1, id=f"addon-{credit_type}")
-            with Vertical(id="quote-panel"):
+            with Vertical(id="quote-panel", classes="panel"):
                 yield Static(id="scheduled-note")
                 yield QuoteView(id="quote")
         with Vertical(id="checkout-bar"):

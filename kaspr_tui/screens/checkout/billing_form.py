@@ -111,26 +111,6 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
-    DEFAULT_CSS = """
-    BillingFormScreen {
-        #billing-form { max-width: 118; }
-        /* Docked, the message and the buttons stay in view; the fields scroll between them. */
-        #form-problem { dock: top; color: $text-error; display: none; margin-bottom: 1; }
-        #form-problem.-shown { display: block; }
-        #form-body { height: auto; max-height: 100%; }
-        #form-columns { height: auto; }
-        .form-column { height: auto; }
-        .form-heading { text-style: bold; color: $text-primary; }
-        #use-saved-card { border: none; padding: 0; margin-bottom: 0; }
-        #country { width: 1fr; }
-        #form-buttons { dock: bottom; }
-        &.-wide #form-columns { layout: horizontal; }
-        &.-wide .form-column { width: 1fr; }
-        &.-wide #details-column { margin-right: 2; }
-        &.-narrow #card-column { margin-top: 1; }
-    }
-    """
-
     def __init__(
         self,
         *,
@@ -160,7 +140,7 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
         country = address.country if address and address.country in COUNTRY_NAMES else Select.NULL
         vat_number = details.vat_number or "" if details else ""
         with Vertical(id="billing-form", classes="dialog"):
-            yield Static("", id="form-problem", markup=False)
+            yield Static("", id="form-problem", classes="error-line", markup=False)
             # Not a focus stop of its own: focusing a field scrolls it into view.
             with VerticalScroll(id="form-body", can_focus=False), Vertical(id="form-columns"):
                 with Vertical(id="details-column", classes="form-column"):

@@ -68,17 +68,6 @@ def is_refusal(error: ApiError) -> bool:
 class ProcessingScreen(Dialog[CheckoutResult]):
     BINDINGS = [Binding("escape", "close", "Close", show=False)]
 
-    DEFAULT_CSS = """
-    ProcessingScreen {
-        #payment-dialog { width: 72; }
-        #payment-dialog.-bank { border: heavy $warning; }
-        #processing { height: auto; }
-        #processing LoadingIndicator { height: 1; }
-        #processing-note { text-align: center; color: $text-muted; }
-        #payment-message { margin-top: 1; }
-    }
-    """
-
     def __init__(self, quote: Quote, choice: PaymentChoice, *, idempotency_key: str) -> None:
         super().__init__()
         self.quote = quote

@@ -43,16 +43,6 @@ def billed_to(details: BillingDetails) -> str:
 class OrderReviewScreen(Dialog[bool]):
     BINDINGS = [Binding("escape", "back", "Back")]
 
-    DEFAULT_CSS = """
-    OrderReviewScreen {
-        #review-dialog { width: 96; }
-        #review-scroll { height: auto; max-height: 1fr; scrollbar-size-vertical: 1; }
-        #order-lines { margin-bottom: 1; }
-        #order-scheduled { margin-top: 1; }
-        #order-payment { margin-top: 1; }
-    }
-    """
-
     def __init__(self, quote: Quote, choice: PaymentChoice) -> None:
         super().__init__()
         self.quote = quote

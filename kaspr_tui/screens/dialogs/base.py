@@ -2,11 +2,10 @@
 
 One bordered box in the middle of the screen (class `dialog`), titled in its border, as wide as
 the terminal allows up to the width the dialog asks for; its buttons in a row at the bottom right
-(class `dialog-buttons`). A dialog's own CSS keeps only its width and what is particular to it:
+(class `dialog-buttons`); the look is in `kaspr.tcss`, where a dialog's own rules keep only its
+width and what is particular to it (`InviteMemberScreen { #invite-dialog { width: 64; } }`):
 
     class InviteMemberScreen(Dialog[InviteResult]):
-        DEFAULT_CSS = "InviteMemberScreen { #invite-dialog { width: 64; } }"
-
         def compose(self) -> ComposeResult:
             with Vertical(id="invite-dialog", classes="dialog"):
                 ...
@@ -40,28 +39,6 @@ BUTTON_ROW_KEYS = [
 
 
 class Dialog(ReportsFailedWorkers, ModalScreen[DialogResult]):
-    DEFAULT_CSS = """
-    Dialog {
-        align: center middle;
-        .dialog {
-            width: 100%;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: round $primary;
-            border-title-color: $text-primary;
-            border-title-style: bold;
-            border-subtitle-color: $text-muted;
-            background: $surface;
-            padding: 0 1;
-            &.-success { border: round $success; border-title-color: $text-success; }
-            &.-warning { border: round $warning; border-title-color: $text-warning; }
-            &.-error { border: round $error; border-title-color: $text-error; }
-        }
-        .dialog-buttons { height: auto; align-horizontal: right; margin-top: 1; }
-        .dialog-buttons Button { margin-left: 2; min-width: 10; }
-    }
-    """
 
     CLICK_OUTSIDE: ClassVar[str] = ""
     """The action a click on the dimmed page around the dialog runs, as most dialogs close ("cancel"); "" for none."""

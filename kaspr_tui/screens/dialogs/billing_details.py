@@ -139,15 +139,6 @@ class BillingDetailsScreen(Dialog[None]):
 
     BINDINGS = [Binding("escape", "close", "Close")]
 
-    DEFAULT_CSS = """
-    BillingDetailsScreen {
-        #billing-details-dialog { max-width: 90; }
-        #details-body { height: auto; max-height: 1fr; }
-        .details-heading { text-style: bold; color: $text-primary; margin-top: 1; }
-        #details-buttons { dock: bottom; }
-    }
-    """
-
     def __init__(self, state: AccountState) -> None:
         super().__init__()
         self.state = state

@@ -12,23 +12,6 @@ from textual.widgets import Button, Footer, Static
 class ConfigErrorScreen(Screen[None]):
     BINDINGS = [Binding("q,escape", "app.quit", "Quit")]
 
-    DEFAULT_CSS = """
-    ConfigErrorScreen {
-        align: center middle;
-        #config-error {
-            width: 76;
-            max-width: 100%;
-            height: auto;
-            border: round $error;
-            border-title-color: $error;
-            border-title-style: bold;
-            padding: 0 1;
-        }
-        #config-error-detail { margin: 1 0; }
-        #config-error-hint { color: $text-muted; }
-    }
-    """
-
     def __init__(self, message: str) -> None:
         super().__init__()
         self.message = message

@@ -25,13 +25,6 @@ class ConfirmScreen(Dialog[bool]):
     ]
     CLICK_OUTSIDE = "cancel"
 
-    DEFAULT_CSS = """
-    ConfirmScreen {
-        #confirm-dialog { width: 60; }
-        #confirm-message { margin-top: 1; }
-    }
-    """
-
     def __init__(self, title: str, message: str, confirm_label: str = "Confirm", danger: bool = False) -> None:
         super().__init__()
         self.dialog_title = title

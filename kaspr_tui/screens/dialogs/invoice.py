@@ -89,18 +89,6 @@ class InvoiceScreen(Dialog[None]):
     ]
     CLICK_OUTSIDE = "close"
 
-    DEFAULT_CSS = """
-    InvoiceScreen {
-        #invoice-dialog { max-width: 88; }
-        #invoice-scroll { height: auto; max-height: 1fr; scrollbar-size-vertical: 1; }
-        #invoice-header, #invoice-billed-to-row { margin-bottom: 1; }
-        #invoice-billed-to-row { height: auto; }
-        #invoice-billed-to-label { width: 10; color: $text-muted; }
-        #invoice-billed-to { width: 1fr; }
-        #invoice-error { color: $text-error; }
-    }
-    """
-
     def __init__(self, summary: InvoiceSummary) -> None:
         super().__init__()
         self.summary = summary
@@ -113,7 +101,7 @@ class InvoiceScreen(Dialog[None]):
                     yield Static("Billed to", id="invoice-billed-to-label")
                     yield Static(id="invoice-billed-to")
                 yield Static(id="invoice-lines")
-                yield Static(id="invoice-error", markup=False)
+                yield Static(id="invoice-error", classes="error-line", markup=False)
             with Horizontal(id="invoice-buttons", classes="dialog-buttons"):
                 yield Button("Download PDF", id="invoice-download", compact=True, action="screen.download")
                 yield Button("Close", id="invoice-close", compact=True, variant="primary", action="screen.close")

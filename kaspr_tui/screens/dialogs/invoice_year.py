@@ -16,15 +16,6 @@ class YearScreen(Dialog[int | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    DEFAULT_CSS = """
-    YearScreen {
-        #year-dialog { max-width: 56; }
-        #year-question { margin: 1 0 0 0; }
-        #invoice-year { width: 12; margin: 1 0 0 0; }
-        #year-error { color: $text-error; height: auto; }
-    }
-    """
-
     def __init__(self, default_year: int) -> None:
         super().__init__()
         self.default_year = default_year
@@ -33,7 +24,7 @@ class YearScreen(Dialog[int | None]):
         with Vertical(id="year-dialog", classes="dialog"):
             yield Static("Save every paid invoice issued in the year:", id="year-question")
             yield FieldInput(str(self.default_year), id="invoice-year", type="integer", max_length=4, compact=True)
-            yield Static(id="year-error")
+            yield Static(id="year-error", classes="error-line")
             with Horizontal(id="year-buttons", classes="dialog-buttons"):
                 yield Button("Cancel", id="year-cancel", compact=True, action="screen.cancel")
                 yield Button("Download", id="year-download", compact=True, variant="primary", action="screen.submit")

@@ -58,16 +58,6 @@ class KeysScreen(Dialog[None]):
         Binding("escape,question_mark,f1", "dismiss", "Close", key_display="esc"),
     ]
 
-    DEFAULT_CSS = """
-    KeysScreen {
-        #keys-dialog { width: 64; }
-        #keys-scroll { height: auto; max-height: 1fr; }
-        .keys-heading { text-style: bold; margin-top: 1; }
-        .keys-note { color: $text-muted; margin-top: 1; }
-        #keys-close { width: 100%; margin-top: 1; }
-    }
-    """
-
     def __init__(self, page_keys: list[KeyHelp]) -> None:
         super().__init__()
         self.page_keys = page_keys

@@ -74,15 +74,6 @@ class SavedScreen(Dialog[None]):
     ]
     CLICK_OUTSIDE = "close"
 
-    DEFAULT_CSS = """
-    SavedScreen {
-        #saved-dialog { max-width: 72; }
-        #saved-message { margin-top: 1; }
-        #saved-path { text-style: bold; }
-        #saved-note { margin-top: 1; }
-    }
-    """
-
     def __init__(self, saved: list[SavedInvoice], folder: Path, *, what: str) -> None:
         super().__init__()
         self.dialog_title, self.message, self.path, self.note = saved_message(saved, folder, what)

@@ -109,22 +109,6 @@ def events_table(account: SupportAccount) -> Table | str:
 class SupportConsole(ReportsFailedWorkers, Vertical):
     """The support console (`#support-console`)."""
 
-    DEFAULT_CSS = """
-    SupportConsole {
-        height: auto;
-        #console-search { border: round $warning; border-title-color: $text-warning; }
-        .console-row { height: auto; }
-        .console-row Label { width: 11; }
-        .console-row Input { width: 1fr; }
-        .console-row Button { margin-left: 1; min-width: 10; }
-        .field-error { color: $text-error; height: auto; margin-left: 11; }
-        #lookup-status { height: auto; color: $text-success; }
-        #lookup-status.-error { color: $text-error; }
-        #console-account-actions { height: auto; margin-top: 1; }
-        #transfer-result { height: auto; margin-top: 1; }
-    }
-    """
-
     def __init__(self) -> None:
         super().__init__(id="support-console")
         self.looked_up: SupportAccount | None = None
@@ -133,18 +117,18 @@ class SupportConsole(ReportsFailedWorkers, Vertical):
     def compose(self) -> ComposeResult:
         with Vertical(id="console-search", classes="panel"):
             yield Static(id="console-signed-in", markup=False)
-            with Horizontal(classes="console-row"):
+            with Horizontal(classes="form-row"):
                 yield Label("Email")
                 yield FieldInput(placeholder="user@company.com", id="lookup-email", compact=True)
                 yield Button("Look up", id="lookup", compact=True, variant="primary")
             yield Static(id="lookup-email-error", classes="field-error", markup=False)
-            yield Note(id="lookup-status", markup=False)
+            yield Note(id="lookup-status", classes="status-line", markup=False)
             yield Static(id="transfer-result")
         with Vertical(id="console-account", classes="panel"):
             yield Static(id="lookup-account")
             with Horizontal(id="console-account-actions"):
                 yield Button("Transfer license and credits", id="transfer-start", compact=True)
-            with Horizontal(classes="console-row"):
+            with Horizontal(classes="form-row"):
                 yield Label("New email")
                 yield FieldInput(placeholder="new@company.com", id="email-change-new", compact=True)
                 yield Button("Change email", id="email-change-apply", compact=True)

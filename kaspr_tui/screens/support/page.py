@@ -43,12 +43,6 @@ class SupportScreen(AccountScreen):
         Binding("j", "request_account_transfer", "Changing jobs: request a transfer", show=False),
     ]
 
-    DEFAULT_CSS = """
-    SupportScreen {
-        #support-scroll { height: 1fr; }
-    }
-    """
-
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="support-scroll"):
             # Composed with the page when the role is known (the usual case), so a palette entry

@@ -90,22 +90,6 @@ def ticket_line(ticket: SupportTicket, email: str) -> str:
 class CustomerRequests(ReportsFailedWorkers, Vertical):
     """The customers' half of the Support page (`#support-requests`)."""
 
-    DEFAULT_CSS = """
-    CustomerRequests {
-        .request-intro { margin-bottom: 1; }
-        .request-row { height: auto; }
-        .request-row Label { width: 11; }
-        .request-row Input { width: 1fr; }
-        .request-row Button { margin-left: 1; min-width: 10; }
-        .field-error { color: $text-error; height: auto; margin-left: 11; }
-        .request-status { height: auto; margin-top: 1; color: $text-success; }
-        .request-status.-error { color: $text-error; }
-        .option { margin-top: 1; }
-        .option.request-intro { margin: 1 0; }
-        #request-delete { margin-top: 1; }
-    }
-    """
-
     def __init__(self) -> None:
         super().__init__(id="support-requests")
         self.email_change_form = RequestForm(
@@ -122,20 +106,20 @@ class CustomerRequests(ReportsFailedWorkers, Vertical):
         yield Static(CONTACT, id="support-contact", classes="panel", markup=False)
         with Vertical(id="support-change-email", classes="panel"):
             yield Static(CHANGE_EMAIL, classes="request-intro", markup=False)
-            with Horizontal(classes="request-row"):
+            with Horizontal(classes="form-row"):
                 yield Label("New email")
                 yield FieldInput(placeholder="name@company.com", id="request-new-email", compact=True)
                 yield Button("Send request", id="request-email-change", compact=True)
             yield Static(id="request-new-email-error", classes="field-error", markup=False)
-            yield Note(id="request-email-change-status", classes="request-status", markup=False)
+            yield Note(id="request-email-change-status", classes="request-status status-line", markup=False)
         with Vertical(id="support-changing-jobs", classes="panel"):
             yield Static(CHANGING_JOBS, markup=False)
             yield Static(NEW_ACCOUNT_OPTION, classes="option request-intro", markup=False)
-            with Horizontal(classes="request-row"):
+            with Horizontal(classes="form-row"):
                 yield Label("New email")
                 yield FieldInput(placeholder="you@new-company.com", id="request-transfer-email", compact=True)
             yield Static(id="request-transfer-email-error", classes="field-error", markup=False)
-            with Horizontal(classes="request-row"):
+            with Horizontal(classes="form-row"):
                 yield Label("Message")
                 yield FieldInput(
                     placeholder="Anything support should know (optional)",
@@ -144,12 +128,12 @@ class CustomerRequests(ReportsFailedWorkers, Vertical):
                 )
                 yield Button("Ask for the transfer", id="request-transfer", compact=True)
             yield Static(id="request-transfer-message-error", classes="field-error", markup=False)
-            yield Note(id="request-transfer-status", classes="request-status", markup=False)
+            yield Note(id="request-transfer-status", classes="request-status status-line", markup=False)
             yield Static(KEEP_LOGGING_IN_OPTION, classes="option", markup=False)
         with Vertical(id="support-deleting", classes="panel"):
             yield Static(DELETING, markup=False)
             yield Button("Contact support before deleting", id="request-delete", compact=True)
-            yield Note(id="request-delete-status", classes="request-status", markup=False)
+            yield Note(id="request-delete-status", classes="request-status status-line", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#support-contact").border_title = "Contact support"

@@ -177,25 +177,6 @@ def what_moves(request: TransferRequest, source_workspace: str) -> str:
 class TransferScreen(Dialog[TransferOutcome | None]):
     BINDINGS = [Binding("escape", "back", "Back")]
 
-    DEFAULT_CSS = """
-    TransferScreen {
-        #transfer-dialog { width: 78; }
-        #transfer-form, #transfer-confirmation { height: auto; }
-        .transfer-row { height: auto; }
-        .transfer-row Label { width: 13; }
-        .transfer-row Input { width: 1fr; }
-        #transfer-credits Label { width: auto; }
-        #transfer-credits Label.-after { margin-left: 2; }
-        #transfer-credits Input { width: 1fr; margin-left: 1; }
-        #transfer-license { margin-left: 13; border: none; padding: 0; }
-        .field-error { color: $text-error; height: auto; margin-left: 13; }
-        .transfer-status { color: $text-error; height: auto; }
-        #transfer-intro { color: $text-muted; height: auto; }
-        #transfer-reason-shown { height: auto; }
-        #transfer-preview { height: auto; margin: 1 0; }
-    }
-    """
-
     def __init__(self, from_email: str = "") -> None:
         super().__init__()
         self.from_email = from_email
@@ -218,7 +199,7 @@ class TransferScreen(Dialog[TransferOutcome | None]):
                 yield from self._row("To (new)", FieldInput(placeholder="new@company.com", id="transfer-to", compact=True))
                 yield Checkbox("Move their license (one paid seat)", id="transfer-license", compact=True)
                 yield Static(id="transfer-license-error", classes="field-error", markup=False)
-                with Horizontal(id="transfer-credits", classes="transfer-row"):
+                with Horizontal(id="transfer-credits", classes="form-row"):
                     for index, credit_type in enumerate(CREDIT_TYPES):
                         label = CREDIT_LABELS[credit_type].removesuffix(" credits")
                         yield Label(label, classes="-after" if index else "")
@@ -229,21 +210,21 @@ class TransferScreen(Dialog[TransferOutcome | None]):
                     "Reason",
                     FieldInput(placeholder="Why, for both workspaces' activity", id="transfer-reason", compact=True),
                 )
-                yield Note(id="transfer-status", classes="transfer-status", markup=False)
+                yield Note(id="transfer-status", classes="transfer-status error-line", markup=False)
                 with Horizontal(classes="dialog-buttons"):
                     yield Button("Cancel", id="transfer-cancel", compact=True, action="screen.back")
                     yield Button("Review transfer", id="transfer-review", compact=True, variant="primary")
             with Vertical(id="transfer-confirmation"):
                 yield Static(id="transfer-preview")
                 yield Static(id="transfer-reason-shown", markup=False)
-                yield Note(id="transfer-confirm-status", classes="transfer-status", markup=False)
+                yield Note(id="transfer-confirm-status", classes="transfer-status error-line", markup=False)
                 with Horizontal(classes="dialog-buttons"):
                     yield Button("Back", id="transfer-back", compact=True, action="screen.back")
                     yield Button("Transfer now", id="transfer-confirm", compact=True, variant="warning")
 
     @staticmethod
     def _row(label: str, field: Input) -> ComposeResult:
-        with Horizontal(classes="transfer-row"):
+        with Horizontal(classes="form-row"):
             yield Label(label)
             yield field
         yield Static(id=f"{field.id}-error", classes="field-error", markup=False)

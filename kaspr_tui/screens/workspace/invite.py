@@ -34,19 +34,6 @@ InviteResult = Member | Literal["add_licenses"] | None
 class InviteMemberScreen(Dialog[InviteResult]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    DEFAULT_CSS = """
-    InviteMemberScreen {
-        #invite-dialog { width: 64; }
-        #invite-intro { color: $text-muted; margin-bottom: 1; }
-        #invite-email { width: 1fr; }
-        #invite-email-error { color: $text-error; height: auto; }
-        #invite-role-label { margin-top: 1; }
-        #invite-role { width: 1fr; height: auto; border: none; padding: 0; layout: horizontal; }
-        #invite-role RadioButton { width: auto; margin-right: 2; }
-        #invite-role-hint { color: $text-muted; }
-    }
-    """
-
     def __init__(self, workspace_name: str, seats_free: int) -> None:
         super().__init__()
         self.workspace_name = workspace_name
@@ -62,7 +49,7 @@ class InviteMemberScreen(Dialog[InviteResult]):
             )
             yield Label("Email")
             yield FieldInput(placeholder="name@company.com", id="invite-email", compact=True)
-            yield Static(id="invite-email-error", markup=False)
+            yield Static(id="invite-email-error", classes="error-line", markup=False)
             yield Label("Role", id="invite-role-label")
             with RadioSet(id="invite-role", compact=True):
                 yield RadioButton("Member", value=True, id="role-member", compact=True)

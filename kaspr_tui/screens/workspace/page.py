@@ -91,18 +91,6 @@ class WorkspaceScreen(AccountScreen):
         Binding("x,delete", "remove_selected", "Remove", show=False),
     ]
 
-    DEFAULT_CSS = """
-    WorkspaceScreen {
-        #workspace-bar { height: auto; padding: 0 1; }
-        #seats-summary { width: 1fr; height: auto; }
-        #workspace-bar Button { margin-left: 1; min-width: 8; }
-        #members-panel { height: 1fr; }
-        #members { height: 1fr; }
-        #members-note { color: $text-muted; height: auto; }
-        #members-note.-error { color: $text-error; }
-    }
-    """
-
     def __init__(self) -> None:
         super().__init__()
         self._members_loaded_for: datetime | None = None
@@ -119,7 +107,7 @@ class WorkspaceScreen(AccountScreen):
             table = PagedTable(id="members", cursor_type="row", zebra_stripes=True)
             table.add_columns(*COLUMNS)
             yield table
-            yield Note(id="members-note")
+            yield Note(id="members-note", classes="table-note")
 
     def on_mount(self) -> None:
         self.query_one("#members-panel").border_title = "Members and invitations"

@@ -16,6 +16,7 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from kaspr_tui.api import BillingClient
 from kaspr_tui.api.models import Address, BillingDetails, PaymentMethod
+from kaspr_tui.app import STYLESHEET
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen, PaymentChoice
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from kaspr_tui.state import AccountState
@@ -248,6 +249,7 @@ Handler = Callable[[httpx.Request], httpx.Response]
 class ScriptedApp(App[None]):
     """A host for the form (an `AppHost`) whose client answers from `handler`, recording every request."""
 
+    CSS_PATH = STYLESHEET
     account = AccountState()
     settings = None
 
