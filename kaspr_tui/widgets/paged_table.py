@@ -58,7 +58,7 @@ class PagedTable(DataTable[Text]):
     def action_last_row(self) -> None:
         self.post_message(self.LastRowWanted(self))
 
-    def _on_data_table_row_highlighted(self) -> None:
+    def on_data_table_row_highlighted(self) -> None:
         # Not a watcher of `cursor_coordinate`: DataTable sets it on every row it adds, so a
         # watcher ran 5,000 times while End added 5,000 rows (a third of the time adding them).
         if self.cursor_row_changed is not None:
