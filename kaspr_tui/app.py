@@ -55,7 +55,11 @@ one load, so a burst stays far below the server's per-key rate limit (an admin's
 CUSTOMER_SUPPORT_COMMANDS = (
     ("Request an email change", "Ask support to change your login email", "request_email_change"),
     ("Changing jobs: request a transfer", "Move your license and credits to a new account", "request_account_transfer"),
-    ("Ask support before deleting my account", "Deleting the account deletes the subscription", "request_account_deletion"),
+    (
+        "Ask support before deleting my account",
+        "Deleting the account deletes the subscription",
+        "request_account_deletion",
+    ),
 )
 SUPPORT_COMMANDS: dict[Role, tuple[tuple[str, str, str], ...]] = {
     "admin": CUSTOMER_SUPPORT_COMMANDS,
@@ -328,15 +332,21 @@ class KasprApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for mode in self.allowed_modes:
             title = MODE_TITLES[mode]
-            yield SystemCommand(f"Go to {title.lower()}", f"Show the {title} page", lambda mode=mode: self.action_go(mode))
+            yield SystemCommand(
+                f"Go to {title.lower()}", f"Show the {title} page", lambda mode=mode: self.action_go(mode)
+            )
         if "billing" in self.allowed_modes:
             yield SystemCommand(
-                "Change plan", "Choose another plan, annual or monthly, users and add-on credits", self.action_change_plan
+                "Change plan",
+                "Choose another plan, annual or monthly, users and add-on credits",
+                self.action_change_plan,
             )
         subscription = self.account.subscription
         if self.account.is_admin and subscription is not None and subscription.scheduled_change is not None:
             yield SystemCommand(
-                "Cancel scheduled change", "Keep today's plan and seats at the renewal", self.action_cancel_scheduled_change
+                "Cancel scheduled change",
+                "Keep today's plan and seats at the renewal",
+                self.action_cancel_scheduled_change,
             )
         if self.account.is_admin:
             yield from self._billing_commands()
@@ -345,7 +355,9 @@ class KasprApp(App[None]):
             for name, help_text, action in SUPPORT_COMMANDS[role]:
                 yield SystemCommand(name, help_text, partial(self._support_action, action))
         if self.check_action("refresh", ()):
-            yield SystemCommand("Refresh account", "Load plan, credits and card again from the billing server", self.action_refresh)
+            yield SystemCommand(
+                "Refresh account", "Load plan, credits and card again from the billing server", self.action_refresh
+            )
         yield SystemCommand("Show keys", "Every key, and how to move around", self.action_show_keys)
         yield SystemCommand("Change theme", "Pick another colour theme", self.action_change_theme)
         yield SystemCommand("Quit", "Leave kaspr-tui", self.action_quit)

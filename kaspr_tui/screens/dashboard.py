@@ -62,7 +62,10 @@ def card_summary(state: AccountState) -> Content:
     card = state.default_card
     if card is not None:
         return Content("\n").join(
-            [Content.styled(format_card(card.brand, card.last4), "bold"), f"Expires {format_expiry(card.exp_month, card.exp_year)}"]
+            [
+                Content.styled(format_card(card.brand, card.last4), "bold"),
+                f"Expires {format_expiry(card.exp_month, card.exp_year)}",
+            ]
         )
     summary = state.subscription.payment_method if state.subscription else None
     if summary is not None:
@@ -155,7 +158,8 @@ class DashboardScreen(AccountScreen):
         words = scheduled_change_words(state.plan_name(change.plan), change.interval, change.seats, change.effective_at)
         keeps = format_plan(state.plan_name(state.subscription.plan), state.subscription.interval)
         question = f"{words}.\n\nCancel it and keep {keeps} with {state.subscription.seats} seats at the renewal?"
-        if not await self.app.push_screen_wait(ConfirmScreen("Cancel the scheduled change?", question, "Yes, cancel it")):
+        confirm = ConfirmScreen("Cancel the scheduled change?", question, "Yes, cancel it")
+        if not await self.app.push_screen_wait(confirm):
             return
         client = host.client
         if client is None:

@@ -173,7 +173,7 @@ class PagedRows(Generic[Item]):
             self.items[item.id] = item
             cells = self._row_cells(item)
             table.add_row(*cells, key=item.id)
-            widths = [max(width, cell.cell_len) for width, cell in zip(widths, cells)]
+            widths = [max(width, cell.cell_len) for width, cell in zip(widths, cells, strict=True)]
             self._last_loaded_id = item.id
         table.widen_columns(widths)
         self.has_more = has_more

@@ -142,7 +142,7 @@ class Choices(Widget, can_focus=True):
                 self.value = self._options[offset.y][0]
             return
         start = 0
-        for (value, _), label in zip(self._options, self._labels()):
+        for (value, _), label in zip(self._options, self._labels(), strict=True):
             end = start + label.cell_length
             if start <= offset.x < end:
                 self.value = value

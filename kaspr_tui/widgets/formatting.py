@@ -7,7 +7,7 @@ taken from `strftime("%b")`, which follows the machine's locale.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from kaspr_tui.billing.words import INTERVAL_WORDS
 
@@ -24,7 +24,7 @@ CARD_BRANDS = {
 def format_date(moment: date | datetime) -> str:
     """`27 Nov 2026`. A datetime is read in UTC, the billing API's time zone."""
     if isinstance(moment, datetime):
-        moment = moment.astimezone(timezone.utc).date()
+        moment = moment.astimezone(UTC).date()
     return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
 
 

@@ -66,7 +66,7 @@ class PagedTable(DataTable[Text]):
 
     def widen_columns(self, widths: list[int]) -> None:
         """Make each column at least as wide as given (the cells' widths, which it did not measure)."""
-        for column, width in zip(self.ordered_columns, widths):
+        for column, width in zip(self.ordered_columns, widths, strict=True):
             column.content_width = max(column.content_width, width)
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:

@@ -24,37 +24,58 @@ from kaspr_tui.widgets.formatting import format_count, format_date
 
 
 class QuoteLineLike(Protocol):
-    description: str
-    quantity: int
-    unit_amount: int
-    amount: int
+    @property
+    def description(self) -> str: ...
+    @property
+    def quantity(self) -> int: ...
+    @property
+    def unit_amount(self) -> int: ...
+    @property
+    def amount(self) -> int: ...
 
 
 class TaxLike(Protocol):
-    rate_percent: float
-    amount: int
-    reverse_charge: bool
+    @property
+    def rate_percent(self) -> float: ...
+    @property
+    def amount(self) -> int: ...
+    @property
+    def reverse_charge(self) -> bool: ...
 
 
 class ScheduledChangeLike(Protocol):
-    plan: str
-    interval: str
-    seats: int
-    effective_at: datetime
+    @property
+    def plan(self) -> str: ...
+    @property
+    def interval(self) -> str: ...
+    @property
+    def seats(self) -> int: ...
+    @property
+    def effective_at(self) -> datetime: ...
 
 
 class QuoteLike(Protocol):
-    """The fields of `kaspr_tui.api.models.Quote` this view reads (widgets do not import the wire)."""
+    """The fields of `kaspr_tui.api.models.Quote` this view reads (widgets do not import the wire);
+    read-only, so the wire model's own field types fit."""
 
-    currency: str
-    lines: Sequence[QuoteLineLike]
-    subtotal: int
-    tax: TaxLike
-    total_due_now: int
-    next_renewal_total: int
-    renews_at: datetime
-    scheduled_for: datetime | None
-    scheduled_change: ScheduledChangeLike | None
+    @property
+    def currency(self) -> str: ...
+    @property
+    def lines(self) -> Sequence[QuoteLineLike]: ...
+    @property
+    def subtotal(self) -> int: ...
+    @property
+    def tax(self) -> TaxLike: ...
+    @property
+    def total_due_now(self) -> int: ...
+    @property
+    def next_renewal_total(self) -> int: ...
+    @property
+    def renews_at(self) -> datetime: ...
+    @property
+    def scheduled_for(self) -> datetime | None: ...
+    @property
+    def scheduled_change(self) -> ScheduledChangeLike | None: ...
 
 
 def scheduled_change_words(plan_name: str, interval: str, seats: int, effective_at: datetime) -> str:
@@ -84,7 +105,8 @@ def lines_table(quote: QuoteLike) -> Table:
         if is_credit:
             what.append(" (credit)", style="green")
         if line.quantity > 1:
-            what.append(f"\n{format_count(line.quantity)} × {format_money(line.unit_amount, quote.currency)}", style="dim")
+            each = format_money(line.unit_amount, quote.currency)
+            what.append(f"\n{format_count(line.quantity)} × {each}", style="dim")
         table.add_row(what, Text(format_money(line.amount, quote.currency), style="green" if is_credit else ""))
     return table
 
@@ -95,7 +117,8 @@ def totals_table(quote: QuoteLike) -> Table:
     table = _two_columns()
     if quote.lines:
         table.add_row(Text("Subtotal", style="dim"), money(quote.subtotal))
-        table.add_row(Text(vat_label(quote.tax.rate_percent, quote.tax.reverse_charge), style="dim"), money(quote.tax.amount))
+        vat = vat_label(quote.tax.rate_percent, quote.tax.reverse_charge)
+        table.add_row(Text(vat, style="dim"), money(quote.tax.amount))
     table.add_row(Text("Total due now", style="bold"), Text(money(quote.total_due_now), style="bold"))
     table.add_row(Text(f"Next renewal on {format_date(quote.renews_at)}", style="dim"), money(quote.next_renewal_total))
     return table

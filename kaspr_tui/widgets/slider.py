@@ -8,7 +8,8 @@ It takes values and posts `Slider.Changed`; it never fetches anything.
 
 from __future__ import annotations
 
-from typing import Callable, ClassVar
+from collections.abc import Callable
+from typing import ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType

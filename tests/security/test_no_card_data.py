@@ -100,7 +100,9 @@ async def pay_declined_then_paid(pilot: Pilot[None]) -> None:
         await press(pilot, "#submit")
         await until(pilot, lambda: showing(app, "#continue-to-payment"), "the order review")
         await press(pilot, "#continue-to-payment")
-        await until(pilot, lambda: isinstance(app.screen, ProcessingScreen) and showing(app, next_step), outcome)
+        await until(
+            pilot, lambda step=next_step: isinstance(app.screen, ProcessingScreen) and showing(app, step), outcome
+        )
         assert dialog_title(app) == outcome
         await press(pilot, next_step)
     await refresh_until_loaded(pilot)

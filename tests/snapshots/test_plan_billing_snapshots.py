@@ -30,7 +30,9 @@ def test_plan_and_billing_pane(snap_compare: Snap, live_server: LiveServer, size
 # Phone credits run from 25 to 5,000 in steps of 25: halfway is 2,512.5, and 2,525 the step just above.
 @SIZES
 @pytest.mark.parametrize("keys", [(), ("2", "5", "2", "5", "enter"), ("end",)], ids=["min", "mid", "max"])
-def test_purchase_addons(snap_compare: Snap, live_server: LiveServer, size: tuple[int, int], keys: tuple[str, ...]) -> None:
+def test_purchase_addons(
+    snap_compare: Snap, live_server: LiveServer, size: tuple[int, int], keys: tuple[str, ...]
+) -> None:
     async def slide(pilot: Pilot[None]) -> None:
         await open_dialog(pilot, "#buy-phone", PurchaseAddonsScreen)
         await pilot.press(*keys)

@@ -52,4 +52,5 @@ def test_billing_plan_and_billing_tab(snap_compare: Snap, live_server: LiveServe
 
 
 def test_workspace(snap_compare: Snap, live_server: LiveServer) -> None:
-    assert snap_compare(app_for(live_server.url, ADMIN_KEY), terminal_size=SMALL, run_before=partial(open_page, key="w"))
+    app = app_for(live_server.url, ADMIN_KEY)
+    assert snap_compare(app, terminal_size=SMALL, run_before=partial(open_page, key="w"))

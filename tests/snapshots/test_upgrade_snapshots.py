@@ -19,7 +19,9 @@ Snap = Callable[..., bool]
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-def test_upgrade_pane_with_two_more_seats_quoted(snap_compare: Snap, live_server: LiveServer, size: tuple[int, int]) -> None:
+def test_upgrade_pane_with_two_more_seats_quoted(
+    snap_compare: Snap, live_server: LiveServer, size: tuple[int, int]
+) -> None:
     async def two_more_seats(pilot: Pilot[None]) -> None:
         await open_page(pilot, "b")
         pilot.app.screen.query_one("#seats").focus()

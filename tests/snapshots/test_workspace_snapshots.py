@@ -35,4 +35,5 @@ def test_invite_form_with_the_servers_error(snap_compare: Snap, live_server: Liv
         await pilot.click("#send-invite")
         await settle(pilot)
 
-    assert snap_compare(app_for(live_server.url, ADMIN_KEY), terminal_size=size, run_before=invite_a_member_already_there)
+    app = app_for(live_server.url, ADMIN_KEY)
+    assert snap_compare(app, terminal_size=size, run_before=invite_a_member_already_there)

@@ -24,7 +24,9 @@ BILLING_COMMANDS = {
     "Invoices",
     "Download latest invoice",
 }
-CUSTOMER_REQUESTS = {"Request an email change", "Changing jobs: request a transfer", "Ask support before deleting my account"}
+CUSTOMER_REQUESTS = {
+    "Request an email change", "Changing jobs: request a transfer", "Ask support before deleting my account"
+}
 CONSOLE_COMMANDS = {"Look up an account", "Transfer license and credits", "Change a user's email"}
 
 

@@ -28,7 +28,9 @@ def test_each_bound_of_the_seat_count_says_why() -> None:
     assert seats_floor_reason("Acme Corp", 7, 1) == (
         "Acme Corp has 7 members and 1 pending invitation: remove members or revoke invitations first to go lower."
     )
-    assert seats_ceiling_reason("Starter", 50) == "The Starter plan allows at most 50 users: choose a larger plan for more."
+    assert seats_ceiling_reason("Starter", 50) == (
+        "The Starter plan allows at most 50 users: choose a larger plan for more."
+    )
 
 
 def test_vat_reads_its_rate_or_the_reverse_charge() -> None:

@@ -170,4 +170,5 @@ async def test_letters_typed_into_the_number_stay_in_order_for_the_error_to_name
     async with app.run_test() as pilot:
         await type_into(pilot, "#card-number", "4242abc")
         assert value(app, "card-number") == "4242abc"
-        assert app.query_one(CardInput).errors(TODAY)["number"] == "A card number has digits only: remove any letters or symbols."
+        errors = app.query_one(CardInput).errors(TODAY)
+        assert errors["number"] == "A card number has digits only: remove any letters or symbols."

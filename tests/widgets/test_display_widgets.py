@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from textual.app import App, ComposeResult
@@ -32,7 +32,7 @@ class OneWidget(App[None]):
 
 def test_dates_are_absolute_and_read_in_utc() -> None:
     # 23:30 in New York on 30 Nov is already 1 Dec in UTC, the API's day.
-    late_evening = datetime(2026, 12, 1, 4, 30, tzinfo=timezone.utc)
+    late_evening = datetime(2026, 12, 1, 4, 30, tzinfo=UTC)
     assert format_date(late_evening) == "1 Dec 2026"
     assert format_date(date(2027, 3, 1)) == "1 Mar 2027"
 

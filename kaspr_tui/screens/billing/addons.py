@@ -143,9 +143,10 @@ class PurchaseAddonsScreen(PurchaseDialog):
     def priced_words(self, quote: Quote) -> Text:
         """`Total due now €12.00  (€10.00 + VAT 20 % €2.00)`."""
         money = lambda cents: format_money(cents, quote.currency)  # noqa: E731 — one currency per quote
+        vat = vat_label(quote.tax.rate_percent, quote.tax.reverse_charge)
         return Text.assemble(
             (f"Total due now {money(quote.total_due_now)}", "bold"),
-            (f"  ({money(quote.subtotal)} + {vat_label(quote.tax.rate_percent, quote.tax.reverse_charge)} {money(quote.tax.amount)})", "dim"),
+            (f"  ({money(quote.subtotal)} + {vat} {money(quote.tax.amount)})", "dim"),
         )
 
     def success_words(self, checkout: Checkout) -> str:

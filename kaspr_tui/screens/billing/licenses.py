@@ -31,7 +31,8 @@ def licenses_summary(workspace_name: str, subscription: Subscription, plan_name:
     in_use = subscription.seats - subscription.seats_available
     return (
         f"{workspace_name} has {plural(subscription.seats, 'license')}: {in_use} in use "
-        f"({plural(subscription.members, 'member')}, {plural(subscription.pending_invitations, 'pending invitation')}), "
+        f"({plural(subscription.members, 'member')}, "
+        f"{plural(subscription.pending_invitations, 'pending invitation')}), "
         f"{subscription.seats_available} free. The {plan_name} plan allows up to {plural(max_seats, 'license')}."
     )
 
@@ -116,7 +117,8 @@ class LicensesScreen(PurchaseDialog):
             headline = f"Total due now {money(quote.total_due_now)}"
             detail = (
                 f"{plural(quote.seats - seats_today, 'more license')}, prorated: "
-                f"{money(quote.subtotal)} + {vat_label(quote.tax.rate_percent, quote.tax.reverse_charge)} {money(quote.tax.amount)}"
+                f"{money(quote.subtotal)} + {vat_label(quote.tax.rate_percent, quote.tax.reverse_charge)} "
+                f"{money(quote.tax.amount)}"
             )
         detail += f"\nNext renewal {money(quote.next_renewal_total)} on {format_date(quote.renews_at)}."
         return Text.assemble((headline, "bold"), "\n", (detail, "dim"))

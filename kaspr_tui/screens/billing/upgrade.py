@@ -238,7 +238,8 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
         change = state.subscription.scheduled_change if state.subscription else None
         note.display = change is not None
         if change is not None:
-            words = scheduled_change_words(state.plan_name(change.plan), change.interval, change.seats, change.effective_at)
+            plan_name = state.plan_name(change.plan)
+            words = scheduled_change_words(plan_name, change.interval, change.seats, change.effective_at)
             note.update(f"Already scheduled: {words}. A new change replaces it; cancel it on the Dashboard.")
 
     # ---- the live quote -------------------------------------------------------------------
@@ -332,7 +333,8 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
             # Pressed in the moment between a key and its quote: price what is on screen now.
             self._live_quote.ask_now()
             return
-        self.run_worker(run_checkout(self.screen, priced[0], title="Change plan"), group="checkout", exclusive=True, exit_on_error=False)
+        checkout = run_checkout(self.screen, priced[0], title="Change plan")
+        self.run_worker(checkout, group="checkout", exclusive=True, exit_on_error=False)
 
 
 def terms(subscription: Subscription) -> tuple[object, ...]:

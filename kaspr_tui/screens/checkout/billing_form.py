@@ -92,7 +92,8 @@ def vat_hint(country: str | None, vat_number: str) -> str:
 
 def saved_card_label(card: PaymentMethod) -> str:
     """`Use saved card: Visa •••• 4242, expires 12/2029`."""
-    return f"Use saved card: {format_card(card.brand, card.last4)}, expires {format_expiry(card.exp_month, card.exp_year)}"
+    expires = format_expiry(card.exp_month, card.exp_year)
+    return f"Use saved card: {format_card(card.brand, card.last4)}, expires {expires}"
 
 
 def _as_update(details: BillingDetails) -> BillingDetailsUpdate:
@@ -145,12 +146,21 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
             with VerticalScroll(id="form-body", can_focus=False), Vertical(id="form-columns"):
                 with Vertical(id="details-column", classes="form-column"):
                     yield Label("Billing details", classes="form-heading")
-                    yield self._text_field("Company", "company", details and details.company, MAX_TEXT_LENGTH)
-                    yield self._text_field("Contact name", "contact-name", details and details.contact_name, MAX_TEXT_LENGTH)
-                    yield self._text_field("Billing email", "email", details and details.email, MAX_EMAIL_LENGTH, placeholder="name@company.com")
-                    yield self._text_field("Street address", "line1", address and address.line1, MAX_TEXT_LENGTH)
-                    yield self._text_field("City", "city", address and address.city, MAX_TEXT_LENGTH)
-                    yield self._text_field("Postal code", "postal-code", address and address.postal_code, MAX_POSTAL_CODE_LENGTH)
+                    yield self._text_field("Company", "company", details.company if details else None, MAX_TEXT_LENGTH)
+                    yield self._text_field(
+                        "Contact name", "contact-name", details.contact_name if details else None, MAX_TEXT_LENGTH
+                    )
+                    yield self._text_field(
+                        "Billing email", "email", details.email if details else None, MAX_EMAIL_LENGTH,
+                        placeholder="name@company.com",
+                    )
+                    yield self._text_field(
+                        "Street address", "line1", address.line1 if address else None, MAX_TEXT_LENGTH
+                    )
+                    yield self._text_field("City", "city", address.city if address else None, MAX_TEXT_LENGTH)
+                    yield self._text_field(
+                        "Postal code", "postal-code", address.postal_code if address else None, MAX_POSTAL_CODE_LENGTH
+                    )
                     yield FormField(
                         "Country",
                         Select(COUNTRY_OPTIONS, value=country, prompt="Choose a country", id="country", compact=True),
@@ -158,7 +168,10 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
                     )
                     yield FormField(
                         "VAT number",
-                        FieldInput(vat_number, placeholder="Optional", max_length=MAX_VAT_NUMBER_LENGTH, id="vat-number", compact=True),
+                        FieldInput(
+                            vat_number, placeholder="Optional", max_length=MAX_VAT_NUMBER_LENGTH, id="vat-number",
+                            compact=True,
+                        ),
                         hint=vat_hint(address.country if address else None, vat_number),
                         id="vat-number-field",
                     )
@@ -166,7 +179,8 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
                     yield Label("Card", classes="form-heading")
                     saved = self.saved_card
                     use_saved = saved is not None and not self.card_only_errors
-                    checkbox = Checkbox(saved_card_label(saved) if saved else "", use_saved, id="use-saved-card", compact=True)
+                    label = saved_card_label(saved) if saved else ""
+                    checkbox = Checkbox(label, use_saved, id="use-saved-card", compact=True)
                     checkbox.display = saved is not None
                     yield checkbox
                     card = CardInput(id="card-input")
@@ -189,7 +203,8 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
         form.border_title = self.form_title
         form.border_subtitle = "Esc cancel"
         if self.card_only_errors:
-            self._show_errors({PARAM_INPUTS.get(param, "card-number"): message for param, message in self.card_only_errors.items()})
+            errors = self.card_only_errors.items()
+            self._show_errors({PARAM_INPUTS.get(param, "card-number"): message for param, message in errors})
             self._focus_first_error()
         else:
             self.query_one("#company").focus()

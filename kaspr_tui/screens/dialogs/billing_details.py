@@ -48,7 +48,7 @@ def billing_details_section(details: BillingDetails | None) -> Content:
         return Content.styled("No billing details yet", "$text-muted")
     address = details.address
     place = " ".join(part for part in (address.postal_code, address.city) if part)
-    lines = [
+    lines: list[Content | str] = [
         Content.styled(details.company, "bold"),
         f"{details.contact_name} · {details.email}",
         ", ".join(part for part in (address.line1, address.line2, place, address.state, address.country) if part),

@@ -72,7 +72,8 @@ def invoice_lines(invoice: Invoice) -> Group:
     totals.add_column("What", ratio=1, overflow="fold")
     totals.add_column("Amount", justify="right", no_wrap=True)
     totals.add_row(Text("Subtotal", style="dim"), money(invoice.subtotal))
-    totals.add_row(Text(vat_label(invoice.tax.rate_percent, invoice.tax.reverse_charge), style="dim"), money(invoice.tax.amount))
+    vat = vat_label(invoice.tax.rate_percent, invoice.tax.reverse_charge)
+    totals.add_row(Text(vat, style="dim"), money(invoice.tax.amount))
     totals.add_row(Text("Total", style="bold"), Text(money(invoice.total), style="bold"))
     parts: list[Table | Text] = [lines, Text(""), totals]
     if invoice.tax.reverse_charge:

@@ -50,7 +50,9 @@ def keys_from_bindings(bindings: Iterable[ActiveBinding], key_display: Callable[
 
 
 def keys_table(rows: Iterable[tuple[str, str]]) -> Content:
-    return Content("\n").join(Content.assemble((keys.ljust(KEY_COLUMN), "bold $text-accent"), text) for keys, text in rows)
+    return Content("\n").join(
+        Content.assemble((keys.ljust(KEY_COLUMN), "bold $text-accent"), text) for keys, text in rows
+    )
 
 
 class KeysScreen(Dialog[None]):
@@ -69,7 +71,8 @@ class KeysScreen(Dialog[None]):
                 yield Static(keys_table((key.keys, key.description) for key in self.page_keys), id="page-keys")
                 yield Static("Everywhere", classes="keys-heading")
                 yield Static(keys_table(GENERAL_KEYS), id="general-keys")
-                yield Static("The mouse works too: click tabs, buttons and the keys in the footer.", classes="keys-note")
+                mouse = "The mouse works too: click tabs, buttons and the keys in the footer."
+                yield Static(mouse, classes="keys-note")
             yield Button("Close", id="keys-close", compact=True, action="screen.dismiss")
 
     def on_mount(self) -> None:

@@ -239,7 +239,9 @@ class SupportConsole(ReportsFailedWorkers, Vertical):
         self.show_looked_up(target)
         # With the license, the user left the old workspace: say where the old account stands now.
         where = f"in {source.workspace.name}" if source.workspace else "in no workspace now"
-        status.say(f"Transfer {transfer.id} done; both workspaces' activity records it. {source.user.email} is {where}.")
+        status.say(
+            f"Transfer {transfer.id} done; both workspaces' activity records it. {source.user.email} is {where}."
+        )
         before_source, before_target = outcome.before
         result = self.query_one("#transfer-result", Static)
         result.update(

@@ -68,10 +68,8 @@ class SupportScreen(AccountScreen):
     @property
     def panel(self) -> SupportPanel | None:
         """The panel on the page, if any: the role is not known yet, or it is still being mounted."""
-        return next(
-            (child for child in self.query_one("#support-scroll").children if isinstance(child, SupportConsole | CustomerRequests)),
-            None,
-        )
+        children = self.query_one("#support-scroll").children
+        return next((child for child in children if isinstance(child, SupportConsole | CustomerRequests)), None)
 
     @property
     def console(self) -> SupportConsole | None:

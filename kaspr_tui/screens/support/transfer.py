@@ -164,10 +164,9 @@ def transfer_table(source: TransferSide, target: TransferSide, *, after_label: s
 
 def what_moves(request: TransferRequest, source_workspace: str) -> str:
     """`Moves the license (… leaves Acme Corp; no charge to either workspace), 150 phone credits.`"""
+    moved = [(credit_type, getattr(request.credits, credit_type)) for credit_type in CREDIT_TYPES]
     parts = [
-        f"{format_count(quantity)} {CREDIT_LABELS[credit_type].lower()}"
-        for credit_type, quantity in request.credits.model_dump().items()
-        if quantity
+        f"{format_count(quantity)} {CREDIT_LABELS[credit_type].lower()}" for credit_type, quantity in moved if quantity
     ]
     if request.license:
         parts.insert(0, f"the license ({request.from_email} leaves {source_workspace}; no charge to either workspace)")
@@ -196,7 +195,8 @@ class TransferScreen(Dialog[TransferOutcome | None]):
                     "From (old)",
                     FieldInput(self.from_email, placeholder="old@company.com", id="transfer-from", compact=True),
                 )
-                yield from self._row("To (new)", FieldInput(placeholder="new@company.com", id="transfer-to", compact=True))
+                to_field = FieldInput(placeholder="new@company.com", id="transfer-to", compact=True)
+                yield from self._row("To (new)", to_field)
                 yield Checkbox("Move their license (one paid seat)", id="transfer-license", compact=True)
                 yield Static(id="transfer-license-error", classes="field-error", markup=False)
                 with Horizontal(id="transfer-credits", classes="form-row"):
@@ -333,7 +333,8 @@ class TransferScreen(Dialog[TransferOutcome | None]):
         elif source.workspace is not None and source.workspace.id == target.workspace.id:
             problems["transfer-to"] = f"Both accounts are in {target.workspace.name}: there is nothing to move."
         left = {balance.type: balance.remaining for balance in source.credits}
-        for credit_type, quantity in request.credits.model_dump().items():
+        for credit_type in CREDIT_TYPES:
+            quantity = getattr(request.credits, credit_type)
             if source.workspace is not None and quantity > left.get(credit_type, 0):
                 problems[f"transfer-{credit_type}"] = (
                     f"Only {format_count(left.get(credit_type, 0))} {CREDIT_LABELS[credit_type].lower()} left "

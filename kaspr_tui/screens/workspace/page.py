@@ -44,11 +44,12 @@ def seats_summary(state: AccountState) -> Content:
     subscription = state.subscription
     assert subscription is not None
     used = subscription.seats - subscription.seats_available
+    free_style = "bold $text-success" if subscription.seats_available else "bold $text-warning"
     return Content.assemble(
         ("Licenses ", "$text-muted"),
         (f"{used} of {subscription.seats} used", "bold"),
         " · ",
-        (f"{subscription.seats_available} free", "bold $text-success" if subscription.seats_available else "bold $text-warning"),
+        (f"{subscription.seats_available} free", free_style),
         (f" · {plural(subscription.members, 'member')}, {subscription.pending_invitations:,} invited", "$text-muted"),
     )
 
@@ -246,10 +247,11 @@ class WorkspaceScreen(AccountScreen):
             return
         workspace_name = state.me.workspace.name if state.me and state.me.workspace else "this workspace"
         title, message, label = removal_question(member, workspace_name)
-        self.app.push_screen(
-            ConfirmScreen(title, message, confirm_label=label, danger=True),
-            callback=lambda confirmed: self.remove_member(member) if confirmed else None,
-        )
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self.remove_member(member)
+
+        self.app.push_screen(ConfirmScreen(title, message, confirm_label=label, danger=True), callback=answered)
 
     @work(exclusive=True, group="member-change", exit_on_error=False)
     async def remove_member(self, member: Member) -> None:

@@ -144,7 +144,9 @@ class CardInput(Vertical):
     def compose(self) -> ComposeResult:
         yield FormField(
             "Card number",
-            CardNumberInput(placeholder="1234 5678 9012 3456", max_length=CARD_NUMBER_LENGTH, id="card-number", compact=True),
+            CardNumberInput(
+                placeholder="1234 5678 9012 3456", max_length=CARD_NUMBER_LENGTH, id="card-number", compact=True
+            ),
             beside=Label("", id="card-brand"),
             id="card-number-field",
         )
@@ -155,7 +157,10 @@ class CardInput(Vertical):
         )
         yield FormField(
             "Security code",
-            SecretInput(placeholder=_cvc_placeholder("unknown"), password=True, max_length=MAX_CVC_LENGTH, id="card-cvc", compact=True),
+            SecretInput(
+                placeholder=_cvc_placeholder("unknown"), password=True, max_length=MAX_CVC_LENGTH, id="card-cvc",
+                compact=True,
+            ),
             id="card-cvc-field",
         )
         yield FormField(

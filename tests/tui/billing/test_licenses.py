@@ -114,7 +114,8 @@ async def test_a_waiting_change_is_named_before_a_license_change_replaces_it(
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_licenses_dialog(pilot)
-        assert "Already scheduled: Changes to Starter (annual) × 10 seats on 17 Aug 2027" in shown(app, "#scheduled-note")
+        scheduled = shown(app, "#scheduled-note")
+        assert "Already scheduled: Changes to Starter (annual) × 10 seats on 17 Aug 2027" in scheduled
         assert "replaces it" in shown(app, "#scheduled-note")
         await pilot.press("plus")
         await priced(pilot)
@@ -154,7 +155,9 @@ async def test_escape_changes_nothing(live_server: LiveServer, admin: httpx.Clie
     assert invoice_count(admin) == invoices
 
 
-async def test_a_full_workspace_adds_licenses_in_place_then_invites(live_server: LiveServer, admin: httpx.Client) -> None:
+async def test_a_full_workspace_adds_licenses_in_place_then_invites(
+    live_server: LiveServer, admin: httpx.Client
+) -> None:
     for email in ("one@acme.example", "two@acme.example"):
         admin.post("/v1/invitations", json={"email": email, "role": "member"}).raise_for_status()
     app = app_for(live_server.url, ADMIN_KEY)

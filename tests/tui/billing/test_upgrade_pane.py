@@ -177,7 +177,7 @@ async def test_pressing_below_the_members_says_why_the_count_stops(live_server: 
         app.screen.query_one("#seats").focus()
         await pilot.press(*["minus"] * 4)
         assert app.screen.query_one("#seats", SeatCounter).value == 8
-        assert "Acme Corp has 7 members and 1 pending invitation" in str(app.screen.query_one("#seats .reason").render())
+        assert "Acme Corp has 7 members and 1 pending invitation" in shown(app, "#seats .reason")
 
 
 async def test_a_downgrade_says_it_waits_for_the_period_end_with_nothing_to_pay(

@@ -41,7 +41,9 @@ from tests.helpers.waiting import until
 # ---- against the bundled server --------------------------------------------------------------
 
 
-async def test_the_form_is_prefilled_from_the_saved_details_and_card(live_server: LiveServer, admin: httpx.Client) -> None:
+async def test_the_form_is_prefilled_from_the_saved_details_and_card(
+    live_server: LiveServer, admin: httpx.Client
+) -> None:
     saved = admin.get("/v1/billing_details").json()
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -113,7 +115,9 @@ async def test_the_vat_line_follows_country_and_number(live_server: LiveServer) 
         assert str(hint.content) == "Starts with DE · reverse charge, 0 % VAT"
 
 
-async def test_a_new_card_and_changed_details_are_saved_and_returned(live_server: LiveServer, admin: httpx.Client) -> None:
+async def test_a_new_card_and_changed_details_are_saved_and_returned(
+    live_server: LiveServer, admin: httpx.Client
+) -> None:
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
         results = await open_form_on_account(pilot)
@@ -131,7 +135,9 @@ async def test_a_new_card_and_changed_details_are_saved_and_returned(live_server
     assert choice.billing_details.address.city == "Lyon"
 
 
-async def test_the_saved_card_with_unchanged_details_changes_nothing(live_server: LiveServer, admin: httpx.Client) -> None:
+async def test_the_saved_card_with_unchanged_details_changes_nothing(
+    live_server: LiveServer, admin: httpx.Client
+) -> None:
     before = server_state(admin)
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -261,7 +267,8 @@ class ScriptedApp(App[None]):
             self.requests.append(request)
             return handler(request)
 
-        self.client = BillingClient("http://billing.test", "kt_test", transport=httpx.MockTransport(record), max_retries=0)
+        transport = httpx.MockTransport(record)
+        self.client = BillingClient("http://billing.test", "kt_test", transport=transport, max_retries=0)
 
     def load_account(self) -> None:
         """Nothing to reload: the form's tests read what it sent."""
@@ -273,8 +280,11 @@ class ScriptedApp(App[None]):
         await self.client.aclose()
 
 
-def error_response(status: int, errors: list[dict[str, str]], message: str = "Check the highlighted fields.") -> httpx.Response:
-    body = {"error": {"type": "invalid_request_error", "code": "parameter_invalid", "message": message, "errors": errors}}
+def error_response(
+    status: int, errors: list[dict[str, str]], message: str = "Check the highlighted fields."
+) -> httpx.Response:
+    error = {"type": "invalid_request_error", "code": "parameter_invalid", "message": message, "errors": errors}
+    body = {"error": error}
     return httpx.Response(status, json=body)
 
 
@@ -336,7 +346,8 @@ async def test_a_network_failure_keeps_everything_typed_and_the_next_submit_succ
 
     app = ScriptedApp(answer)
     async with app.run_test(size=(80, 24)) as pilot:
-        results = await open_modal(pilot, BillingFormScreen(details=ACME, saved_card=SAVED_CARD, submit_label="Confirm"))
+        form = BillingFormScreen(details=ACME, saved_card=SAVED_CARD, submit_label="Confirm")
+        results = await open_modal(pilot, form)
         await use_new_card(pilot)
         fill(app, company="Acme Europe")
         await submit(pilot, results)

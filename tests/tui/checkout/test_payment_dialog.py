@@ -91,7 +91,7 @@ async def test_three_d_secure_asks_the_bank_then_follows_the_answer(
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        dialog, results = await pay(pilot, choice_for(admin, add_card(admin, THREE_D_SECURE_CARD)))
+        _, results = await pay(pilot, choice_for(admin, add_card(admin, THREE_D_SECURE_CARD)))
         await until(pilot, lambda: showing(app, f"#{answer}-3ds"), "the bank's question")
         assert "€2,072.22" in screen_text(app)  # the quote's total due now, as the bank asks it
         await pilot.press("escape")  # the bank's step is part of the payment: Escape cannot skip it

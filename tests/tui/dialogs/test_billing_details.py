@@ -85,7 +85,9 @@ async def test_a_reverse_charged_monthly_plan_without_packs(live_server: LiveSer
     assert "Mastercard •••• 4444" in text
 
 
-async def test_a_scheduled_seat_reduction_is_what_the_renewal_bills(live_server: LiveServer, admin: httpx.Client) -> None:
+async def test_a_scheduled_seat_reduction_is_what_the_renewal_bills(
+    live_server: LiveServer, admin: httpx.Client
+) -> None:
     quote = admin.post("/v1/quotes", json={"seats": 9}).json()
     checkout = admin.post(
         "/v1/checkouts",
