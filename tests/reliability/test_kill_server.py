@@ -32,6 +32,8 @@ from tests.helpers.pages import open_page, press
 from tests.helpers.screen import dialog_title, screen_text, showing
 from tests.helpers.waiting import quoted, settle, until
 
+pytestmark = pytest.mark.serial  # kills servers and waits on real time
+
 PAYMENT_DELAY = 3.0
 """Seconds the payment processes: long enough to kill the server in the middle, short enough to wait out."""
 
