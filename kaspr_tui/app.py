@@ -9,29 +9,37 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import logging
 import time
 from collections.abc import Callable, Iterable
-from functools import partial
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, ClassVar
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from kaspr_tui.api import BillingClient
 from kaspr_tui.api.models import Role
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES
 from kaspr_tui.config import ConfigError, Settings, resolve_settings
 from kaspr_tui.embedded import EmbeddedServer
-from kaspr_tui.state import AccountState, Problem, fetch_account
 from kaspr_tui.screens.dashboard import DashboardScreen
+from kaspr_tui.state import AccountState, AppHost, Problem, fetch_account
 
 # Only the first page is imported with the app: each other page, dialog and palette flow is
 # imported when first shown (see `_lazy`), which keeps their modules off the way to the first frame.
+
+log = logging.getLogger(__name__)
+
+STYLESHEET = Path(__file__).with_name("kaspr.tcss")
+"""The look of every page and dialog (reusable widgets keep their own DEFAULT_CSS)."""
 
 MODE_TITLES = {
     "dashboard": "Dashboard",
@@ -47,7 +55,11 @@ one load, so a burst stays far below the server's per-key rate limit (an admin's
 CUSTOMER_SUPPORT_COMMANDS = (
     ("Request an email change", "Ask support to change your login email", "request_email_change"),
     ("Changing jobs: request a transfer", "Move your license and credits to a new account", "request_account_transfer"),
-    ("Ask support before deleting my account", "Deleting the account deletes the subscription", "request_account_deletion"),
+    (
+        "Ask support before deleting my account",
+        "Deleting the account deletes the subscription",
+        "request_account_deletion",
+    ),
 )
 SUPPORT_COMMANDS: dict[Role, tuple[tuple[str, str, str], ...]] = {
     "admin": CUSTOMER_SUPPORT_COMMANDS,
@@ -80,11 +92,12 @@ def _lazy(module: str, name: str) -> Callable[..., Any]:
 
 class KasprApp(App[None]):
     TITLE = "Kaspr"
+    CSS_PATH = STYLESHEET
     MODES: ClassVar = {
         "dashboard": DashboardScreen,
-        "billing": _lazy("kaspr_tui.screens.billing", "BillingScreen"),
-        "workspace": _lazy("kaspr_tui.screens.workspace", "WorkspaceScreen"),
-        "support": _lazy("kaspr_tui.screens.support", "SupportScreen"),
+        "billing": _lazy("kaspr_tui.screens.billing.page", "BillingScreen"),
+        "workspace": _lazy("kaspr_tui.screens.workspace.page", "WorkspaceScreen"),
+        "support": _lazy("kaspr_tui.screens.support.page", "SupportScreen"),
     }
     DEFAULT_MODE = "dashboard"
     BINDINGS = [
@@ -134,7 +147,7 @@ class KasprApp(App[None]):
 
     def on_mount(self) -> None:
         if self.settings is None:
-            from kaspr_tui.screens.config_error import ConfigErrorScreen
+            from kaspr_tui.screens.dialogs.config_error import ConfigErrorScreen
 
             self.push_screen(ConfigErrorScreen(self.config_error or ""))
             return
@@ -205,6 +218,26 @@ class KasprApp(App[None]):
         else:
             self.account = state
 
+    # ---- workers that fail ------------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.worker_failed(event.worker)
+
+    def worker_failed(self, worker: Worker[Any]) -> None:
+        """The one handler of a worker that ended on an error it did not handle (the app's own, and
+        those screens pass on): the person is told what it was, the log keeps the traceback."""
+        error = worker.error
+        described = f"{type(error).__name__}: {error}"
+        log.error("A worker (%s, group %r) failed: %s", worker.name, worker.group, described, exc_info=error)
+        self.log.error(f"Worker {worker.name!r} (group {worker.group!r}) failed: {error!r}")
+        self.notify(
+            f"{described}. Press r to load your account again; if it happens again, it is a bug.",
+            title="Something went wrong",
+            severity="error",
+            timeout=15,
+        )
+
     def watch_account(self, old: AccountState, new: AccountState) -> None:
         if new.me is not None and new.me.workspace is not None:
             self.title = f"Kaspr · {new.me.workspace.name}"
@@ -261,27 +294,27 @@ class KasprApp(App[None]):
             yield SystemCommand(
                 f"Buy {label.lower()}",
                 f"Purchase {label} add-ons with a slider; they renew each period",
-                partial(_lazy("kaspr_tui.screens.plan_panel", "open_addons"), self, credit_type),
+                partial(_lazy("kaspr_tui.screens.billing.plan", "open_addons"), self, credit_type),
             )
         yield SystemCommand(
             "Add licenses", "Choose the total number of licenses (seats)",
-            partial(_lazy("kaspr_tui.screens.plan_panel", "open_licenses"), self),
+            partial(_lazy("kaspr_tui.screens.billing.plan", "open_licenses"), self),
         )
         yield SystemCommand(
             "Update payment information", "A new card becomes the default",
-            partial(_lazy("kaspr_tui.screens.payment", "open_update_payment"), self),
+            partial(_lazy("kaspr_tui.screens.billing.payment", "open_update_payment"), self),
         )
         yield SystemCommand(
             "Billing details", "Plan, seats, add-ons, renewal, billing address, VAT",
-            partial(_lazy("kaspr_tui.screens.billing_details", "open_billing_details"), self),
+            partial(_lazy("kaspr_tui.screens.dialogs.billing_details", "open_billing_details"), self),
         )
         yield SystemCommand(
             "Invoices", "Every invoice: open one, download its PDF",
-            partial(_lazy("kaspr_tui.screens.invoices", "open_invoices"), self),
+            partial(_lazy("kaspr_tui.screens.billing.invoices", "open_invoices"), self),
         )
         yield SystemCommand(
             "Download latest invoice", "Save the newest paid invoice's PDF",
-            partial(_lazy("kaspr_tui.screens.invoices", "download_latest_invoice"), self),
+            partial(_lazy("kaspr_tui.screens.billing.invoices", "download_latest_invoice"), self),
         )
 
     async def _support_action(self, action: str) -> None:
@@ -289,7 +322,7 @@ class KasprApp(App[None]):
         await self.run_action(f"screen.{action}")
 
     def action_show_keys(self) -> None:
-        from kaspr_tui.screens.help import KeysScreen, keys_from_bindings
+        from kaspr_tui.screens.dialogs.keys import KeysScreen, keys_from_bindings
 
         if isinstance(self.screen, KeysScreen):
             return
@@ -299,15 +332,21 @@ class KasprApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for mode in self.allowed_modes:
             title = MODE_TITLES[mode]
-            yield SystemCommand(f"Go to {title.lower()}", f"Show the {title} page", lambda mode=mode: self.action_go(mode))
+            yield SystemCommand(
+                f"Go to {title.lower()}", f"Show the {title} page", lambda mode=mode: self.action_go(mode)
+            )
         if "billing" in self.allowed_modes:
             yield SystemCommand(
-                "Change plan", "Choose another plan, annual or monthly, users and add-on credits", self.action_change_plan
+                "Change plan",
+                "Choose another plan, annual or monthly, users and add-on credits",
+                self.action_change_plan,
             )
         subscription = self.account.subscription
         if self.account.is_admin and subscription is not None and subscription.scheduled_change is not None:
             yield SystemCommand(
-                "Cancel scheduled change", "Keep today's plan and seats at the renewal", self.action_cancel_scheduled_change
+                "Cancel scheduled change",
+                "Keep today's plan and seats at the renewal",
+                self.action_cancel_scheduled_change,
             )
         if self.account.is_admin:
             yield from self._billing_commands()
@@ -316,7 +355,14 @@ class KasprApp(App[None]):
             for name, help_text, action in SUPPORT_COMMANDS[role]:
                 yield SystemCommand(name, help_text, partial(self._support_action, action))
         if self.check_action("refresh", ()):
-            yield SystemCommand("Refresh account", "Load plan, credits and card again from the billing server", self.action_refresh)
+            yield SystemCommand(
+                "Refresh account", "Load plan, credits and card again from the billing server", self.action_refresh
+            )
         yield SystemCommand("Show keys", "Every key, and how to move around", self.action_show_keys)
         yield SystemCommand("Change theme", "Pick another colour theme", self.action_change_theme)
         yield SystemCommand("Quit", "Leave kaspr-tui", self.action_quit)
+
+
+if TYPE_CHECKING:
+    # Screens reach the app through `AppHost` only: mypy checks here that the app is one.
+    _KASPR_APP_IS_A_HOST: type[AppHost] = KasprApp

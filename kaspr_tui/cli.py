@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import os
 import signal
 import sys
@@ -201,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
             epilog=EXIT_CODES_HELP,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        full_name = f"{group._prog_prefix.removeprefix('kaspr-tui').strip()} {name}".strip()  # type: ignore[attr-defined]
+        full_name = f"{group._prog_prefix.removeprefix('kaspr-tui').strip()} {name}".strip()
         sub.set_defaults(run=run, writes=writes, online=online, command_name=f"kaspr-tui {full_name}")
         if json:
             sub.add_argument("--json", action="store_true", help="print the API's objects as JSON on stdout")
@@ -480,8 +481,6 @@ def run_app(settings: Settings) -> int:
             from kaspr_tui.embedded import start_early
 
             start_early()
-        import io
-
         from rich.console import Console
 
         from kaspr_tui.app import KasprApp

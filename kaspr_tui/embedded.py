@@ -220,6 +220,6 @@ class _Child:
         # Losing the log must not stop the server; the tail still feeds error messages.
         try:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
-            return open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 (closed by the reader)
+            return open(self.log_path, "w", encoding="utf-8")  # left open: the reader closes it
         except OSError:
             return None

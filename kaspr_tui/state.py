@@ -1,8 +1,9 @@
-"""The account state every screen shows, how it is fetched, and how a failure reads.
+"""The account state every screen shows, how it is fetched, how a failure reads, and what screens
+ask of the app (`AppHost`).
 
 `AccountState` is immutable: a load builds a new one and the app publishes it as a whole, so a
 screen never sees half of one load and half of another. Fetching happens in the app's workers,
-never while rendering.
+never while rendering. No Textual here: the command line shares it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import asyncio
 from collections.abc import Awaitable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.api.models import (
@@ -24,6 +25,7 @@ from kaspr_tui.api.models import (
     Role,
     Subscription,
 )
+from kaspr_tui.config import Settings
 
 RECENT_EVENTS = 20
 """Enough to fill a tall terminal; the dashboard shows as many as fit."""
@@ -162,3 +164,40 @@ async def gather_or_raise(*calls: Awaitable[Any]) -> list[Any]:
         if isinstance(result, BaseException):
             raise result
     return results
+
+
+@runtime_checkable
+class AppHost(Protocol):
+    """What a screen may ask of the app it runs in: `KasprApp` is one, a test's host app may be another."""
+
+    @property
+    def client(self) -> BillingClient | None:
+        """The one billing API client; None while the bundled server is still starting."""
+        ...
+
+    @property
+    def account(self) -> AccountState:
+        """The account state last published."""
+        ...
+
+    @property
+    def settings(self) -> Settings | None:
+        """The settings the app runs with; None when they could not be read."""
+        ...
+
+    def load_account(self) -> object:
+        """Load the account again (in a worker of the app); every page shows the new state."""
+        ...
+
+    def worker_failed(self, worker: Any) -> None:
+        """A worker of a screen ended on an error it did not handle: tell the person, keep it in the log."""
+        ...
+
+
+def app_host(app: object) -> AppHost:
+    """`app` (a screen's `self.app`) as the `AppHost` it must be: the one way screens reach the app."""
+    if not isinstance(app, AppHost):
+        raise TypeError(
+            f"{type(app).__name__} is not an AppHost: it needs client, account, settings, load_account, worker_failed"
+        )
+    return app

@@ -1,27 +1,77 @@
-"""Shared fixtures: the bundled billing server, seeded and frozen, on a free loopback port."""
+"""Shared fixtures: the bundled billing server, seeded and frozen, on a free loopback port; and the
+hypothesis profiles: `ci` (the default: the same examples on every run, no deadline, which a busy
+machine would miss) and `random` (HYPOTHESIS_PROFILE=random: new examples each run, to hunt)."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import settings
 
 from kaspr_tui.server.settings import ServerSettings
-from kaspr_tui.server.testing import ADMIN_KEY, FROZEN_NOW, GLOBEX_KEY, MEMBER_KEY, SUPPORT_KEY, LiveServer
+from kaspr_tui.server.testing import (
+    ADMIN_KEY,
+    FROZEN_NOW,
+    GLOBEX_KEY,
+    MEMBER_KEY,
+    SUPPORT_KEY,
+    LiveServer,
+)
+
+settings.register_profile("ci", derandomize=True, deadline=None, database=None)
+settings.register_profile("random", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def settings_for_tests(db_path: Path) -> ServerSettings:
+    """Payments that settle at once, a frozen clock, a generous rate limit."""
+    return ServerSettings(db_path=db_path, payment_delay=0, frozen_now=FROZEN_NOW, rate_limit=10_000)
+
+
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo data seeded once (in each worker) at the frozen instant: a test copies it instead of
+    seeding its own (the same data: the seed is deterministic at a frozen time)."""
+    path = tmp_path_factory.mktemp("seeded") / "billing.db"
+    with LiveServer(settings_for_tests(path)):
+        pass
+    return path
 
 
 @pytest.fixture
-def server_settings(tmp_path: Path) -> ServerSettings:
-    """A fresh seeded database, payments that settle at once, a frozen clock, a generous rate limit."""
-    return ServerSettings(db_path=tmp_path / "billing.db", payment_delay=0, frozen_now=FROZEN_NOW, rate_limit=10_000)
+def server_settings(tmp_path: Path, seeded_database: Path) -> ServerSettings:
+    """A fresh copy of the seeded database, payments that settle at once, a frozen clock, a generous
+    rate limit."""
+    for seeded_file in seeded_database.parent.glob(f"{seeded_database.name}*"):  # the database and any WAL
+        shutil.copyfile(seeded_file, tmp_path / seeded_file.name)
+    return settings_for_tests(tmp_path / seeded_database.name)
+
+
+@pytest.fixture(scope="session")
+def servers_stopping() -> Iterator[list[threading.Thread]]:
+    """Servers of finished tests still shutting down; every one has stopped when the session ends."""
+    stopping: list[threading.Thread] = []
+    yield stopping
+    for thread in stopping:
+        thread.join()
 
 
 @pytest.fixture
-def live_server(server_settings: ServerSettings) -> Iterator[LiveServer]:
-    with LiveServer(server_settings) as server:
-        yield server
+def live_server(server_settings: ServerSettings, servers_stopping: list[threading.Thread]) -> Iterator[LiveServer]:
+    """The bundled server on the test's database. It is told to stop when the test ends, and the next
+    test does not wait for it: uvicorn sleeps 0.1-0.2 s in every shutdown, a minute and more over the
+    suite. (Tests that restart a server on the same database use LiveServer themselves, and wait.)"""
+    server = LiveServer(server_settings).__enter__()
+    yield server
+    stop = threading.Thread(target=server.__exit__, args=(None, None, None), name="kaspr-live-server-stop")
+    stop.start()
+    servers_stopping.append(stop)
 
 
 ClientFactory = Callable[..., httpx.Client]

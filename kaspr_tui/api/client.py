@@ -26,7 +26,7 @@ import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -77,7 +77,16 @@ from kaspr_tui.billing.catalog import CreditType
 log = logging.getLogger(__name__)
 
 Model = TypeVar("Model", bound=BaseModel)
-Item = TypeVar("Item")
+
+
+class Listed(Protocol):
+    """What a paginated list holds: items with an id, which `starting_after` names."""
+
+    @property
+    def id(self) -> str: ...
+
+
+Item = TypeVar("Item", bound=Listed)
 
 MAX_RETRY_DELAY = 30.0
 """Seconds: the longest one wait between attempts may be, whatever the server asks."""
@@ -263,9 +272,9 @@ class BillingClient:
         params: dict[str, Any] = {"limit": limit, **(extra or {})}
         if starting_after is not None:
             params["starting_after"] = starting_after
-        return await self._call(
-            "GET", path, ListResponse[item], params=params, workspace=workspace
-        )
+        # pydantic builds the page's model from the item type at run time, which mypy cannot follow.
+        page = ListResponse[item]  # type: ignore[valid-type]
+        return await self._call("GET", path, page, params=params, workspace=workspace)
 
     # ---- identity and catalog -----------------------------------------------------------------
 

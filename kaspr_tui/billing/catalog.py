@@ -16,7 +16,6 @@ PLAN_IDS: tuple[PlanId, ...] = get_args(PlanId)
 INTERVALS: tuple[Interval, ...] = get_args(Interval)
 CREDIT_TYPES: tuple[CreditType, ...] = get_args(CreditType)
 
-CURRENCY = "eur"
 MONTHS_PER_YEAR = 12
 
 CREDIT_LABELS: dict[CreditType, str] = {

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from kaspr_tui.billing.words import INTERVAL_WORDS
+
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 CARD_BRANDS = {
@@ -17,8 +19,6 @@ CARD_BRANDS = {
     "amex": "American Express",
     "discover": "Discover",
 }
-
-INTERVAL_LABELS = {"month": "monthly", "year": "annual"}
 
 
 def format_date(moment: date | datetime) -> str:
@@ -45,4 +45,4 @@ def format_expiry(month: int, year: int) -> str:
 
 def format_plan(plan_name: str, interval: str) -> str:
     """`Business · annual`."""
-    return f"{plan_name} · {INTERVAL_LABELS.get(interval, interval)}"
+    return f"{plan_name} · {INTERVAL_WORDS.get(interval, interval)}"

@@ -15,9 +15,9 @@ from datetime import datetime
 from typing import Protocol
 
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CreditType
-from kaspr_tui.billing.formatting import INTERVAL_LABELS, format_card, format_count, format_date, format_expiry
+from kaspr_tui.billing.formatting import format_card, format_count, format_date, format_expiry
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.billing.words import plural
+from kaspr_tui.billing.words import terms_words, vat_label
 
 REVIEW_TITLE = "Check that your order is correct"
 TIMES = "\u00d7"
@@ -127,7 +127,7 @@ class BillingDetailsLike(Protocol):
 
 def describe_terms(plan_name: str, interval: str, seats: int) -> str:
     """`Starter (monthly) TIMES 8 seats`, the way the server's quote lines read."""
-    return f"{plan_name} ({INTERVAL_LABELS.get(interval, interval)}) {TIMES} {plural(seats, 'seat')}"
+    return terms_words(plan_name, interval, seats)
 
 
 def scheduled_change_words(plan_name: str, interval: str, seats: int, effective_at: datetime) -> str:
@@ -142,8 +142,7 @@ def nothing_to_pay_words(scheduled_for: datetime) -> str:
 
 def tax_label(tax: TaxLike) -> str:
     """`VAT 20 %`, or the reverse charge said in full."""
-    rate = f"VAT {tax.rate_percent:g} %"
-    return f"{rate} (reverse charge: the customer accounts for VAT)" if tax.reverse_charge else rate
+    return vat_label(tax.rate_percent, tax.reverse_charge)
 
 
 def line_words(line: QuoteLineLike, currency: str) -> tuple[str, str | None, str]:

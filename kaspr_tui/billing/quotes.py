@@ -20,10 +20,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from kaspr_tui.billing.catalog import ADDON_PACKS, CREDIT_LABELS, CREDIT_TYPES, PLANS, CreditType, Interval, PlanId
+from kaspr_tui.billing.catalog import (
+    ADDON_PACKS,
+    CREDIT_LABELS,
+    CREDIT_TYPES,
+    PLANS,
+    CreditType,
+    Interval,
+    PlanId,
+)
 from kaspr_tui.billing.periods import next_period_end, period_seconds, remaining_seconds
 from kaspr_tui.billing.proration import is_upgrade, prorate
 from kaspr_tui.billing.tax import TaxDecision, tax_amount
+from kaspr_tui.billing.words import terms_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +187,4 @@ def _seat_period_price(terms: Terms) -> int:
 
 def _describe(terms: Terms, seat_word: str = "seat") -> str:
     """`Business (annual) × 10 seats`."""
-    interval = "annual" if terms.interval == "year" else "monthly"
-    plural = "" if terms.seats == 1 else "s"
-    return f"{PLANS[terms.plan].name} ({interval}) × {terms.seats} {seat_word}{plural}"
+    return terms_words(PLANS[terms.plan].name, terms.interval, terms.seats, seat_word)

@@ -13,25 +13,13 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from kaspr_tui.screens.failures import ReportsFailedWorkers
 from kaspr_tui.state import AccountState
 from kaspr_tui.widgets.problem_banner import ProblemBanner
 
 
-class AccountScreen(Screen[None]):
+class AccountScreen(ReportsFailedWorkers, Screen[None]):
     MODE_TITLE: ClassVar[str] = ""
-
-    DEFAULT_CSS = """
-    AccountScreen {
-        #loading { padding: 1 2; color: $text-muted; }
-        #body { height: 1fr; }
-        .panel {
-            border: round $primary 60%;
-            border-title-color: $text-primary;
-            padding: 0 1;
-            height: auto;
-        }
-    }
-    """
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
@@ -74,10 +62,8 @@ class AccountScreen(Screen[None]):
             self.show_account(state)
 
 
-class AccountPanel(Vertical):
+class AccountPanel(ReportsFailedWorkers, Vertical):
     """A section of a page that re-renders from the account state its page passes on."""
-
-    DEFAULT_CSS = "AccountPanel { height: auto; }"
 
     def show_account(self, state: AccountState) -> None:
         raise NotImplementedError

@@ -5,8 +5,6 @@ Read-only for everyone; what a member may not read (cards, the event feed) is si
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,17 +13,18 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from kaspr_tui.api import ApiError
-
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES
-from kaspr_tui.state import AccountState
+from kaspr_tui.billing.formatting import (
+    format_card,
+    format_date,
+    format_expiry,
+    format_plan,
+)
+from kaspr_tui.billing.order_words import scheduled_change_words
 from kaspr_tui.screens.base import AccountScreen
-from kaspr_tui.screens.confirm import ConfirmScreen
+from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
+from kaspr_tui.state import AccountState, app_host
 from kaspr_tui.widgets.credit_meter import CreditMeter
-from kaspr_tui.widgets.formatting import format_card, format_date, format_expiry, format_plan
-from kaspr_tui.widgets.quote_view import scheduled_change_words
-
-if TYPE_CHECKING:
-    from kaspr_tui.app import KasprApp
 
 WIDE_LAYOUT_MIN_WIDTH = 110
 """From this width the credit meters sit beside the plan instead of below it."""
@@ -63,7 +62,10 @@ def card_summary(state: AccountState) -> Content:
     card = state.default_card
     if card is not None:
         return Content("\n").join(
-            [Content.styled(format_card(card.brand, card.last4), "bold"), f"Expires {format_expiry(card.exp_month, card.exp_year)}"]
+            [
+                Content.styled(format_card(card.brand, card.last4), "bold"),
+                f"Expires {format_expiry(card.exp_month, card.exp_year)}",
+            ]
         )
     summary = state.subscription.payment_method if state.subscription else None
     if summary is not None:
@@ -85,26 +87,6 @@ class DashboardScreen(AccountScreen):
     BINDINGS = [
         Binding("c", "cancel_scheduled_change", "Cancel change", tooltip="Keep the plan as it is at the renewal"),
     ]
-
-    DEFAULT_CSS = """
-    DashboardScreen {
-        #overview { height: auto; }
-        #summary { height: auto; layout: horizontal; }
-        #plan { width: 1fr; }
-        #cancel-scheduled-change { margin-top: 1; }
-        #card-on-file { width: 26; }
-        /* Wide: plan over card on the left, the credit meters beside them. */
-        &.-wide #overview { layout: horizontal; }
-        &.-wide #summary { layout: vertical; width: 1fr; }
-        &.-wide #card-on-file { width: 1fr; }
-        &.-wide #credits { width: 1fr; }
-        &.-wide CreditMeter { margin-bottom: 1; }
-        &.-wide CreditMeter:last-of-type { margin-bottom: 0; }
-        #activity { height: 1fr; min-height: 3; scrollbar-size-vertical: 1; }
-        #events { text-wrap: nowrap; text-overflow: ellipsis; }
-        #member-note { color: $text-muted; padding: 1 1 0 1; }
-    }
-    """
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="overview"):
@@ -155,7 +137,7 @@ class DashboardScreen(AccountScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_scheduled_change":
-            return self._can_cancel(cast("KasprApp", self.app).account)
+            return self._can_cancel(app_host(self.app).account)
         return True
 
     @on(Button.Pressed, "#cancel-scheduled-change")
@@ -164,21 +146,22 @@ class DashboardScreen(AccountScreen):
         self.action_cancel_scheduled_change()
 
     def action_cancel_scheduled_change(self) -> None:
-        state = cast("KasprApp", self.app).account
+        state = app_host(self.app).account
         if self._can_cancel(state):
             self._cancel_scheduled_change(state)
 
     @work(exclusive=True, group="scheduled-change", exit_on_error=False)
     async def _cancel_scheduled_change(self, state: AccountState) -> None:
-        app = cast("KasprApp", self.app)
+        host = app_host(self.app)
         assert state.subscription is not None and state.subscription.scheduled_change is not None
         change = state.subscription.scheduled_change
         words = scheduled_change_words(state.plan_name(change.plan), change.interval, change.seats, change.effective_at)
         keeps = format_plan(state.plan_name(state.subscription.plan), state.subscription.interval)
         question = f"{words}.\n\nCancel it and keep {keeps} with {state.subscription.seats} seats at the renewal?"
-        if not await app.push_screen_wait(ConfirmScreen("Cancel the scheduled change?", question, "Yes, cancel it")):
+        confirm = ConfirmScreen("Cancel the scheduled change?", question, "Yes, cancel it")
+        if not await self.app.push_screen_wait(confirm):
             return
-        client = app.client
+        client = host.client
         if client is None:
             return
         try:
@@ -187,4 +170,4 @@ class DashboardScreen(AccountScreen):
             self.notify(str(error), title="The scheduled change was not cancelled", severity="error")
             return
         self.notify(f"You stay on {keeps}.", title="Scheduled change cancelled")
-        app.load_account()
+        host.load_account()

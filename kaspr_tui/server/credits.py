@@ -80,7 +80,8 @@ def _update_current(tx: Tx, workspace_id: str, credit_type: CreditType, assignme
 def raise_included(tx: Tx, workspace_id: str, terms: Terms) -> None:
     """After terms grow mid-period: the plan's credits for the new terms, never fewer than granted."""
     for credit_type in CREDIT_TYPES:
-        _update_current(tx, workspace_id, credit_type, "included = MAX(included, ?)", included_credits(terms, credit_type))
+        granted = included_credits(terms, credit_type)
+        _update_current(tx, workspace_id, credit_type, "included = MAX(included, ?)", granted)
 
 
 def add_addon_credits(tx: Tx, workspace_id: str, credit_type: CreditType, quantity: int) -> None:

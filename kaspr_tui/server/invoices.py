@@ -35,8 +35,12 @@ def tax_wire(decision: TaxDecision, amount: int) -> Tax:
 
 
 def lines_wire(lines: tuple[Line, ...] | list[Line]) -> list[QuoteLine]:
-    return [QuoteLine(description=l.description, quantity=l.quantity, unit_amount=l.unit_amount, amount=l.amount)
-            for l in lines]
+    return [
+        QuoteLine(
+            description=line.description, quantity=line.quantity, unit_amount=line.unit_amount, amount=line.amount
+        )
+        for line in lines
+    ]
 
 
 def open_invoice(

@@ -128,7 +128,8 @@ def transfer(tx: Tx, request: TransferRequest, *, actor: str) -> Transfer:
     transfer_id = tx.new_id("tr")
     data = {"transfer": transfer_id, "license": request.license, "credits": amounts, "reason": request.reason}
     record_event(tx, source, "support.transfer_out",
-                 f"Moved {moved} from {source_user['email']} to {target_user['email']} ({target_user['workspace_name']})",
+                 f"Moved {moved} from {source_user['email']} to {target_user['email']} "
+                 f"({target_user['workspace_name']})",
                  actor=actor, data=data)
     record_event(tx, target, "support.transfer_in",
                  f"Received {moved} for {target_user['email']} from {source_user['email']} "

@@ -167,7 +167,7 @@ class BoundedValue(Widget):
 
     # Typed entry
 
-    def _on_key(self, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
         if event.character in DIGITS:
             event.stop()
             event.prevent_default()
@@ -203,6 +203,6 @@ class BoundedValue(Widget):
     def action_erase_digit(self) -> None:
         self.typed_entry = self.typed_entry[:-1]
 
-    def _on_blur(self, event: events.Blur) -> None:
+    def on_blur(self, event: events.Blur) -> None:
         # Tabbing on after typing a number means "that number", not "never mind" (that is Escape).
         self.action_commit_entry()

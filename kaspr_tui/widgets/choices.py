@@ -133,7 +133,7 @@ class Choices(Widget, can_focus=True):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return 1 if self.horizontal else len(self._options)
 
-    def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None:
             return
@@ -142,7 +142,7 @@ class Choices(Widget, can_focus=True):
                 self.value = self._options[offset.y][0]
             return
         start = 0
-        for (value, _), label in zip(self._options, self._labels()):
+        for (value, _), label in zip(self._options, self._labels(), strict=True):
             end = start + label.cell_length
             if start <= offset.x < end:
                 self.value = value

@@ -13,7 +13,7 @@ from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from kaspr_tui.widgets.formatting import format_count, format_date
+from kaspr_tui.billing.formatting import format_count, format_date
 
 USED_CELL = "█"
 LEFT_CELL = "░"

@@ -9,72 +9,16 @@ fetch anything.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import datetime
-from typing import Protocol
+from collections.abc import Callable
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from kaspr_tui.billing.formatting import format_count
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.widgets.formatting import INTERVAL_LABELS, format_count, format_date
-
-
-class QuoteLineLike(Protocol):
-    description: str
-    quantity: int
-    unit_amount: int
-    amount: int
-
-
-class TaxLike(Protocol):
-    rate_percent: float
-    amount: int
-    reverse_charge: bool
-
-
-class ScheduledChangeLike(Protocol):
-    plan: str
-    interval: str
-    seats: int
-    effective_at: datetime
-
-
-class QuoteLike(Protocol):
-    """The fields of `kaspr_tui.api.models.Quote` this view reads (widgets do not import the wire)."""
-
-    currency: str
-    lines: Sequence[QuoteLineLike]
-    subtotal: int
-    tax: TaxLike
-    total_due_now: int
-    next_renewal_total: int
-    renews_at: datetime
-    scheduled_for: datetime | None
-    scheduled_change: ScheduledChangeLike | None
-
-
-def describe_terms(plan_name: str, interval: str, seats: int) -> str:
-    """`Starter (monthly) × 8 seats`, the way the server's quote lines read."""
-    seat_words = f"{format_count(seats)} seat{'' if seats == 1 else 's'}"
-    return f"{plan_name} ({INTERVAL_LABELS.get(interval, interval)}) × {seat_words}"
-
-
-def scheduled_change_words(plan_name: str, interval: str, seats: int, effective_at: datetime) -> str:
-    """`Changes to Starter (monthly) × 8 seats on 17 Aug 2027`."""
-    return f"Changes to {describe_terms(plan_name, interval, seats)} on {format_date(effective_at)}"
-
-
-def nothing_to_pay_words(scheduled_for: datetime) -> str:
-    """What a change that only waits for the period end (a downgrade, fewer seats) costs today."""
-    return f"Scheduled for {format_date(scheduled_for)} — nothing to pay now"
-
-
-def tax_label(tax: TaxLike) -> str:
-    rate = f"VAT {tax.rate_percent:g} %"
-    return f"{rate} (reverse charge: the customer accounts for VAT)" if tax.reverse_charge else rate
+from kaspr_tui.billing.order_words import QuoteLike, scheduled_lines, totals_rows
 
 
 def _two_columns() -> Table:
@@ -94,35 +38,34 @@ def lines_table(quote: QuoteLike) -> Table:
         if is_credit:
             what.append(" (credit)", style="green")
         if line.quantity > 1:
-            what.append(f"\n{format_count(line.quantity)} × {format_money(line.unit_amount, quote.currency)}", style="dim")
+            each = format_money(line.unit_amount, quote.currency)
+            what.append(f"\n{format_count(line.quantity)} × {each}", style="dim")
         table.add_row(what, Text(format_money(line.amount, quote.currency), style="green" if is_credit else ""))
     return table
 
 
 def totals_table(quote: QuoteLike) -> Table:
-    """Subtotal and VAT (when something is charged), the total due now, the next renewal and its date."""
-    money = lambda cents: format_money(cents, quote.currency)  # noqa: E731 — one currency per quote
+    """Subtotal and VAT (when something is charged), the total due now in bold, the next renewal."""
     table = _two_columns()
-    if quote.lines:
-        table.add_row(Text("Subtotal", style="dim"), money(quote.subtotal))
-        table.add_row(Text(tax_label(quote.tax), style="dim"), money(quote.tax.amount))
-    table.add_row(Text("Total due now", style="bold"), Text(money(quote.total_due_now), style="bold"))
-    table.add_row(Text(f"Next renewal on {format_date(quote.renews_at)}", style="dim"), money(quote.next_renewal_total))
+    *before, due_now, renewal = totals_rows(quote)
+    for label, amount in before:
+        table.add_row(Text(label, style="dim"), amount)
+    table.add_row(Text(due_now[0], style="bold"), Text(due_now[1], style="bold"))
+    table.add_row(Text(renewal[0], style="dim"), renewal[1])
     return table
 
 
 def scheduled_words(quote: QuoteLike, plan_name: Callable[[str], str]) -> Text | None:
     """The part that waits for the period end, and that nothing is due before it; None if none waits."""
-    change = quote.scheduled_change
+    lines = scheduled_lines(quote, plan_name)
+    if not lines:
+        return None
     words = Text()
-    if change is not None:
-        words.append(
-            scheduled_change_words(plan_name(change.plan), change.interval, change.seats, change.effective_at),
-            style="bold",
-        )
-    if quote.scheduled_for is not None and quote.total_due_now == 0:
-        words.append(("\n" if words else "") + nothing_to_pay_words(quote.scheduled_for))
-    return words or None
+    if quote.scheduled_change is not None:
+        words.append(lines.pop(0), style="bold")
+    for line in lines:
+        words.append(("\n" if words else "") + line)
+    return words
 
 
 class QuoteView(Static):

@@ -42,7 +42,7 @@ class StepButton(Static):
         super().__init__(f"[ {symbol} ]", markup=False, classes=classes)
         self.steps = steps
 
-    def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         event.stop()
         self.post_message(self.Pressed(self.steps))
 

@@ -8,7 +8,8 @@ It takes values and posts `Slider.Changed`; it never fetches anything.
 
 from __future__ import annotations
 
-from typing import Callable, ClassVar
+from collections.abc import Callable
+from typing import ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
@@ -120,7 +121,7 @@ class Slider(BoundedValue, can_focus=True):
     def _set_from_column(self, column: int) -> None:
         self._replace_with(self._bounds.at_position(column, last_position=self.size.width - 1))
 
-    def _on_mouse_down(self, event: events.MouseDown) -> None:
+    def on_mouse_down(self, event: events.MouseDown) -> None:
         offset = event.get_content_offset(self)
         if offset is None or offset.y != TRACK_ROW:
             return
@@ -129,17 +130,17 @@ class Slider(BoundedValue, can_focus=True):
         self.capture_mouse()
         self._set_from_column(offset.x)
 
-    def _on_mouse_move(self, event: events.MouseMove) -> None:
+    def on_mouse_move(self, event: events.MouseMove) -> None:
         if self._dragging:
             self._set_from_column(event.get_content_offset_capture(self).x)
 
-    def _on_mouse_up(self, event: events.MouseUp) -> None:
+    def on_mouse_up(self, event: events.MouseUp) -> None:
         if self._dragging:
             self._set_from_column(event.get_content_offset_capture(self).x)
             self._dragging = False
             self.release_mouse()
 
-    def _on_mouse_release(self, event: events.MouseRelease) -> None:
+    def on_mouse_release(self, event: events.MouseRelease) -> None:
         # The capture went elsewhere (another widget took it): the drag is over.
         self._dragging = False
 

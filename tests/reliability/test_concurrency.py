@@ -14,10 +14,12 @@ from kaspr_tui.screens.checkout import ProcessingScreen
 from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from kaspr_tui.widgets.seat_counter import SeatCounter
-from checkout_helpers import dialog_message, showing, until
-from reliability_helpers import COULD_NOT_START, dialog_title, press_button, refresh_until_loaded
-from tui_helpers import app_for
-from upgrade_helpers import open_upgrade, quoted
+from tests.helpers.app import app_for
+from tests.helpers.faults import COULD_NOT_START, refresh_until_loaded
+from tests.helpers.http import admin_client
+from tests.helpers.pages import open_page, press
+from tests.helpers.screen import dialog_message, dialog_title, showing
+from tests.helpers.waiting import quoted, until
 
 SLOW_PAYMENT = 1.0
 """Seconds the winner's payment processes, during which the loser is told `checkout_in_progress`."""
@@ -37,11 +39,6 @@ def race(request: pytest.FixtureRequest, server_settings: ServerSettings):
     payment_delay, *refusal = RACES[request.param]
     with LiveServer(replace(server_settings, payment_delay=payment_delay)) as live:
         yield live, *refusal
-
-
-def admin_session(server: LiveServer) -> httpx.Client:
-    """One admin's own connection (Acme has one admin key; two sessions of it are two admins at work)."""
-    return httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {ADMIN_KEY}"}, timeout=10)
 
 
 def default_card(admin: httpx.Client) -> str:
@@ -69,7 +66,8 @@ def paid_count(admin: httpx.Client) -> int:
 
 def test_two_admins_at_once_one_wins_and_its_seats_stay(race) -> None:
     server, status, code, _ = race
-    first, second = admin_session(server), admin_session(server)
+    # Acme has one admin key: two sessions of it are two admins at work.
+    first, second = admin_client(server.url), admin_client(server.url)
     paid_before = paid_count(first)
     card = default_card(first)
     wanted = {first: 11, second: 12}
@@ -100,17 +98,17 @@ def test_two_admins_at_once_one_wins_and_its_seats_stay(race) -> None:
 
 async def test_the_admin_who_loses_is_told_to_review_and_sees_the_winners_seats(race) -> None:
     server, _, _, advice = race
-    other_admin = admin_session(server)
+    other_admin = admin_client(server.url)
     paid_before = paid_count(other_admin)
     app = app_for(server.url, ADMIN_KEY)
     async with app.run_test(size=(100, 40)) as pilot:
-        await open_upgrade(pilot)
+        await open_page(pilot, "b")
         app.screen.query_one("#seats", SeatCounter).focus()
         await pilot.press("plus", "plus")  # 12 seats
         await quoted(pilot)
-        await press_button(pilot, "#checkout")
+        await press(pilot, "#checkout")
         await until(pilot, lambda: showing(app, "#submit"), "the billing form")
-        await press_button(pilot, "#submit")
+        await press(pilot, "#submit")
         await until(pilot, lambda: showing(app, "#continue-to-payment"), "the order review")
 
         # While this admin reads the order, the other one buys 11 seats.
@@ -118,14 +116,14 @@ async def test_the_admin_who_loses_is_told_to_review_and_sees_the_winners_seats(
         winner = buy(other_admin, quote["id"], default_card(other_admin), "the-other-admin")
         assert winner.status_code == 202, winner.text
 
-        await press_button(pilot, "#continue-to-payment")
+        await press(pilot, "#continue-to-payment")
         await until(pilot, lambda: isinstance(app.screen, ProcessingScreen) and showing(app, "#ok"), "the refusal")
         assert dialog_title(app) == COULD_NOT_START
         said = dialog_message(app)
         assert "Nothing was charged." in said
         assert advice in said
         assert not showing(app, "#retry"), "a refused payment is not offered again as it was"
-        await press_button(pilot, "#ok")
+        await press(pilot, "#ok")
 
         wait_until_settled(other_admin, winner.json()["id"])
         await pilot.press("r")

@@ -9,19 +9,19 @@ from functools import partial
 
 import httpx
 
-from kaspr_tui.screens.addons import PurchaseAddonsScreen
-from kaspr_tui.screens.licenses import LicensesScreen
-from kaspr_tui.screens.live_quote import PurchaseDialog
-from kaspr_tui.screens.plan_panel import open_addons, open_licenses
+from kaspr_tui.screens.billing.addons import PurchaseAddonsScreen
+from kaspr_tui.screens.billing.licenses import LicensesScreen
+from kaspr_tui.screens.billing.live_quote import PurchaseDialog
+from kaspr_tui.screens.billing.plan import open_addons, open_licenses
 from kaspr_tui.widgets.seat_counter import SeatCounter
-from reliability_helpers import (
-    admin_client,
+from tests.helpers.faults import (
     assert_each_bought_once,
     buy_each_under_faults,
     paid_invoices,
     steady,
     try_in_dialog,
 )
+from tests.helpers.http import admin_client
 
 BOUGHT_TYPES = ("phone", "export")
 

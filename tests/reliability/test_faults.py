@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from functools import partial
 
-from reliability_helpers import (
-    admin_client,
+from tests.helpers.faults import (
     assert_each_bought_once,
     buy_each_under_faults,
     paid_invoices,
     steady,
     try_to_buy_seats,
 )
+from tests.helpers.http import admin_client
 
 
 async def test_every_purchase_under_faults_is_bought_once_and_the_person_is_told(faulty_server) -> None:

@@ -11,15 +11,16 @@ from textual.app import App
 from textual.widgets import Input, Static
 
 from kaspr_tui.screens.checkout.billing_form import FORM_ORDER
-from kaspr_tui.screens.invite import InviteMemberScreen
+from kaspr_tui.screens.workspace.invite import InviteMemberScreen
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from kaspr_tui.widgets.seat_counter import SeatCounter
 from kaspr_tui.widgets.slider import Slider
-from checkout_helpers import error_of, server_state, showing, until
-from test_billing_form import open_form_on_account, submit, use_new_card
-from tui_helpers import app_for, screen_text, settle
-from upgrade_helpers import open_upgrade, quoted, recording_app
-from workspace_helpers import api_emails, open_workspace
+from tests.helpers.app import app_for, recording_app
+from tests.helpers.forms import error_of, open_form_on_account, submit, use_new_card
+from tests.helpers.http import api_emails, server_state
+from tests.helpers.pages import open_page
+from tests.helpers.screen import screen_text, showing
+from tests.helpers.waiting import quoted, settle, until
 
 GARBAGE = {
     "control-characters": "Acme\x07\x08\x7f Corp\r\nsecond line",
@@ -113,7 +114,7 @@ async def test_emoji_in_the_names_reach_the_server_as_typed_or_are_refused_besid
 async def test_garbage_pasted_or_typed_into_users_and_credits_changes_nothing(live_server: LiveServer) -> None:
     app, transport = recording_app(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(100, 40)) as pilot:
-        await open_upgrade(pilot)
+        await open_page(pilot, "b")
         for selector in ("#seats", "#addon-phone", "#addon-direct_email", "#addon-export"):
             widget = app.screen.query_one(selector, SeatCounter | Slider)
             widget.focus()
@@ -142,7 +143,7 @@ async def test_garbage_pasted_into_the_invitation_email_is_refused_beside_it(
     members_before = api_emails(admin)
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_workspace(pilot)
+        await open_page(pilot, "w")
         for kind, pasted in [*GARBAGE.items(), ("ten-kb", TEN_KB)]:
             await pilot.press("a")
             await until(pilot, lambda: isinstance(app.screen, InviteMemberScreen), "the Add a member dialog")
@@ -177,7 +178,7 @@ async def test_escape_sequences_pasted_into_the_invitation_email_show_as_symbols
 ) -> None:
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_workspace(pilot)
+        await open_page(pilot, "w")
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, InviteMemberScreen), "the Add a member dialog")
         paste_into(app, "invite-email", TITLE_AND_CLEAR + "\x00", replace=True)

@@ -19,13 +19,20 @@ from kaspr_tui.screens.checkout import ProcessingScreen
 from kaspr_tui.server.middleware import IdempotencyMiddleware
 from kaspr_tui.server.settings import CrashPoint, ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
-from checkout_helpers import showing, until
-from mock_server_process import MockServerProcess
-from reliability_helpers import (
-    NOT_CONFIRMED, SUCCEEDED, admin_client, dialog_title, press_button, refresh_until_loaded,
+from tests.helpers.app import app_for
+from tests.helpers.faults import (
+    NOT_CONFIRMED,
+    SUCCEEDED,
+    MockServerProcess,
+    mock_server_in,
+    refresh_until_loaded,
 )
-from tui_helpers import app_for, screen_text, settle
-from upgrade_helpers import open_upgrade, quoted
+from tests.helpers.http import admin_client
+from tests.helpers.pages import open_page, press
+from tests.helpers.screen import dialog_title, screen_text, showing
+from tests.helpers.waiting import quoted, settle, until
+
+pytestmark = pytest.mark.serial  # kills servers and waits on real time
 
 PAYMENT_DELAY = 3.0
 """Seconds the payment processes: long enough to kill the server in the middle, short enough to wait out."""
@@ -33,13 +40,8 @@ PAYMENT_DELAY = 3.0
 
 @pytest.fixture
 def mock_server(tmp_path: Path) -> Iterator[MockServerProcess]:
-    server = MockServerProcess(tmp_path / "billing.db", tmp_path / "server.log", payment_delay=PAYMENT_DELAY)
-    yield server.start()
-    server.stop()
-
-
-def admin_of(server: MockServerProcess | LiveServer) -> httpx.Client:
-    return admin_client(server.url)
+    with mock_server_in(tmp_path, payment_delay=PAYMENT_DELAY) as server:
+        yield server
 
 
 def account_state(admin: httpx.Client) -> dict[str, object]:
@@ -54,7 +56,7 @@ def account_state(admin: httpx.Client) -> dict[str, object]:
 
 
 def test_a_kill_mid_payment_leaves_the_old_state_or_the_new_never_half(mock_server: MockServerProcess) -> None:
-    with admin_of(mock_server) as admin:
+    with admin_client(mock_server.url) as admin:
         old = account_state(admin)
         card = next(card for card in admin.get("/v1/payment_methods").json()["data"] if card["is_default"])
         quote = admin.post("/v1/quotes", json={"plan": "organization"}).json()
@@ -64,7 +66,7 @@ def test_a_kill_mid_payment_leaves_the_old_state_or_the_new_never_half(mock_serv
     mock_server.kill()
 
     mock_server.start()
-    with admin_of(mock_server) as admin:
+    with admin_client(mock_server.url) as admin:
         after_restart = account_state(admin)
         for _ in range(100):  # the payment settles once its processing time is over
             settled = admin.get(f"/v1/checkouts/{checkout['id']}").json()
@@ -87,13 +89,13 @@ def test_a_payment_answered_but_not_stored_before_a_crash_is_answered_after_the_
     body = {"quote_id": None, "payment_method_id": None}
     with monkeypatch.context() as crash, LiveServer(server_settings) as server:
         crash.setattr(IdempotencyMiddleware, "_finish", lambda *args: None)
-        with admin_of(server) as admin:
+        with admin_client(server.url) as admin:
             body["payment_method_id"] = next(c["id"] for c in admin.get("/v1/payment_methods").json()["data"])
             body["quote_id"] = admin.post("/v1/quotes", json={"seats": 11}).json()["id"]
             answered = admin.post("/v1/checkouts", json=body, headers={"Idempotency-Key": "answered-then-crashed"})
             assert answered.status_code == 202
             paid_once = account_state(admin)["paid"]
-    with LiveServer(server_settings) as restarted, admin_of(restarted) as admin:
+    with LiveServer(server_settings) as restarted, admin_client(restarted.url) as admin:
         replayed = admin.post("/v1/checkouts", json=body, headers={"Idempotency-Key": "answered-then-crashed"})
         assert account_state(admin)["paid"] == paid_once
     assert (replayed.status_code, replayed.json().get("id")) == (202, answered.json()["id"])
@@ -105,11 +107,11 @@ def test_a_write_done_but_not_answered_before_a_crash_is_not_done_again(
     """Spending credits cannot find its earlier run the way a checkout does: after a crash lost its
     answer, the retry is told it was done, and the credits are spent once."""
     spend, key = {"type": "phone", "quantity": 5}, {"Idempotency-Key": "spent-then-crashed"}
-    with monkeypatch.context() as crash, LiveServer(server_settings) as server, admin_of(server) as admin:
+    with monkeypatch.context() as crash, LiveServer(server_settings) as server, admin_client(server.url) as admin:
         used_before = phone_used(admin)
         crash.setattr(IdempotencyMiddleware, "_finish", lambda *args: None)
         assert admin.post("/v1/credits/consume", json=spend, headers=key).status_code == 200
-    with LiveServer(server_settings) as restarted, admin_of(restarted) as admin:
+    with LiveServer(server_settings) as restarted, admin_client(restarted.url) as admin:
         retried = admin.post("/v1/credits/consume", json=spend, headers=key)
         assert (retried.status_code, retried.json()["error"]["code"]) == (409, "idempotency_answer_lost")
         assert phone_used(admin) == used_before + 5
@@ -129,7 +131,7 @@ async def test_a_crash_inside_the_checkout_request_charges_once_and_the_retry_le
     server = MockServerProcess(tmp_path / "billing.db", tmp_path / "server.log", payment_delay=0)
     server.start("--crash-at", crash_at)
     try:
-        with admin_of(server) as admin:
+        with admin_client(server.url) as admin:
             old = account_state(admin)
             card = next(card["id"] for card in admin.get("/v1/payment_methods").json()["data"] if card["is_default"])
             quote = admin.post("/v1/quotes", json={"seats": 11}).json()  # no Idempotency-Key: no crash here
@@ -140,13 +142,13 @@ async def test_a_crash_inside_the_checkout_request_charges_once_and_the_retry_le
         assert server.killed_itself(), server.output()
 
         server.start()
-        with admin_of(server) as admin:
+        with admin_client(server.url) as admin:
             after_restart = account_state(admin)
         async with BillingClient(server.url, ADMIN_KEY) as client:
             retried = await client.create_checkout(quote["id"], card, idempotency_key=key)
             again = await client.create_checkout(quote["id"], card, idempotency_key=key)
             outcome = await client.wait_for_checkout(retried.id)
-        with admin_of(server) as admin:
+        with admin_client(server.url) as admin:
             new = account_state(admin)
     finally:
         server.stop()
@@ -160,18 +162,18 @@ async def test_a_crash_inside_the_checkout_request_charges_once_and_the_retry_le
 async def test_the_tui_paying_when_the_server_dies_learns_the_outcome_once_it_is_back(
     mock_server: MockServerProcess,
 ) -> None:
-    with admin_of(mock_server) as admin:
+    with admin_client(mock_server.url) as admin:
         paid_before = account_state(admin)["paid"]
     app = app_for(mock_server.url, ADMIN_KEY)
     async with app.run_test(size=(100, 40)) as pilot:
-        await open_upgrade(pilot)
+        await open_page(pilot, "b")
         await pilot.press("down")  # Organization, charged now
         await quoted(pilot)
-        await press_button(pilot, "#checkout")
+        await press(pilot, "#checkout")
         await until(pilot, lambda: showing(app, "#submit"), "the billing form")
-        await press_button(pilot, "#submit")
+        await press(pilot, "#submit")
         await until(pilot, lambda: showing(app, "#continue-to-payment"), "the order review")
-        await press_button(pilot, "#continue-to-payment")
+        await press(pilot, "#continue-to-payment")
         await until(pilot, lambda: isinstance(app.screen, ProcessingScreen) and app.screen.checkout is not None,
                     "the payment to start processing")
 
@@ -181,14 +183,14 @@ async def test_the_tui_paying_when_the_server_dies_learns_the_outcome_once_it_is
         assert "Nothing is charged twice" in str(app.screen.query_one("#payment-message").render())
 
         mock_server.start()
-        await press_button(pilot, "#retry")
+        await press(pilot, "#retry")
         await until(pilot, lambda: showing(app, "#ok"), "the payment's outcome", attempts=1500)
         assert dialog_title(app) == SUCCEEDED
-        await press_button(pilot, "#ok")
+        await press(pilot, "#ok")
         await refresh_until_loaded(pilot)
         await pilot.press("d")
         await settle(pilot)
         assert "Organization · annual" in screen_text(app)
 
-    with admin_of(mock_server) as admin:
+    with admin_client(mock_server.url) as admin:
         assert len(account_state(admin)["paid"]) == len(paid_before) + 1

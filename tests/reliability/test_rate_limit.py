@@ -6,17 +6,22 @@ from __future__ import annotations
 from dataclasses import replace
 
 import httpx
+import pytest
 
 from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
-from tui_helpers import FAST_CLIENT, app_over, settle
+from tests.helpers.app import FAST_CLIENT, app_over
+from tests.helpers.http import LoopbackTransport
+from tests.helpers.waiting import settle
+
+pytestmark = pytest.mark.serial  # counts requests a second: a busy machine would change the count
 
 RATE_LIMIT = 10
 """Requests a second: one admin account load (7 requests) fits, two at once do not."""
 PRESSES = 30
 
 
-class CountingTransport(httpx.AsyncHTTPTransport):
+class CountingTransport(LoopbackTransport):
     def __init__(self) -> None:
         super().__init__()
         self.statuses: list[int] = []

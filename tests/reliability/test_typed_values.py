@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from textual import events
 from textual.pilot import Pilot
 
-from bounded_widget_apps import OneWidgetApp, licenses, phone_credits
+from tests.helpers.widgets import OneWidgetApp, licenses, phone_credits
 
 KEYS = st.sampled_from(["0", "1", "5", "9", "plus", "minus", "left", "right", "up", "down", "home", "end",
                         "pageup", "pagedown", "enter", "escape", "backspace", "x", "ü", "🙂", "\x00", "\x1b"])

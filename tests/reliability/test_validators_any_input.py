@@ -83,7 +83,9 @@ def test_any_card_as_typed_gets_field_errors_that_never_repeat_it(number: str, m
 
 
 @given(st.lists(st.one_of(st.none(), ANY_TEXT), min_size=7, max_size=7), COUNTRY_OR_GARBAGE)
-def test_billing_details_of_any_text_get_at_most_one_clear_error_per_field(fields: list[str | None], country: str) -> None:
+def test_billing_details_of_any_text_get_at_most_one_clear_error_per_field(
+    fields: list[str | None], country: str
+) -> None:
     company, contact_name, email, line1, city, postal_code, vat_number = fields
     errors = validate_billing_details(company, contact_name, email, line1, city, postal_code, country, vat_number)
     params = [error.param for error in errors]

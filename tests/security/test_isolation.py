@@ -23,7 +23,9 @@ def acme_ids(admin: httpx.Client) -> dict[str, str]:
         "quote": unpaid_quote,
         "checkout": checkout["id"],
         "invoice": checkout["invoice_id"],
-        "member": next(member["id"] for member in members if member["status"] == "active" and member["role"] == "member"),
+        "member": next(
+            member["id"] for member in members if member["status"] == "active" and member["role"] == "member"
+        ),
         "invitation": next(member["id"] for member in members if member["status"] == "invited"),
     }
 
@@ -63,8 +65,11 @@ def test_globex_cannot_pay_with_acmes_card_or_buy_acmes_quote(
     before = acme_state(admin)
     globex_card = next(card["id"] for card in globex.get("/v1/payment_methods").json()["data"] if card["is_default"])
     globex_quote = globex.post("/v1/quotes", json={"seats": 4}).json()["id"]
-    with_acmes_card = globex.post("/v1/checkouts", json={"quote_id": globex_quote, "payment_method_id": acme_ids["card"]},
-                                  headers={"Idempotency-Key": "globex-with-acme-card"})
+    with_acmes_card = globex.post(
+        "/v1/checkouts",
+        json={"quote_id": globex_quote, "payment_method_id": acme_ids["card"]},
+        headers={"Idempotency-Key": "globex-with-acme-card"},
+    )
     acmes_quote = globex.post("/v1/checkouts", json={"quote_id": acme_ids["quote"], "payment_method_id": globex_card},
                               headers={"Idempotency-Key": "globex-buys-acme-quote"})
     assert (with_acmes_card.status_code, with_acmes_card.json()["error"]["param"]) == (404, "payment_method_id")

@@ -16,14 +16,20 @@ import textual.constants
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input
 
+from kaspr_tui.screens.billing.payment import open_update_payment
 from kaspr_tui.screens.checkout import BillingFormScreen, ProcessingScreen
-from kaspr_tui.screens.payment import open_update_payment
 from kaspr_tui.server.testing import ADMIN_KEY
-from checkout_helpers import showing, until
-from mock_server_process import MockServerProcess
-from reliability_helpers import PAYMENT_FAILED, SUCCEEDED, dialog_title, press_button, refresh_until_loaded
-from tui_helpers import app_for
-from upgrade_helpers import open_upgrade, quoted
+from tests.helpers.app import app_for
+from tests.helpers.faults import (
+    PAYMENT_FAILED,
+    SUCCEEDED,
+    MockServerProcess,
+    mock_server_in,
+    refresh_until_loaded,
+)
+from tests.helpers.pages import open_page, press
+from tests.helpers.screen import dialog_title, notices, showing
+from tests.helpers.waiting import quoted, until
 
 DECLINED = "4000000000000002"
 PAID = "4242424242424242"
@@ -64,9 +70,8 @@ def leaks(text: str) -> list[str]:
 
 @pytest.fixture
 def mock_server(tmp_path: Path) -> Iterator[MockServerProcess]:
-    server = MockServerProcess(tmp_path / "billing.db", tmp_path / "server.log", payment_delay=0)
-    yield server.start()
-    server.stop()
+    with mock_server_in(tmp_path, payment_delay=0) as server:
+        yield server
 
 
 async def type_card(pilot: Pilot[None], number: str) -> None:
@@ -85,19 +90,21 @@ async def type_card(pilot: Pilot[None], number: str) -> None:
 async def pay_declined_then_paid(pilot: Pilot[None]) -> None:
     """Change plan with a card that is declined, then Try another card with one that pays."""
     app = pilot.app
-    await open_upgrade(pilot)
+    await open_page(pilot, "b")
     await pilot.press("down")  # Organization, charged now
     await quoted(pilot)
-    await press_button(pilot, "#checkout")
+    await press(pilot, "#checkout")
     for number, outcome, next_step in ((DECLINED, PAYMENT_FAILED, "#try-another-card"), (PAID, SUCCEEDED, "#ok")):
         await until(pilot, lambda: showing(app, "#submit"), "the billing form")
         await type_card(pilot, number)
-        await press_button(pilot, "#submit")
+        await press(pilot, "#submit")
         await until(pilot, lambda: showing(app, "#continue-to-payment"), "the order review")
-        await press_button(pilot, "#continue-to-payment")
-        await until(pilot, lambda: isinstance(app.screen, ProcessingScreen) and showing(app, next_step), outcome)
+        await press(pilot, "#continue-to-payment")
+        await until(
+            pilot, lambda step=next_step: isinstance(app.screen, ProcessingScreen) and showing(app, step), outcome
+        )
         assert dialog_title(app) == outcome
-        await press_button(pilot, next_step)
+        await press(pilot, next_step)
     await refresh_until_loaded(pilot)
 
 
@@ -106,7 +113,7 @@ async def update_card(pilot: Pilot[None]) -> None:
     open_update_payment(app)
     await until(pilot, lambda: showing(app, "#submit"), "the update form")
     await type_card(pilot, UPDATED)
-    await press_button(pilot, "#submit")
+    await press(pilot, "#submit")
     await until(pilot, lambda: not isinstance(app.screen, BillingFormScreen), "the update to be saved")
     await refresh_until_loaded(pilot)
 
@@ -133,7 +140,7 @@ async def test_no_card_number_or_cvc_is_kept_anywhere_after_the_card_flows(
     async with app.run_test(size=(100, 40)) as pilot:
         await pay_declined_then_paid(pilot)
         await update_card(pilot)
-        said = "\n".join(f"{note.title} {note.message}" for note in app._notifications)
+        said = "\n".join(f"{note.title} {note.message}" for note in notices(app))
         cards = {(card.last4, card.is_default) for card in app.account.payment_methods}
     # The flows did what they say: both cards used are on file by their last 4 digits, the update is the default.
     assert {("0002", False), ("4242", False), ("4444", True)} <= cards

@@ -9,9 +9,10 @@ import re
 import pytest
 
 from kaspr_tui.app import KasprApp
-from kaspr_tui.screens.payment import open_update_payment
+from kaspr_tui.screens.billing.payment import open_update_payment
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, SUPPORT_KEY, LiveServer
-from tui_helpers import app_for, settle
+from tests.helpers.app import app_for
+from tests.helpers.waiting import settle
 
 PURCHASES = r"buy|purchase|add.?licen|change plan|checkout|payment|card|upgrade|add-?on|cancel scheduled"
 FORBIDDEN_COMMANDS = {

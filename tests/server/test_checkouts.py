@@ -4,6 +4,7 @@ without gaps, stale and expired quotes, one checkout at a time."""
 from __future__ import annotations
 
 import threading
+
 import httpx
 import pytest
 

@@ -69,7 +69,8 @@ def test_malformed_json_is_a_400_in_the_same_shape(admin: httpx.Client) -> None:
 
 
 def test_a_body_that_is_not_json_says_to_send_json(admin: httpx.Client) -> None:
-    response = admin.post("/v1/quotes", content=b"seats=12", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    response = admin.post("/v1/quotes", content=b"seats=12", headers=form)
     error = assert_error_shape(response)
     assert response.status_code == 400
     assert "application/json" in error["message"]

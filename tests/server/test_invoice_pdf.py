@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
-from kaspr_tui.api.models import Address, BillingDetails, CardSummary, Invoice, QuoteLine, Tax
+from kaspr_tui.api.models import (
+    Address,
+    BillingDetails,
+    CardSummary,
+    Invoice,
+    QuoteLine,
+    Tax,
+)
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.server.invoice_pdf import REVERSE_CHARGE_MENTION, render_invoice_pdf
 
-ISSUED = datetime(2026, 3, 12, 9, 30, tzinfo=timezone.utc)
-PAID = datetime(2026, 3, 14, 16, 5, tzinfo=timezone.utc)
-PERIOD_END = datetime(2026, 4, 12, 9, 30, tzinfo=timezone.utc)
+ISSUED = datetime(2026, 3, 12, 9, 30, tzinfo=UTC)
+PAID = datetime(2026, 3, 14, 16, 5, tzinfo=UTC)
+PERIOD_END = datetime(2026, 4, 12, 9, 30, tzinfo=UTC)
 
 ACME_DETAILS = BillingDetails(
     company="Acme Corp",

@@ -48,7 +48,9 @@ def test_revoking_an_invitation_frees_its_seat(admin: httpx.Client) -> None:
     assert admin.delete("/v1/invitations/inv_000001").status_code == 404
 
 
-def test_removing_a_member_frees_the_seat_and_their_key_stops_working(admin: httpx.Client, member: httpx.Client) -> None:
+def test_removing_a_member_frees_the_seat_and_their_key_stops_working(
+    admin: httpx.Client, member: httpx.Client
+) -> None:
     bastien = member.get("/v1/me").json()["user"]["id"]
     assert admin.delete(f"/v1/members/{bastien}").status_code == 204
     assert subscription(admin)["members"] == 6

@@ -58,7 +58,8 @@ def test_an_injected_outage_is_503_and_changes_nothing(server_settings: ServerSe
     with LiveServer(server_settings) as server, httpx.Client(base_url=server.url, headers=AUTH) as admin:
         assert admin.get("/v1/subscription").json()["pending_invitations"] == 1
         # The key stored nothing: the retry runs for real.
-        retry = admin.post("/v1/invitations", json={"email": "ines@acme.example"}, headers={"Idempotency-Key": "outage"})
+        invitation = {"email": "ines@acme.example"}
+        retry = admin.post("/v1/invitations", json=invitation, headers={"Idempotency-Key": "outage"})
         assert retry.status_code == 201 and "Idempotent-Replayed" not in retry.headers
 
 

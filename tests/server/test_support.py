@@ -123,7 +123,8 @@ def test_a_support_request_becomes_a_ticket_in_the_feed(member: httpx.Client, ad
 
 @pytest.mark.parametrize(("new_email", "code"), [(None, "parameter_missing"), ("nope", "email_invalid")])
 def test_an_email_change_request_needs_a_valid_new_email(member: httpx.Client, new_email, code: str) -> None:
-    response = member.post("/v1/support_requests", json={"kind": "change_email", "message": "Hi", "new_email": new_email})
+    request = {"kind": "change_email", "message": "Hi", "new_email": new_email}
+    response = member.post("/v1/support_requests", json=request)
     assert (response.status_code, response.json()["error"]["code"]) == (400, code)
 
 

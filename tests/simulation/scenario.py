@@ -335,7 +335,8 @@ class Simulation:
         admin = self.rng.choice(list(ADMINS))
         status = self.rng.choice(["processing", "requires_action", "succeeded", "failed"])
         page = await self.world.json(admin.split("-")[0], "/v1/checkouts", status=status, limit=100)
-        unknown = [c for lost in self.lost.values() for c in (l.checkout for l in lost) if c and c.id is None]
+        lost_checkouts = (attempt.checkout for attempts in self.lost.values() for attempt in attempts)
+        unknown = [c for c in lost_checkouts if c and c.id is None]
         found = 0
         for answer in page["data"]:
             if answer["id"] in self.demo_checkouts:

@@ -4,17 +4,18 @@ the dialog saying where its PDF was saved, and the question of which year's PDFs
 
 from __future__ import annotations
 
+import fcntl
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 
-from kaspr_tui.screens.invoices import open_invoices
+from kaspr_tui.screens.billing.invoices import open_invoices
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
-from invoices_helpers import app_saving_in
-from tui_helpers import app_for, settle
+from tests.helpers.app import app_for, app_saving_in
+from tests.helpers.waiting import settle
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 
@@ -47,16 +48,26 @@ SNAPSHOT_DOWNLOADS = Path("/tmp/kaspr-tui-snapshot-downloads")
 shows is the same on every machine."""
 
 
-@SIZES
-def test_invoice_saved_dialog(snap_compare: Snap, live_server: LiveServer, size: tuple[int, int]) -> None:
-    shutil.rmtree(SNAPSHOT_DOWNLOADS, ignore_errors=True)
+@pytest.fixture
+def snapshot_downloads() -> Iterator[Path]:
+    """`SNAPSHOT_DOWNLOADS`, emptied, for this test alone: the parallel workers (and any other checkout
+    testing on this machine) wait their turn for the one folder every picture shows."""
+    with SNAPSHOT_DOWNLOADS.with_suffix(".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        shutil.rmtree(SNAPSHOT_DOWNLOADS, ignore_errors=True)
+        yield SNAPSHOT_DOWNLOADS
 
+
+@SIZES
+def test_invoice_saved_dialog(
+    snap_compare: Snap, live_server: LiveServer, snapshot_downloads: Path, size: tuple[int, int]
+) -> None:
     async def save_the_newest_invoice(pilot: Pilot[None]) -> None:
         await show_invoices(pilot)
         await pilot.press("d")
         await settle(pilot)
 
-    app = app_saving_in(live_server.url, ADMIN_KEY, SNAPSHOT_DOWNLOADS)
+    app = app_saving_in(live_server.url, ADMIN_KEY, snapshot_downloads)
     assert snap_compare(app, terminal_size=size, run_before=save_the_newest_invoice)
 
 

@@ -12,10 +12,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input
 
-from kaspr_tui.screens.billing_details import open_billing_details
-from kaspr_tui.screens.payment import open_update_payment
+from kaspr_tui.screens.billing.payment import open_update_payment
+from kaspr_tui.screens.dialogs.billing_details import open_billing_details
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
-from tui_helpers import app_for, settle
+from tests.helpers.app import app_for
+from tests.helpers.waiting import settle
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 

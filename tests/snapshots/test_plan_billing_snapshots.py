@@ -5,22 +5,17 @@ until the price for what is on screen has arrived."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 
+from kaspr_tui.screens.billing.addons import PurchaseAddonsScreen
+from kaspr_tui.screens.billing.licenses import LicensesScreen
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
-from tui_helpers import app_for
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "checkout"))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plan_billing"))
-from plan_billing_helpers import open_dialog, open_plan_billing, priced  # noqa: E402
-
-from kaspr_tui.screens.addons import PurchaseAddonsScreen  # noqa: E402
-from kaspr_tui.screens.licenses import LicensesScreen  # noqa: E402
+from tests.helpers.app import app_for
+from tests.helpers.pages import open_dialog, open_plan_billing
+from tests.helpers.waiting import priced
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 
@@ -35,7 +30,9 @@ def test_plan_and_billing_pane(snap_compare: Snap, live_server: LiveServer, size
 # Phone credits run from 25 to 5,000 in steps of 25: halfway is 2,512.5, and 2,525 the step just above.
 @SIZES
 @pytest.mark.parametrize("keys", [(), ("2", "5", "2", "5", "enter"), ("end",)], ids=["min", "mid", "max"])
-def test_purchase_addons(snap_compare: Snap, live_server: LiveServer, size: tuple[int, int], keys: tuple[str, ...]) -> None:
+def test_purchase_addons(
+    snap_compare: Snap, live_server: LiveServer, size: tuple[int, int], keys: tuple[str, ...]
+) -> None:
     async def slide(pilot: Pilot[None]) -> None:
         await open_dialog(pilot, "#buy-phone", PurchaseAddonsScreen)
         await pilot.press(*keys)

@@ -4,18 +4,16 @@ both workspaces before and after."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 
 from kaspr_tui.server.testing import ADMIN_KEY, SUPPORT_KEY, LiveServer
-from tui_helpers import app_for
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "support"))
-from support_helpers import DAVID_NEW, DAVID_OLD, settle, type_into  # noqa: E402
+from tests.helpers.app import app_for
+from tests.helpers.forms import type_into
+from tests.helpers.http import DAVID_NEW, DAVID_OLD
+from tests.helpers.waiting import settle
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 

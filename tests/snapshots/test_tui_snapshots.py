@@ -7,12 +7,15 @@ loading frame; nothing on screen comes from the local clock.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 from textual.pilot import Pilot
 
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, LiveServer
-from tui_helpers import app_for, settle
+from tests.helpers.app import app_for
+from tests.helpers.pages import open_page, open_plan_billing
+from tests.helpers.waiting import settle
 
 SMALL = (80, 24)
 LARGE = (120, 40)
@@ -45,19 +48,9 @@ def test_keys_screen(snap_compare: Snap, live_server: LiveServer) -> None:
 
 
 def test_billing_plan_and_billing_tab(snap_compare: Snap, live_server: LiveServer) -> None:
-    async def open_plan_billing(pilot: Pilot[None]) -> None:
-        await settle(pilot)
-        await pilot.press("b")
-        await settle(pilot)
-        pilot.app.screen.query_one("#billing-tabs").active = "plan-billing"
-
     assert snap_compare(app_for(live_server.url, ADMIN_KEY), terminal_size=SMALL, run_before=open_plan_billing)
 
 
 def test_workspace(snap_compare: Snap, live_server: LiveServer) -> None:
-    async def open_workspace(pilot: Pilot[None]) -> None:
-        await settle(pilot)
-        await pilot.press("w")
-        await settle(pilot)
-
-    assert snap_compare(app_for(live_server.url, ADMIN_KEY), terminal_size=SMALL, run_before=open_workspace)
+    app = app_for(live_server.url, ADMIN_KEY)
+    assert snap_compare(app, terminal_size=SMALL, run_before=partial(open_page, key="w"))

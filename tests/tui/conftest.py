@@ -14,7 +14,7 @@ import pytest
 from kaspr_tui.server import testing
 from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import LiveServer
-from tui_helpers import ServeOn
+from tests.helpers.app import ServeOn
 
 
 @pytest.fixture

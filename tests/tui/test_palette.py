@@ -7,11 +7,12 @@ from textual.pilot import Pilot
 from textual.widgets import TabbedContent
 
 from kaspr_tui.app import KasprApp
-from kaspr_tui.screens.addons import PurchaseAddonsScreen
-from kaspr_tui.screens.billing_details import BillingDetailsScreen
-from kaspr_tui.screens.licenses import LicensesScreen
+from kaspr_tui.screens.billing.addons import PurchaseAddonsScreen
+from kaspr_tui.screens.billing.licenses import LicensesScreen
+from kaspr_tui.screens.dialogs.billing_details import BillingDetailsScreen
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, SUPPORT_KEY, LiveServer
-from tui_helpers import app_for, settle
+from tests.helpers.app import app_for
+from tests.helpers.waiting import settle
 
 BILLING_COMMANDS = {
     "Buy phone credits",
@@ -23,7 +24,9 @@ BILLING_COMMANDS = {
     "Invoices",
     "Download latest invoice",
 }
-CUSTOMER_REQUESTS = {"Request an email change", "Changing jobs: request a transfer", "Ask support before deleting my account"}
+CUSTOMER_REQUESTS = {
+    "Request an email change", "Changing jobs: request a transfer", "Ask support before deleting my account"
+}
 CONSOLE_COMMANDS = {"Look up an account", "Transfer license and credits", "Change a user's email"}
 
 

@@ -1,6 +1,6 @@
 """price_change, worked by hand: every expected amount below is derived in the comment next to it."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -10,10 +10,9 @@ from hypothesis import strategies as st
 from kaspr_tui.billing.catalog import CREDIT_TYPES, PLAN_IDS, PLANS
 from kaspr_tui.billing.periods import next_period_end
 from kaspr_tui.billing.quotes import Line, Terms, price_change
-from kaspr_tui.billing.tax import TaxDecision
-from kaspr_tui.billing.tax import tax_decision
+from kaspr_tui.billing.tax import TaxDecision, tax_decision
 
-UTC = timezone.utc
+UTC = UTC
 FRANCE = tax_decision("FR", None)  # 20 %
 NO_TAX = TaxDecision(Decimal("0"), reverse_charge=False, country="US")
 

@@ -5,10 +5,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.eu import vat as stdnum_vat
 
-from kaspr_tui.billing.tax import TaxDecision
 from kaspr_tui.billing.tax import (
     EU_STANDARD_VAT_RATES,
     SELLER_COUNTRY,
+    TaxDecision,
     compact_vat_number,
     tax_amount,
     tax_decision,

@@ -6,15 +6,14 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from bounded_widget_apps import OneWidgetApp
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from textual import events
 from textual.pilot import Pilot
 
 from kaspr_tui.widgets._bounded import MAX_TYPED_DIGITS, Bounds
 from kaspr_tui.widgets.slider import Slider
+from tests.helpers.widgets import OneWidgetApp
 
 
 @st.composite

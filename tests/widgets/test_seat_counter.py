@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from bounded_widget_apps import ACME_MIN_REASON, STARTER_MAX_REASON, OneWidgetApp, licenses
 from textual import on
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
 from kaspr_tui.widgets.seat_counter import SeatCounter
+from tests.helpers.widgets import (
+    ACME_MIN_REASON,
+    STARTER_MAX_REASON,
+    OneWidgetApp,
+    licenses,
+)
 
 # Acme's licenses run from 8 (its members and invitations) to 50 (the Starter plan's maximum).
 

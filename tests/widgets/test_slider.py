@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from bounded_widget_apps import OneWidgetApp, phone_credits
 from textual import on
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
 from kaspr_tui.widgets.slider import Slider
+from tests.helpers.widgets import OneWidgetApp, phone_credits
 
 # Phone credits run 25 → 5,000 in steps of 25; a page is ten steps (250).
 

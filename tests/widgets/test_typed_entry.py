@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from bounded_widget_apps import OneWidgetApp, licenses, phone_credits
 
 from kaspr_tui.widgets._bounded import BoundedValue
+from tests.helpers.widgets import OneWidgetApp, licenses, phone_credits
 
 # Each widget with a value to start from and a number to type that it holds exactly.
 WIDGETS = [

@@ -17,7 +17,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from kaspr_tui.api import ApiError, BillingClient, new_idempotency_key
@@ -29,12 +28,23 @@ from kaspr_tui.api.models import (
     PaymentMethodCreate,
 )
 from kaspr_tui.billing.countries import COUNTRY_NAMES
-from kaspr_tui.billing.tax import EU_STANDARD_VAT_RATES, TaxDecision, tax_decision, vat_prefix
-from kaspr_tui.billing.validation import MAX_EMAIL_LENGTH, MAX_TEXT_LENGTH, validate_billing_details
-from kaspr_tui.screens.dialog import Dialog
-from kaspr_tui.widgets.card_input import CARD_PARAM_INPUTS, CardInput, FormField
-from kaspr_tui.widgets.field_input import FieldInput
-from kaspr_tui.widgets.formatting import format_card, format_expiry
+from kaspr_tui.billing.formatting import format_card, format_expiry
+from kaspr_tui.billing.tax import (
+    EU_STANDARD_VAT_RATES,
+    tax_decision,
+    vat_prefix,
+)
+from kaspr_tui.billing.validation import (
+    MAX_EMAIL_LENGTH,
+    MAX_TEXT_LENGTH,
+    validate_billing_details,
+)
+from kaspr_tui.billing.words import vat_charge_words
+from kaspr_tui.screens.dialogs.base import Dialog
+from kaspr_tui.state import app_host
+from kaspr_tui.widgets.forms.card_input import CARD_PARAM_INPUTS, CardInput
+from kaspr_tui.widgets.forms.field_input import FieldInput
+from kaspr_tui.widgets.forms.form_field import FormField
 
 MAX_POSTAL_CODE_LENGTH = 20
 MAX_VAT_NUMBER_LENGTH = 32
@@ -76,19 +86,14 @@ def vat_hint(country: str | None, vat_number: str) -> str:
         return ""
     if country not in EU_STANDARD_VAT_RATES:
         return "Outside the EU: no VAT is charged; leave this empty."
-    return f"Starts with {vat_prefix(country)} · {vat_charge_words(tax_decision(country, vat_number))}"
-
-
-def vat_charge_words(decision: TaxDecision) -> str:
-    """`VAT 20 % applies`, or `reverse charge, 0 % VAT` for a valid EU VAT number abroad."""
-    if decision.reverse_charge:
-        return "reverse charge, 0 % VAT"
-    return f"VAT {decision.rate_percent:g} % applies"
+    decision = tax_decision(country, vat_number)
+    return f"Starts with {vat_prefix(country)} · {vat_charge_words(decision.rate_percent, decision.reverse_charge)}"
 
 
 def saved_card_label(card: PaymentMethod) -> str:
     """`Use saved card: Visa •••• 4242, expires 12/2029`."""
-    return f"Use saved card: {format_card(card.brand, card.last4)}, expires {format_expiry(card.exp_month, card.exp_year)}"
+    expires = format_expiry(card.exp_month, card.exp_year)
+    return f"Use saved card: {format_card(card.brand, card.last4)}, expires {expires}"
 
 
 def _as_update(details: BillingDetails) -> BillingDetailsUpdate:
@@ -106,26 +111,6 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
         Binding("escape", "cancel", "Cancel"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
-
-    DEFAULT_CSS = """
-    BillingFormScreen {
-        #billing-form { max-width: 118; }
-        /* Docked, the message and the buttons stay in view; the fields scroll between them. */
-        #form-problem { dock: top; color: $text-error; display: none; margin-bottom: 1; }
-        #form-problem.-shown { display: block; }
-        #form-body { height: auto; max-height: 100%; }
-        #form-columns { height: auto; }
-        .form-column { height: auto; }
-        .form-heading { text-style: bold; color: $text-primary; }
-        #use-saved-card { border: none; padding: 0; margin-bottom: 0; }
-        #country { width: 1fr; }
-        #form-buttons { dock: bottom; }
-        &.-wide #form-columns { layout: horizontal; }
-        &.-wide .form-column { width: 1fr; }
-        &.-wide #details-column { margin-right: 2; }
-        &.-narrow #card-column { margin-top: 1; }
-    }
-    """
 
     def __init__(
         self,
@@ -156,17 +141,26 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
         country = address.country if address and address.country in COUNTRY_NAMES else Select.NULL
         vat_number = details.vat_number or "" if details else ""
         with Vertical(id="billing-form", classes="dialog"):
-            yield Static("", id="form-problem", markup=False)
+            yield Static("", id="form-problem", classes="error-line", markup=False)
             # Not a focus stop of its own: focusing a field scrolls it into view.
             with VerticalScroll(id="form-body", can_focus=False), Vertical(id="form-columns"):
                 with Vertical(id="details-column", classes="form-column"):
                     yield Label("Billing details", classes="form-heading")
-                    yield self._text_field("Company", "company", details and details.company, MAX_TEXT_LENGTH)
-                    yield self._text_field("Contact name", "contact-name", details and details.contact_name, MAX_TEXT_LENGTH)
-                    yield self._text_field("Billing email", "email", details and details.email, MAX_EMAIL_LENGTH, placeholder="name@company.com")
-                    yield self._text_field("Street address", "line1", address and address.line1, MAX_TEXT_LENGTH)
-                    yield self._text_field("City", "city", address and address.city, MAX_TEXT_LENGTH)
-                    yield self._text_field("Postal code", "postal-code", address and address.postal_code, MAX_POSTAL_CODE_LENGTH)
+                    yield self._text_field("Company", "company", details.company if details else None, MAX_TEXT_LENGTH)
+                    yield self._text_field(
+                        "Contact name", "contact-name", details.contact_name if details else None, MAX_TEXT_LENGTH
+                    )
+                    yield self._text_field(
+                        "Billing email", "email", details.email if details else None, MAX_EMAIL_LENGTH,
+                        placeholder="name@company.com",
+                    )
+                    yield self._text_field(
+                        "Street address", "line1", address.line1 if address else None, MAX_TEXT_LENGTH
+                    )
+                    yield self._text_field("City", "city", address.city if address else None, MAX_TEXT_LENGTH)
+                    yield self._text_field(
+                        "Postal code", "postal-code", address.postal_code if address else None, MAX_POSTAL_CODE_LENGTH
+                    )
                     yield FormField(
                         "Country",
                         Select(COUNTRY_OPTIONS, value=country, prompt="Choose a country", id="country", compact=True),
@@ -174,7 +168,10 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
                     )
                     yield FormField(
                         "VAT number",
-                        FieldInput(vat_number, placeholder="Optional", max_length=MAX_VAT_NUMBER_LENGTH, id="vat-number", compact=True),
+                        FieldInput(
+                            vat_number, placeholder="Optional", max_length=MAX_VAT_NUMBER_LENGTH, id="vat-number",
+                            compact=True,
+                        ),
                         hint=vat_hint(address.country if address else None, vat_number),
                         id="vat-number-field",
                     )
@@ -182,7 +179,8 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
                     yield Label("Card", classes="form-heading")
                     saved = self.saved_card
                     use_saved = saved is not None and not self.card_only_errors
-                    checkbox = Checkbox(saved_card_label(saved) if saved else "", use_saved, id="use-saved-card", compact=True)
+                    label = saved_card_label(saved) if saved else ""
+                    checkbox = Checkbox(label, use_saved, id="use-saved-card", compact=True)
                     checkbox.display = saved is not None
                     yield checkbox
                     card = CardInput(id="card-input")
@@ -205,7 +203,8 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
         form.border_title = self.form_title
         form.border_subtitle = "Esc cancel"
         if self.card_only_errors:
-            self._show_errors({PARAM_INPUTS.get(param, "card-number"): message for param, message in self.card_only_errors.items()})
+            errors = self.card_only_errors.items()
+            self._show_errors({PARAM_INPUTS.get(param, "card-number"): message for param, message in errors})
             self._focus_first_error()
         else:
             self.query_one("#company").focus()
@@ -353,7 +352,7 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
     @work(exclusive=True, group="billing-form", exit_on_error=False)
     async def _save(self) -> None:
         """PUT the details if they changed, POST a new card, then dismiss with the choice."""
-        client: BillingClient | None = self.app.client  # type: ignore[attr-defined]
+        client = app_host(self.app).client
         try:
             if client is None:
                 self._show_problem("The billing server is not connected yet; try again in a moment.")
@@ -432,4 +431,4 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
         self.dismiss(choice)
 
 
-__all__ = ["BillingFormScreen", "PaymentChoice", "saved_card_label", "vat_charge_words", "vat_hint"]
+__all__ = ["BillingFormScreen", "PaymentChoice", "saved_card_label", "vat_hint"]

@@ -19,6 +19,7 @@ from kaspr_tui.api.models import Checkout, Quote, QuoteRequest
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen, PaymentChoice
 from kaspr_tui.screens.checkout.processing import CheckoutResult, ProcessingScreen
 from kaspr_tui.screens.checkout.review import OrderReviewScreen
+from kaspr_tui.state import app_host
 
 CARD_ERROR_FIELDS = {"expired_card": "exp_month", "incorrect_cvc": "cvc"}
 """Which card field a failed payment's reason belongs next to; any other reason goes by the number."""
@@ -26,15 +27,15 @@ CARD_ERROR_FIELDS = {"expired_card": "exp_month", "incorrect_cvc": "cvc"}
 
 async def run_checkout(screen: Screen, request: QuoteRequest, *, title: str) -> Checkout | None:
     """Take the person through buying `request`; the succeeded checkout, or None if nothing was bought."""
-    app = screen.app
-    client: BillingClient | None = app.client  # type: ignore[attr-defined]
+    app, host = screen.app, app_host(screen.app)
+    client = host.client
     if client is None:
         screen.notify("The billing server is not connected yet; try again in a moment.", severity="error")
         return None
     # Priced once before the form, so a change the server refuses is said before anyone types a card.
     if await _quote(screen, client, request, title) is None:
         return None
-    account = app.account  # type: ignore[attr-defined]
+    account = host.account
     details, saved_card = account.billing_details, account.default_card
     card_errors: dict[str, str] | None = None
     while True:
@@ -53,7 +54,7 @@ async def run_checkout(screen: Screen, request: QuoteRequest, *, title: str) -> 
             ProcessingScreen(quote, choice, idempotency_key=new_idempotency_key())
         )
         # Whatever the outcome, the server may have recorded something (a paid or voided invoice).
-        app.load_account()  # type: ignore[attr-defined]
+        host.load_account()
         if result.outcome == "succeeded":
             return result.checkout
         if not result.try_another_card:

@@ -23,10 +23,11 @@ from textual.widgets import Button, LoadingIndicator, Static
 from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.api.models import Checkout, Quote, Subscription
 from kaspr_tui.billing.catalog import CREDIT_LABELS
+from kaspr_tui.billing.formatting import format_card, format_date
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.screens.dialog import Dialog
-from kaspr_tui.widgets.formatting import format_card, format_date
-from kaspr_tui.widgets.quote_view import describe_terms
+from kaspr_tui.billing.words import terms_words
+from kaspr_tui.screens.dialogs.base import Dialog
+from kaspr_tui.state import app_host
 
 if TYPE_CHECKING:
     from kaspr_tui.screens.checkout.billing_form import PaymentChoice
@@ -67,17 +68,6 @@ def is_refusal(error: ApiError) -> bool:
 class ProcessingScreen(Dialog[CheckoutResult]):
     BINDINGS = [Binding("escape", "close", "Close", show=False)]
 
-    DEFAULT_CSS = """
-    ProcessingScreen {
-        #payment-dialog { width: 72; }
-        #payment-dialog.-bank { border: heavy $warning; }
-        #processing { height: auto; }
-        #processing LoadingIndicator { height: 1; }
-        #processing-note { text-align: center; color: $text-muted; }
-        #payment-message { margin-top: 1; }
-    }
-    """
-
     def __init__(self, quote: Quote, choice: PaymentChoice, *, idempotency_key: str) -> None:
         super().__init__()
         self.quote = quote
@@ -107,13 +97,13 @@ class ProcessingScreen(Dialog[CheckoutResult]):
                 yield Button("OK", id="ok", compact=True)
 
     def on_mount(self) -> None:
-        self._before = self.app.account.subscription  # type: ignore[attr-defined]
+        self._before = app_host(self.app).account.subscription
         self._start(self._create)
 
     # ---- the steps --------------------------------------------------------------------------
 
     def _client(self) -> BillingClient:
-        client = self.app.client  # type: ignore[attr-defined]
+        client = app_host(self.app).client
         assert client is not None, "a checkout starts only once the app has a client"
         return client
 
@@ -152,8 +142,13 @@ class ProcessingScreen(Dialog[CheckoutResult]):
             if self.checkout is None and is_refusal(error):
                 self._show_refused(error)
             else:
-                self._show_unconfirmed(error)
+                self._show_unconfirmed(error.message)
             return
+        except Exception as error:
+            # Not an answer the client could read (a bug): it may have gone through, so never a spinner
+            # for ever nor a claim either way; the app's handler logs it.
+            self._show_unconfirmed(f"{type(error).__name__}: {error}")
+            raise
         if checkout.status == "requires_action":
             self._show_bank_step()
         elif checkout.status == "succeeded":
@@ -220,12 +215,12 @@ class ProcessingScreen(Dialog[CheckoutResult]):
         self.query_one("#ok", Button).label = "OK"
         self._show("failed", title="The payment could not start", message=message, buttons=("ok",))
 
-    def _show_unconfirmed(self, error: ApiError) -> None:
+    def _show_unconfirmed(self, reason: str) -> None:
         # The payment may or may not have gone through: OK leaves without claiming either.
         self._final = CheckoutResult("cancelled", self.checkout)
         message = Content.assemble(
             ("We couldn't confirm your payment: ", "bold"),
-            error.message,
+            reason,
             "\n\nNothing is charged twice: retrying continues the same payment.",
         )
         self.query_one("#ok", Button).label = "Close"
@@ -233,9 +228,9 @@ class ProcessingScreen(Dialog[CheckoutResult]):
 
     def _what_changed(self, invoice_number: str | None) -> Content:
         quote = self.quote
-        plan_name = self.app.account.plan_name  # type: ignore[attr-defined]
+        plan_name = app_host(self.app).account.plan_name
         lines: list[Content | str] = []
-        now_terms = describe_terms(plan_name(quote.plan), quote.interval, quote.seats)
+        now_terms = terms_words(plan_name(quote.plan), quote.interval, quote.seats)
         before = self._before
         if before is None or (before.plan, before.interval, before.seats) != (quote.plan, quote.interval, quote.seats):
             lines.append(Content.assemble("Your plan is now ", (now_terms, "bold"), "."))
@@ -244,7 +239,7 @@ class ProcessingScreen(Dialog[CheckoutResult]):
             lines.append(f"{addon.quantity:,} {label} added now, renewing each period.")
         if quote.scheduled_change is not None:
             change = quote.scheduled_change
-            later = describe_terms(plan_name(change.plan), change.interval, change.seats)
+            later = terms_words(plan_name(change.plan), change.interval, change.seats)
             lines.append(Content.assemble(
                 "Scheduled: ", (later, "bold"), f" from {format_date(change.effective_at)}."
             ))

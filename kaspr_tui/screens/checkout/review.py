@@ -16,41 +16,18 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Static
 
-from kaspr_tui.api.models import BillingDetails, PaymentMethod, Quote
-from kaspr_tui.screens.dialog import Dialog
-from kaspr_tui.widgets.formatting import format_card, format_expiry
+from kaspr_tui.api.models import Quote
+from kaspr_tui.billing.order_words import REVIEW_TITLE, billed_to_lines, card_line
+from kaspr_tui.screens.dialogs.base import Dialog
+from kaspr_tui.state import app_host
 from kaspr_tui.widgets.quote_view import lines_table, scheduled_words, totals_table
 
 if TYPE_CHECKING:
     from kaspr_tui.screens.checkout.billing_form import PaymentChoice
 
-REVIEW_TITLE = "Check that your order is correct"
-
-
-def card_line(card: PaymentMethod) -> str:
-    return f"{format_card(card.brand, card.last4)}  expires {format_expiry(card.exp_month, card.exp_year)}"
-
-
-def billed_to(details: BillingDetails) -> str:
-    address = details.address
-    place = " ".join(part for part in (address.postal_code, address.city) if part)
-    where = ", ".join(part for part in (address.line1, address.line2, place, address.state, address.country) if part)
-    vat = f" · VAT {details.vat_number}" if details.vat_number else ""
-    return f"{details.company} · {details.contact_name} · {details.email}\n{where}{vat}"
-
 
 class OrderReviewScreen(Dialog[bool]):
     BINDINGS = [Binding("escape", "back", "Back")]
-
-    DEFAULT_CSS = """
-    OrderReviewScreen {
-        #review-dialog { width: 96; }
-        #review-scroll { height: auto; max-height: 1fr; scrollbar-size-vertical: 1; }
-        #order-lines { margin-bottom: 1; }
-        #order-scheduled { margin-top: 1; }
-        #order-payment { margin-top: 1; }
-    }
-    """
 
     def __init__(self, quote: Quote, choice: PaymentChoice) -> None:
         super().__init__()
@@ -65,7 +42,7 @@ class OrderReviewScreen(Dialog[bool]):
                 if quote.lines:
                     yield Static(lines_table(quote), id="order-lines")
                 yield Static(totals_table(quote), id="order-totals")
-                scheduled = scheduled_words(quote, self.app.account.plan_name)  # type: ignore[attr-defined]
+                scheduled = scheduled_words(quote, app_host(self.app).account.plan_name)
                 if scheduled is not None:
                     yield Static(scheduled, id="order-scheduled")
                 yield Static(self._payment_part(), id="order-payment")
@@ -79,12 +56,13 @@ class OrderReviewScreen(Dialog[bool]):
         self.query_one("#continue-to-payment").focus()
 
     def _payment_part(self) -> Content:
+        card = self.choice.payment_method
         return Content.assemble(
             ("Card       ", "bold $text-accent"),
-            card_line(self.choice.payment_method),
+            card_line(card.brand, card.last4, card.exp_month, card.exp_year),
             "\n",
             ("Billed to  ", "bold $text-accent"),
-            billed_to(self.choice.billing_details).replace("\n", "\n           "),
+            "\n           ".join(billed_to_lines(self.choice.billing_details)),
         )
 
     def _answer(self, proceed: bool) -> None:

@@ -1,0 +1,181 @@
+"""Billing details: the subscription's details in one modal, to read and close.
+
+Plan, interval, licenses, add-on packs and whether they renew, the current period, when the next
+renewal bills and how much, who is billed and where, the VAT number and its status, and the card
+(brand, last 4 and expiry only). The renewal total is priced with the same rules as the server's
+quotes (`kaspr_tui.billing.quotes`), from the account already loaded: no request is made.
+Escape or Close (`#close`) dismisses it.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Label, Static
+
+from kaspr_tui.api.models import (
+    BillingDetails,
+    PaymentMethod,
+    RecurringAddon,
+    Subscription,
+)
+from kaspr_tui.billing.catalog import CREDIT_LABELS
+from kaspr_tui.billing.formatting import (
+    format_card,
+    format_count,
+    format_date,
+    format_expiry,
+    format_plan,
+)
+from kaspr_tui.billing.money import format_money
+from kaspr_tui.billing.quotes import PriceChange, Terms, price_change
+from kaspr_tui.billing.tax import tax_decision
+from kaspr_tui.billing.words import vat_charge_words
+from kaspr_tui.screens.dialogs.base import Dialog
+from kaspr_tui.state import AccountState, app_host
+
+TITLE = "Billing details"
+
+VAT_STATUS_WORDS = {"valid": "valid", "invalid": "not valid", "none": "not checked"}
+
+
+def billing_details_section(details: BillingDetails | None) -> Content:
+    """Company, contact, address, and the VAT number with its status."""
+    if details is None:
+        return Content.styled("No billing details yet", "$text-muted")
+    address = details.address
+    place = " ".join(part for part in (address.postal_code, address.city) if part)
+    lines: list[Content | str] = [
+        Content.styled(details.company, "bold"),
+        f"{details.contact_name} · {details.email}",
+        ", ".join(part for part in (address.line1, address.line2, place, address.state, address.country) if part),
+    ]
+    if details.vat_number:
+        lines.append(f"VAT number {details.vat_number} ({VAT_STATUS_WORDS[details.vat_status]})")
+    else:
+        lines.append("No VAT number")
+    return Content("\n").join(lines)
+
+
+def card_words(card: PaymentMethod) -> str:
+    """`Visa •••• 4242, expires 12/2029`: all a screen ever shows of a card."""
+    return f"{format_card(card.brand, card.last4)}, expires {format_expiry(card.exp_month, card.exp_year)}"
+
+
+def renewal_price(subscription: Subscription, details: BillingDetails | None) -> PriceChange:
+    """What the next renewal bills: the plan at the terms in force then (a scheduled change applies
+    first) and the add-on packs that renew, with the VAT the billing details call for."""
+    current = Terms(subscription.plan, subscription.interval, subscription.seats)
+    scheduled = subscription.scheduled_change
+    renewal = Terms(scheduled.plan, scheduled.interval, scheduled.seats) if scheduled else current
+    return price_change(
+        current,
+        renewal,
+        addons_now={},
+        recurring_addons={addon.type: addon.quantity for addon in subscription.addons if addon.auto_renew},
+        period_start=subscription.current_period_start,
+        period_end=subscription.current_period_end,
+        now=subscription.current_period_start,
+        tax=tax_decision(details.address.country, details.vat_number) if details else tax_decision("", None),
+    )
+
+
+def addon_words(addon: RecurringAddon, resets_on: str) -> str:
+    """`500 a month, renews automatically on 17 Dec 2026`, or that it stops at that reset."""
+    if addon.auto_renew:
+        return f"{format_count(addon.quantity)} a month, renews automatically on {resets_on}"
+    return f"{format_count(addon.quantity)} a month until {resets_on}, auto-renew off"
+
+
+def licenses_words(subscription: Subscription) -> str:
+    """`5 (3 used · 2 free)`."""
+    used = subscription.seats - subscription.seats_available
+    return f"{subscription.seats} ({used} used · {subscription.seats_available} free)"
+
+
+def _grid() -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
+    return grid
+
+
+def subscription_grid(state: AccountState) -> Table:
+    """Plan, licenses, period, a scheduled change, the next renewal and each add-on pack."""
+    subscription = state.subscription
+    assert subscription is not None
+    grid = _grid()
+    grid.add_row("Plan", format_plan(state.plan_name(subscription.plan), subscription.interval))
+    grid.add_row("Licenses", licenses_words(subscription))
+    grid.add_row(
+        "Current period",
+        f"{format_date(subscription.current_period_start)} – {format_date(subscription.current_period_end)}",
+    )
+    scheduled = subscription.scheduled_change
+    if scheduled is not None:
+        plan = format_plan(state.plan_name(scheduled.plan), scheduled.interval)
+        grid.add_row("Scheduled", f"{plan}, {scheduled.seats} licenses from {format_date(scheduled.effective_at)}")
+    price = renewal_price(subscription, state.billing_details)
+    grid.add_row(
+        "Next renewal",
+        f"{format_date(subscription.current_period_end)}: {format_money(price.next_renewal_total)}"
+        f" ({vat_charge_words(price.tax.rate_percent, price.tax.reverse_charge)})",
+    )
+    resets = {balance.type: format_date(balance.resets_at) for balance in state.credits}
+    packs = [addon for addon in subscription.addons if addon.quantity > 0]
+    for addon in packs:
+        resets_on = resets.get(addon.type, format_date(subscription.current_period_end))
+        grid.add_row(CREDIT_LABELS[addon.type], addon_words(addon, resets_on))
+    if not packs:
+        grid.add_row("Add-ons", "none")
+    return grid
+
+
+class BillingDetailsScreen(Dialog[None]):
+    """The subscription's billing details, read only."""
+
+    BINDINGS = [Binding("escape", "close", "Close")]
+
+    def __init__(self, state: AccountState) -> None:
+        super().__init__()
+        self.state = state
+
+    def compose(self) -> ComposeResult:
+        state = self.state
+        default_card = state.default_card
+        with Vertical(id="billing-details-dialog", classes="dialog"):
+            with Horizontal(id="details-buttons", classes="dialog-buttons"):
+                yield Button("Close", id="close", compact=True, variant="primary", action="screen.close")
+            with VerticalScroll(id="details-body"):
+                yield Label("Subscription", classes="details-heading")
+                yield Static(subscription_grid(state), id="details-subscription")
+                yield Label("Billed to", classes="details-heading")
+                yield Static(billing_details_section(state.billing_details), id="details-billed-to", markup=False)
+                yield Label("Card", classes="details-heading")
+                yield Static(card_words(default_card) if default_card else "No card on file", id="details-card",
+                             markup=False)
+
+    def on_mount(self) -> None:
+        dialog = self.query_one("#billing-details-dialog")
+        dialog.border_title = TITLE
+        dialog.border_subtitle = "Esc close"
+        # The body takes the arrow keys and PageUp/PageDown first: at 80×24 it scrolls.
+        self.query_one("#details-body").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def open_billing_details(app: App[object]) -> None:
+    """"Billing details": the modal over whatever is on screen, from the account already loaded."""
+    state = app_host(app).account
+    if state.subscription is None:
+        app.notify("The account is not loaded yet; try again in a moment.", title=TITLE, severity="warning")
+        return
+    if not state.is_admin:
+        app.notify("Only an admin of the workspace can see its billing details.", title=TITLE, severity="warning")
+        return
+    app.push_screen(BillingDetailsScreen(state))

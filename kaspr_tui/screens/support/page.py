@@ -1,0 +1,121 @@
+"""Support: how to reach the team and the requests Kaspr's help article sends customers to support
+for (`requests.py`), or, for a support key, the console (`console.py`). The page mounts the one
+panel the signed-in role uses, once the role is known.
+
+Entry points for the command palette (run on this screen, e.g.
+`await app.switch_mode("support"); await app.run_action("screen.request_email_change")`):
+`request_email_change`, `request_account_transfer`, `request_account_deletion` (customers) and
+`lookup_account`, `transfer`, `change_email` (support; `change_email` is a customer's request too).
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+
+from kaspr_tui.api.models import Role
+from kaspr_tui.screens.base import AccountScreen
+from kaspr_tui.screens.support.console import SupportConsole
+from kaspr_tui.screens.support.requests import CustomerRequests
+from kaspr_tui.state import AccountState, app_host
+
+SupportPanel = SupportConsole | CustomerRequests
+
+
+def panel_for(role: Role | None) -> SupportPanel | None:
+    """The console for support staff, the requests for customers; nothing while the role is unknown."""
+    if role is None:
+        return None
+    return SupportConsole() if role == "support" else CustomerRequests()
+
+
+class SupportScreen(AccountScreen):
+    MODE_TITLE = "Support"
+    AUTO_FOCUS = "#support-scroll"
+
+    BINDINGS = [
+        Binding("slash", "lookup_account", "Look up"),
+        Binding("t", "transfer", "Transfer"),
+        # Not in the footer, full at 80 columns for customers: the Keys screen (?) lists them.
+        Binding("e", "change_email", "Change an email", show=False),
+        Binding("escape", "leave_field", "Leave field", show=False),
+        Binding("j", "request_account_transfer", "Changing jobs: request a transfer", show=False),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="support-scroll"):
+            # Composed with the page when the role is known (the usual case), so a palette entry
+            # point run right after switching here finds its fields.
+            panel = panel_for(app_host(self.app).account.role)
+            if panel is not None:
+                yield panel
+
+    def show_account(self, state: AccountState) -> None:
+        panel = self.panel
+        wanted = SupportConsole if state.role == "support" else CustomerRequests
+        if panel is not None and not isinstance(panel, wanted):
+            panel.remove()
+            panel = None
+        if panel is None:
+            new_panel = panel_for(state.role)
+            if new_panel is not None:
+                # It shows the account itself once mounted.
+                self.query_one("#support-scroll").mount(new_panel)
+        elif isinstance(panel, SupportConsole):
+            panel.show_account(state)
+
+    @property
+    def panel(self) -> SupportPanel | None:
+        """The panel on the page, if any: the role is not known yet, or it is still being mounted."""
+        children = self.query_one("#support-scroll").children
+        return next((child for child in children if isinstance(child, SupportConsole | CustomerRequests)), None)
+
+    @property
+    def console(self) -> SupportConsole | None:
+        panel = self.panel
+        return panel if isinstance(panel, SupportConsole) else None
+
+    @property
+    def requests(self) -> CustomerRequests | None:
+        panel = self.panel
+        return panel if isinstance(panel, CustomerRequests) else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        is_support = app_host(self.app).account.role == "support"
+        if action in {"lookup_account", "transfer"}:
+            return is_support
+        if action.startswith("request_"):
+            return not is_support
+        return True
+
+    # ---- entry points -------------------------------------------------------------------------
+
+    def action_lookup_account(self) -> None:
+        if (console := self.console) is not None:
+            console.focus_lookup()
+
+    def action_transfer(self) -> None:
+        if (console := self.console) is not None:
+            console.run_transfer()
+
+    def action_change_email(self) -> None:
+        if (console := self.console) is not None:
+            console.focus_email_change()
+        else:
+            self.action_request_email_change()
+
+    def action_leave_field(self) -> None:
+        self.query_one("#support-scroll").focus()
+
+    def action_request_email_change(self) -> None:
+        if (requests := self.requests) is not None:
+            requests.focus_email_change()
+
+    def action_request_account_transfer(self) -> None:
+        if (requests := self.requests) is not None:
+            requests.focus_transfer()
+
+    def action_request_account_deletion(self) -> None:
+        if (requests := self.requests) is not None:
+            requests.ask_before_deleting()

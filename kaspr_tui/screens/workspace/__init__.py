@@ -1,0 +1,1 @@
+"""Workspace: members and invitations, and the Add a member dialog."""

@@ -1,0 +1,277 @@
+"""Workspace: who is in it, who is invited, how many licenses are free; admins add and remove.
+
+The member list is paginated on the server (newest first) and loaded as `paged_table` does it:
+a page of 100, the next as the user scrolls near the end, End walks to the last member.
+
+After any change (an invitation, a removal) the page asks the app to reload the account, which
+updates the seat counts everywhere; a new account load reloads this list, keeping as many rows
+as were shown so the user does not lose their place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from datetime import datetime
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import ActiveBinding, Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Button, DataTable, Static
+
+from kaspr_tui.api.models import ListResponse, Member
+from kaspr_tui.billing.formatting import format_date
+from kaspr_tui.billing.words import plural
+from kaspr_tui.screens.base import AccountScreen
+from kaspr_tui.screens.billing.licenses import LicensesScreen
+from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
+from kaspr_tui.screens.paged_rows import PagedRows
+from kaspr_tui.screens.workspace.invite import (
+    ADD_LICENSES,
+    InviteMemberScreen,
+    InviteResult,
+)
+from kaspr_tui.state import AccountState, Problem, app_host
+from kaspr_tui.widgets.note import Note
+from kaspr_tui.widgets.paged_table import PagedTable, plain_cells
+
+COLUMNS = ("Name", "Email", "Role", "Status", "Joined")
+
+
+def seats_summary(state: AccountState) -> Content:
+    subscription = state.subscription
+    assert subscription is not None
+    used = subscription.seats - subscription.seats_available
+    free_style = "bold $text-success" if subscription.seats_available else "bold $text-warning"
+    return Content.assemble(
+        ("Licenses ", "$text-muted"),
+        (f"{used} of {subscription.seats} used", "bold"),
+        " · ",
+        (f"{subscription.seats_available} free", free_style),
+        (f" · {plural(subscription.members, 'member')}, {subscription.pending_invitations:,} invited", "$text-muted"),
+    )
+
+
+def member_row(member: Member) -> tuple[Text, ...]:
+    return plain_cells(
+        member.name or "—",
+        member.email,
+        member.role,
+        "active" if member.status == "active" else "invited",
+        format_date(member.joined_at) if member.joined_at else "—",
+    )
+
+
+def removal_question(member: Member, workspace_name: str) -> tuple[str, str, str]:
+    """(title, message, button label) of the confirmation before removing `member`."""
+    if member.status == "invited":
+        return (
+            "Revoke this invitation?",
+            f"The invitation of {member.email} to {workspace_name} is cancelled and can no longer "
+            "be accepted. Its license becomes free for someone else.",
+            "Revoke invitation",
+        )
+    who = f"{member.name} ({member.email})" if member.name else member.email
+    return (
+        "Remove this member?",
+        f"{who} loses access to {workspace_name}. Their license becomes free for someone else; "
+        "the number of licenses you pay for does not change.",
+        "Remove member",
+    )
+
+
+class WorkspaceScreen(AccountScreen):
+    MODE_TITLE = "Workspace"
+    AUTO_FOCUS = "#members"
+
+    BINDINGS = [
+        Binding("a", "add_member", "Add member", tooltip="Invite someone by email to take a free license"),
+        # Not in the footer, which has no room left at 80 columns: the panel's subtitle says it.
+        Binding("x,delete", "remove_selected", "Remove", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._members_loaded_for: datetime | None = None
+        self._someone_selected = False
+
+    # ---- layout -----------------------------------------------------------------------------
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="workspace-bar"):
+            yield Static(id="seats-summary")
+            yield Button("Add member", id="add-member", compact=True, variant="primary", action="screen.add_member")
+            yield Button("Remove", id="remove-member", compact=True, variant="error", action="screen.remove_selected")
+        with Vertical(id="members-panel", classes="panel"):
+            table = PagedTable(id="members", cursor_type="row", zebra_stripes=True)
+            table.add_columns(*COLUMNS)
+            yield table
+            yield Note(id="members-note", classes="table-note")
+
+    def on_mount(self) -> None:
+        self.query_one("#members-panel").border_title = "Members and invitations"
+        self.query_one("#members-note").display = False
+        self.members: PagedRows[Member] = PagedRows(
+            self,
+            self.query_one("#members", PagedTable),
+            self.query_one("#members-note", Note),
+            fetch_page=self._fetch_members,
+            row_cells=member_row,
+            noun="members",
+            group="members",
+            total=self._total_rows,
+            loaded=self._selection_changed,
+        )
+        super().on_mount()
+
+    @property
+    def is_admin(self) -> bool:
+        return app_host(self.app).account.is_admin
+
+    @property
+    def selected_member(self) -> Member | None:
+        return self.members.selected
+
+    def show_account(self, state: AccountState) -> None:
+        if state.subscription is None:
+            return
+        self.query_one("#seats-summary", Static).update(seats_summary(state))
+        self.query_one("#add-member").display = state.is_admin
+        self.query_one("#members-panel").border_subtitle = (
+            "x remove · End last · Home first" if state.is_admin else "End last · Home first"
+        )
+        self._show_remove_button()
+        self.refresh_bindings()
+        # A new load of the account (first load, `r`, after a change) means the list may have changed too.
+        if state.loaded_at != self._members_loaded_for:
+            self._members_loaded_for = state.loaded_at
+            self.members.reload()
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """As everywhere, less the key that goes to this very page: the footer needs the room."""
+        return {
+            key: active
+            for key, active in super().active_bindings.items()
+            if active.binding.action != f"go('{self.app.current_mode}')"
+        }
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("add_member", "remove_selected"):
+            if not self.is_admin:
+                return False  # a member reads the list; nothing is offered they cannot do
+            if action == "remove_selected" and self.selected_member is None:
+                return None  # shown, dimmed: there is nobody to remove yet
+        return True
+
+    @on(DataTable.RowHighlighted, "#members")
+    def _selection_changed(self) -> None:
+        self._show_remove_button()
+        # The bindings depend only on whether someone is selected (Remove is dimmed without one),
+        # and refreshing them rebuilds the footer: on every row, End would wait for it.
+        someone_selected = self.selected_member is not None
+        if someone_selected != self._someone_selected:
+            self._someone_selected = someone_selected
+            self.refresh_bindings()
+
+    @on(PagedTable.LastRowWanted, "#members")
+    def _last_member_wanted(self) -> None:
+        self.members.go_to_last_row()
+
+    def _show_remove_button(self) -> None:
+        button = self.query_one("#remove-member", Button)
+        member = self.selected_member
+        button.display = self.is_admin and member is not None
+        if member is not None:
+            button.label = "Revoke" if member.status == "invited" else "Remove"
+
+    # ---- loading the list ---------------------------------------------------------------------
+
+    def _fetch_members(self, limit: int, starting_after: str | None) -> Awaitable[ListResponse[Member]]:
+        client = app_host(self.app).client
+        assert client is not None  # the account was loaded through it
+        return client.members(limit=limit, starting_after=starting_after)
+
+    def _total_rows(self) -> int:
+        """Members and invitations in the workspace, as the account last counted them."""
+        subscription = app_host(self.app).account.subscription
+        return 0 if subscription is None else subscription.members + subscription.pending_invitations
+
+    # ---- adding a member --------------------------------------------------------------------
+
+    def action_add_member(self) -> None:
+        host = app_host(self.app)
+        state = host.account
+        if not state.is_admin or state.subscription is None or host.client is None or state.me is None:
+            return
+        workspace_name = state.me.workspace.name if state.me.workspace else ""
+        if state.subscription.seats_available == 0:
+            self.app.push_screen(
+                ConfirmScreen(
+                    "No free seat: add licenses first",
+                    f"All {state.subscription.seats} licenses of {workspace_name} are taken by members and "
+                    "pending invitations. Add licenses, or remove someone, to invite a new member.",
+                    confirm_label="Add licenses",
+                ),
+                callback=self._offer_answered,
+            )
+            return
+        self.app.push_screen(
+            InviteMemberScreen(workspace_name, state.subscription.seats_available),
+            callback=self._invite_closed,
+        )
+
+    async def _offer_answered(self, add_licenses: bool | None) -> None:
+        if add_licenses:
+            await self.add_licenses()
+
+    async def _invite_closed(self, result: InviteResult) -> None:
+        if result == ADD_LICENSES:
+            await self.add_licenses()
+        elif isinstance(result, Member):
+            self.notify(f"{result.email} is invited as {result.role}.", title="Invitation sent")
+            self._workspace_changed()
+
+    async def add_licenses(self) -> None:
+        """The licenses dialog over this page, so the admin can invite as soon as a seat is free."""
+        await self.app.push_screen(LicensesScreen())
+
+    # ---- removing a member or an invitation -----------------------------------------------------
+
+    def action_remove_selected(self) -> None:
+        member = self.selected_member
+        state = app_host(self.app).account
+        if member is None or not state.is_admin:
+            return
+        workspace_name = state.me.workspace.name if state.me and state.me.workspace else "this workspace"
+        title, message, label = removal_question(member, workspace_name)
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self.remove_member(member)
+
+        self.app.push_screen(ConfirmScreen(title, message, confirm_label=label, danger=True), callback=answered)
+
+    @work(exclusive=True, group="member-change", exit_on_error=False)
+    async def remove_member(self, member: Member) -> None:
+        client = app_host(self.app).client
+        if client is None:
+            return
+        try:
+            if member.status == "invited":
+                await client.revoke_invitation(member.id)
+            else:
+                await client.remove_member(member.id)
+        except Exception as error:  # the server's reason (e.g. the last admin) is shown, never a crash
+            message = Problem.from_error(error).detail
+            self.query_one("#members-note", Note).say(message, error=True)
+            self.notify(message, title="Not removed", severity="error", timeout=10)
+            return
+        done = "Invitation revoked" if member.status == "invited" else "Member removed"
+        self.notify(f"{member.email}: its license is free.", title=done)
+        self._workspace_changed()
+
+    def _workspace_changed(self) -> None:
+        """Seat counts changed: reload the account (every page's counts), which reloads this list."""
+        app_host(self.app).load_account()

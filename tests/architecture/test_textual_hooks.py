@@ -1,0 +1,105 @@
+"""Textual's private API the project relies on (textual is pinned): each hook has a test here that
+fails loudly, naming the hook, when an upgrade changes it. Everything else uses public API.
+
+- `DataTable._update_dimensions(new_rows)`: PagedTable overrides it so that adding thousands of rows
+  does not measure each (kaspr_tui/widgets/paged_table.py).
+- `textual.render.measure` honouring `__rich_measure__ = None`: PlainCell is not measured.
+- `Screen.active_bindings`: WorkspaceScreen leaves its own mode's key out of the footer.
+- `App._exception`: the command line reports the error an app stopped on (kaspr_tui/cli.py).
+- In the tests: `Screen._compositor` (tests.helpers.screen.screen_text), `App._notifications`
+  (tests.helpers.screen.notices), `Input._toggle_cursor` (tests/snapshots/conftest.py).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable
+
+import httpx
+import pytest
+from rich.console import Console
+from textual.app import App, ComposeResult
+from textual.render import measure
+from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import RowKey
+
+from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
+from kaspr_tui.widgets.paged_table import PagedTable, plain_cells
+from tests.helpers.app import app_for
+from tests.helpers.pages import open_page
+from tests.helpers.screen import notices, screen_text
+
+
+class TableApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield PagedTable(id="table")
+
+
+async def test_datatable_still_brings_its_dimensions_up_to_date_through__update_dimensions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert list(inspect.signature(DataTable._update_dimensions).parameters) == ["self", "new_rows"]
+    calls: list[object] = []
+    override = PagedTable._update_dimensions
+
+    def spied(self: PagedTable, new_rows: Iterable[RowKey]) -> None:
+        calls.append(new_rows)
+        override(self, new_rows)
+
+    monkeypatch.setattr(PagedTable, "_update_dimensions", spied)
+    app = TableApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        table = app.query_one(PagedTable)
+        table.add_columns("Name", "Email")
+        rows = [plain_cells(f"Member {n}", f"m{n}@acme.example") for n in range(50)]
+        for n, cells in enumerate(rows):
+            table.add_row(*cells, key=str(n))
+        widths = [max(row[column].cell_len for row in rows) for column in (0, 1)]
+        table.widen_columns(widths)
+        await pilot.pause()
+        # The override skips measuring the rows; the table's size must still follow them.
+        assert table.virtual_size.height == 1 + 50  # the header and one line a row
+        assert [column.content_width for column in table.ordered_columns] == widths
+    assert calls, "DataTable no longer calls _update_dimensions: PagedTable's override does nothing"
+
+
+def test_a_plain_cell_is_not_measured() -> None:
+    assert measure(Console(), plain_cells("Alice Martin")[0], 1) == 1
+
+
+async def test_the_footer_reads_the_screens_active_bindings(live_server: LiveServer, admin: httpx.Client) -> None:
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await open_page(pilot, "w")
+        footer = screen_text(app).splitlines()[-1]
+        assert "Dashboard" in footer and "Workspace" not in footer
+
+
+class Boom(App[None]):
+    def on_mount(self) -> None:
+        raise RuntimeError("boom")
+
+
+def test_an_app_keeps_the_error_it_stopped_on_in__exception() -> None:
+    app = Boom()
+    app.run(headless=True)
+    assert isinstance(app._exception, RuntimeError)
+
+
+class OneInput(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("Hello", id="hello")
+        yield Input(id="field")
+
+
+async def test_the_private_parts_the_tests_read_are_still_there() -> None:
+    app = OneInput()
+    async with app.run_test(size=(30, 10)) as pilot:
+        app.notify("Saved")
+        await pilot.pause()
+        assert screen_text(app).splitlines()[0].startswith("Hello")  # Screen._compositor
+        assert [notice.message for notice in notices(app)] == ["Saved"]  # App._notifications
+        field = app.query_one(Input)
+        before = field._cursor_visible
+        field._toggle_cursor()  # what the blink timer calls, and the snapshots' conftest holds still
+        assert field._cursor_visible is not before

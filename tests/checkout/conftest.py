@@ -1,9 +1,0 @@
-"""Checkout tests reuse the TUI tests' helpers (app factory, settle, screen text); the server
-fixtures are the shared ones in tests/conftest.py (seeded, frozen clock, payments settle at once)."""
-
-from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tui"))

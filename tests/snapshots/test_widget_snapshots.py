@@ -1,0 +1,31 @@
+"""How the slider and the seat counter look at 80×24. Look at an SVG before accepting it."""
+
+from __future__ import annotations
+
+from tests.helpers.widgets import SnapshotApp, licenses, phone_credits
+
+
+def test_slider_at_its_minimum(snap_compare) -> None:
+    assert snap_compare(SnapshotApp("Buy phone credits", phone_credits(25), focused=False))
+
+
+def test_slider_in_the_middle(snap_compare) -> None:
+    assert snap_compare(SnapshotApp("Buy phone credits", phone_credits(2_500), focused=False))
+
+
+def test_slider_at_its_maximum(snap_compare) -> None:
+    assert snap_compare(SnapshotApp("Buy phone credits", phone_credits(5_000), focused=False))
+
+
+def test_slider_focused(snap_compare) -> None:
+    assert snap_compare(SnapshotApp("Buy phone credits", phone_credits(1_000), focused=True))
+
+
+def test_slider_with_a_number_being_typed(snap_compare) -> None:
+    app = SnapshotApp("Buy phone credits", phone_credits(1_000), focused=True)
+    assert snap_compare(app, press=["6", "3"])
+
+
+def test_seat_counter_pressed_against_its_lower_bound(snap_compare) -> None:
+    app = SnapshotApp("Licenses for Acme Corp", licenses(8), focused=True)
+    assert snap_compare(app, press=["minus"])
