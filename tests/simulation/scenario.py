@@ -2,7 +2,8 @@
 every step.
 
 Actors: two admins of Acme (two sessions of its one admin key) and Globex's admin quote and pay,
-some abandoning a quote, some losing the answer and retrying with the same Idempotency-Key or
+some abandoning a quote, some turning a pack's auto-renew off or on or cancelling a scheduled
+change, some losing the answer and retrying with the same Idempotency-Key or
 finding the checkout again in the list, some paying with a card and billing details given inline;
 the bank answers 3-D Secure steps (some after the quote expired); a member spends credits;
 support moves credits and licenses between the workspaces; the clock moves by seconds, minutes and
@@ -159,7 +160,7 @@ class Simulation:
             (4, self.transfer_credits), (1, self.transfer_license), (2, self.invite), (1, self.revoke),
             (14, self.seconds_pass), (2, self.minutes_pass), (1, self.days_pass), (1, self.to_the_brink),
             (3, self.processor_wakes),
-            (1, self.restart),
+            (1, self.restart), (2, self.toggle_renewal), (1, self.cancel_scheduled),
         ]
         weights, choices = zip(*actions, strict=True)
         for number in range(1, steps + 1):
@@ -397,6 +398,36 @@ class Simulation:
         response = await self.world.request("acme", "DELETE", f"/v1/invitations/{invitation}")
         self.expect(response.status_code == 204, f"revoking {invitation}: {response.text}")
         return f"[acme-1] revokes {invitation}"
+
+    async def toggle_renewal(self) -> str:
+        """An admin turns a pack's auto-renew off or on: a held quote goes stale, the next reset keeps
+        or drops the pack, and the renewal charges it or not."""
+        admin = self.rng.choice(list(ADMINS))
+        workspace = self.model.workspaces[ADMINS[admin]]
+        credit_type: CreditType = self.rng.choice(list(CREDIT_TYPES))
+        renew = self.rng.random() < 0.5
+        response = await self.world.request(admin.split("-")[0], "PATCH", f"/v1/subscription/addons/{credit_type}",
+                                            json={"auto_renew": renew})
+        pack = workspace.packs.get(credit_type)
+        if pack is None:
+            self.expect(response.status_code == 404, f"auto-renew of a pack {workspace.name} lacks: {response.text}")
+            return f"[{admin}] auto-renew {credit_type} {renew} → no pack"
+        self.expect(response.status_code == 200, f"auto-renew {credit_type} {renew}: {response.text}")
+        pack[1] = renew
+        workspace.version += 1
+        return f"[{admin}] auto-renew {credit_type} {'on' if renew else 'off'}"
+
+    async def cancel_scheduled(self) -> str:
+        admin = self.rng.choice(list(ADMINS))
+        workspace = self.model.workspaces[ADMINS[admin]]
+        response = await self.world.request(admin.split("-")[0], "DELETE", "/v1/subscription/scheduled_change")
+        if workspace.scheduled is None:
+            self.expect(response.status_code == 404, f"cancelling no scheduled change: {response.text}")
+            return f"[{admin}] cancels the scheduled change → none"
+        self.expect(response.status_code == 200, f"cancelling the scheduled change: {response.text}")
+        workspace.scheduled = None
+        workspace.version += 1
+        return f"[{admin}] cancels the scheduled change"
 
     # ---- a member, support ------------------------------------------------------------------------
 
