@@ -32,13 +32,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _pty import read_some  # noqa: E402
-from _stats import format_ratio, ratio  # noqa: E402
-from big_workspace import END_KEY, LOADED_MARKER, press_and_time, run_interleaved, wait_for  # noqa: E402
-from big_workspace import Workspace as InvoiceList  # noqa: E402 — one list: its size, URL, timings per run
-from startup import COLUMNS, READY_TIMEOUT, ROWS  # noqa: E402
+from _pty import read_some
+from _stats import format_ratio, ratio
+from big_workspace import END_KEY, LOADED_MARKER, press_and_time, run_interleaved, wait_for
+from big_workspace import Workspace as InvoiceList
+from startup import COLUMNS, READY_TIMEOUT, ROWS
 
-from kaspr_tui.server.bulk_seed import add_invoices  # noqa: E402
+from kaspr_tui.server.bulk_seed import add_invoices
 
 SEEDED_INVOICES = 12  # ACME-2026-000001 … ACME-2026-000012
 BILLING_KEY = b"b"
@@ -100,8 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def report(small: InvoiceList, big: InvoiceList, runs: int) -> None:
     print(f"Invoices under a pty ({COLUMNS}×{ROWS}), median of {runs} runs, seconds from the key press")
-    steps = {"open": lambda timings: timings.open_seconds, "End": lambda timings: timings.end_seconds,
-             "open + End": lambda timings: [a + b for a, b in zip(timings.open_seconds, timings.end_seconds)]}
+    steps = {
+        "open": lambda timings: timings.open_seconds,
+        "End": lambda timings: timings.end_seconds,
+        "open + End": lambda timings: [a + b for a, b in zip(timings.open_seconds, timings.end_seconds, strict=True)],
+    }
     for invoice_list in (small, big):
         failed = f" · {invoice_list.failures} run(s) failed" if invoice_list.failures else ""
         print(f"  {invoice_list.name}{failed}")

@@ -32,16 +32,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _pty import (  # noqa: E402
-    ESCAPES, drain_until_exit, kill_group, read_some, shown_text, spawn, terminal_env, user_folders,
+from _pty import (
+    ESCAPES,
+    drain_until_exit,
+    kill_group,
+    read_some,
+    shown_text,
+    spawn,
+    terminal_env,
+    user_folders,
 )
-from _stats import format_ratio, ratio  # noqa: E402
-from startup import COLUMNS, EXIT_TIMEOUT, QUIT_KEY, READY_TIMEOUT, ROWS  # noqa: E402
+from _stats import format_ratio, ratio
+from startup import COLUMNS, EXIT_TIMEOUT, QUIT_KEY, READY_TIMEOUT, ROWS
 
-from kaspr_tui.server.bulk_seed import add_members, workspace_id_named  # noqa: E402
-from kaspr_tui.server.context import ServerContext  # noqa: E402
-from kaspr_tui.server.settings import ServerSettings  # noqa: E402
-from kaspr_tui.server.testing import ADMIN_KEY, LiveServer  # noqa: E402
+from kaspr_tui.server.bulk_seed import add_members, workspace_id_named
+from kaspr_tui.server.context import ServerContext
+from kaspr_tui.server.settings import ServerSettings
+from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 
 LOADED_MARKER = "Acme Corp"  # the dashboard shows the workspace's name once the account is in
 NEWEST_MARKER = "@bulk.example"  # the bulk members are the newest: the first row
@@ -176,7 +183,7 @@ def report(small: Workspace, big: Workspace, runs: int) -> None:
             print(f"  {'':15} {workspace.failures} run(s) failed")
 
     def total(workspace: Workspace) -> float:
-        return Workspace.median([a + b for a, b in zip(workspace.open_seconds, workspace.end_seconds)])
+        return Workspace.median([a + b for a, b in zip(workspace.open_seconds, workspace.end_seconds, strict=True)])
 
     print(format_ratio("open the Workspace, big / small", ratio(
         Workspace.median(big.open_seconds), Workspace.median(small.open_seconds)), 3))

@@ -33,10 +33,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _pty import (  # noqa: E402
-    drain_until_exit, kill_group, read_some, shown_text, spawn, start_running_server, terminal_env, user_folders,
+from _pty import (
+    drain_until_exit,
+    kill_group,
+    read_some,
+    shown_text,
+    spawn,
+    start_running_server,
+    terminal_env,
+    user_folders,
 )
-from _stats import format_ratio, percentile, ratio  # noqa: E402
+from _stats import format_ratio, percentile, ratio
 
 ROWS, COLUMNS = 24, 80
 PLUS = b"+"
@@ -147,7 +154,8 @@ def start(argv: Sequence[str], env: dict[str, str], marker: str) -> Terminal:
     terminal = Terminal(pid, master)
     if terminal.wait_for(marker, READY_TIMEOUT) is None:
         terminal.close()
-        raise SystemExit(f"{argv[-1]}: {marker!r} never appeared; it showed:\n{shown_text(bytes(terminal.output[-2000:]))}")
+        last_shown = shown_text(bytes(terminal.output[-2000:]))
+        raise SystemExit(f"{argv[-1]}: {marker!r} never appeared; it showed:\n{last_shown}")
     terminal.settle()
     return terminal
 
@@ -189,7 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         server, url = start_running_server(Path(workdir), env, "--payment-delay", "0", "--rate-limit", "100000")
         app = baseline = None
         try:
-            app = start([sys.executable, "-m", "kaspr_tui.cli", "--api-url", url, "--token", ADMIN_KEY], env, "Acme Corp")
+            app_command = [sys.executable, "-m", "kaspr_tui.cli", "--api-url", url, "--token", ADMIN_KEY]
+            app = start(app_command, env, "Acme Corp")
             open_seat_counter(app)
             baseline = start([sys.executable, str(baseline_script)], env, BASELINE_MARKER)
             app_samples, baseline_samples = Samples("upgrade pane #seats"), Samples("baseline counter")

@@ -50,7 +50,8 @@ def machine() -> str:
     models = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
               if line.startswith("model name")] if cpuinfo.exists() else []
     model = models[0] if models else platform.processor() or platform.machine()
-    return f"{model}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.release()}"
+    return f"{model}, {os.cpu_count()} CPUs, {system}, Python {platform.python_version()}"
 
 
 def load_average() -> str:
@@ -72,7 +73,8 @@ def rows_from_output(benchmark: str, output: str) -> list[Row]:
             rows.append(Row(benchmark, ratio["label"], f"{float(ratio['ratio']):.2f}×",
                             f"≤ {target}" if target else "—", ratio["verdict"] or "information"))
         elif checked := TARGET_LINE.match(line):
-            rows.append(Row(benchmark, checked["label"], checked["value"], f"≤ {checked['target']}", checked["verdict"]))
+            target = f"≤ {checked['target']}"
+            rows.append(Row(benchmark, checked["label"], checked["value"], target, checked["verdict"]))
     return rows
 
 
