@@ -25,16 +25,19 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from kaspr_tui.api import BillingClient
-from kaspr_tui.api.models import Role
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES
 from kaspr_tui.config import ConfigError, Settings, resolve_settings
 from kaspr_tui.embedded import EmbeddedServer
 from kaspr_tui.screens.dashboard import DashboardScreen
-from kaspr_tui.state import AccountState, AppHost, Problem, fetch_account
+from kaspr_tui.state import AccountState, AppHost, Problem, fetch_account, load_last_known, save_last_known
+
+if TYPE_CHECKING:
+    from kaspr_tui.api import BillingClient
+    from kaspr_tui.api.models import Role
 
 # Only the first page is imported with the app: each other page, dialog and palette flow is
 # imported when first shown (see `_lazy`), which keeps their modules off the way to the first frame.
+# So is the API client (httpx): the first frame shows the last known state, which needs no network.
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +91,13 @@ def _lazy(module: str, name: str) -> Callable[..., Any]:
         return getattr(importlib.import_module(module), name)(*args)
 
     return call
+
+
+def _new_client(url: str, api_key: str | None) -> BillingClient:
+    """The app's client, imported (with httpx) only once the app is about to go online."""
+    from kaspr_tui.api import BillingClient
+
+    return BillingClient(url, api_key)
 
 
 class KasprApp(App[None]):
@@ -154,12 +164,14 @@ class KasprApp(App[None]):
         self._apply_theme(self.settings.theme)
         for warning in self.settings.warnings:
             self.notify(warning, title="Settings", severity="warning", timeout=15)
+        # The first frame shows what the previous run last saw, marked, until the live state arrives.
+        last_known = load_last_known(self.settings)
+        if last_known is not None:
+            self.account = last_known
         if self._client is None and self.settings.embedded:
             self.start_embedded_server()
             self._import_http_transport()
             return
-        if self._client is None:
-            self._client = BillingClient(self.settings.api_url or "", self.settings.api_key)
         self.load_account()
 
     def _apply_theme(self, theme: str) -> None:
@@ -188,14 +200,15 @@ class KasprApp(App[None]):
             problem = Problem("Could not start the bundled billing server", str(error))
             self.account = replace(self.account, starting_server=False, loading=False, error=problem)
             return
-        self._client = BillingClient(url, self.settings.api_key)
+        self._client = _new_client(url, self.settings.api_key)
         self.account = replace(self.account, starting_server=False)
         self.load_account()
 
     @work(thread=True, group="import", exit_on_error=False)
     def _import_http_transport(self) -> None:
-        """Import httpcore, which httpx imports when the first client is built, while the bundled
-        server boots (it takes longer than this), rather than after it has started."""
+        """Import the API client (httpx, httpcore) while the bundled server boots (it takes longer
+        than this), rather than after it has started."""
+        importlib.import_module("kaspr_tui.api.client")
         importlib.import_module("httpcore")
 
     # ---- the account state ------------------------------------------------------------------
@@ -204,10 +217,17 @@ class KasprApp(App[None]):
     async def load_account(self, *, not_before: float = 0.0) -> None:
         """Fetch the account (not before `not_before`, in time.monotonic); on failure keep what was
         shown, marked stale, with the reason."""
-        client = self._client
-        if client is None:
+        settings = self.settings
+        going_online = self._client is None and settings is not None and not settings.embedded
+        if self._client is None and not going_online:
             return
         self.account = self.account.reloading()  # "refreshing…" at once, even while the load waits
+        if going_online and settings is not None:
+            # httpx is imported off the event loop, so that the first frame does not wait for it.
+            await asyncio.to_thread(importlib.import_module, "kaspr_tui.api.client")
+            self._client = _new_client(settings.api_url or "", settings.api_key)
+        client = self._client
+        assert client is not None
         await asyncio.sleep(max(0.0, not_before - time.monotonic()))
         self._last_load = time.monotonic()
         try:
@@ -217,6 +237,8 @@ class KasprApp(App[None]):
             self.account = self.account.failed(error)
         else:
             self.account = state
+            if settings is not None:
+                await asyncio.to_thread(save_last_known, settings, state)
 
     # ---- workers that fail ------------------------------------------------------------------
 

@@ -4,17 +4,26 @@ ask of the app (`AppHost`).
 `AccountState` is immutable: a load builds a new one and the app publishes it as a whole, so a
 screen never sees half of one load and half of another. Fetching happens in the app's workers,
 never while rendering. No Textual here: the command line shares it.
+
+The last known state: each live load is kept (`save_last_known`), and the next start shows it
+at once (`load_last_known`), marked, until the live state replaces it. One file per profile, API
+URL and API key, in the data folder, mode 0600; it holds what the API answered, never the key.
+httpx is not imported here (the client is reached only through the `BillingClient` given).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import hashlib
+import json
+import logging
 from collections.abc import Awaitable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.api.models import (
     BillingDetails,
     Catalog,
@@ -25,7 +34,14 @@ from kaspr_tui.api.models import (
     Role,
     Subscription,
 )
-from kaspr_tui.config import Settings
+from kaspr_tui.config import Settings, default_data_dir, write_private_file
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
+    from kaspr_tui.api import ApiError, BillingClient
+
+log = logging.getLogger(__name__)
 
 RECENT_EVENTS = 20
 """Enough to fill a tall terminal; the dashboard shows as many as fit."""
@@ -42,6 +58,8 @@ class Problem:
 
     @classmethod
     def from_error(cls, error: BaseException) -> Problem:
+        from kaspr_tui.api.errors import ApiError  # httpx: only once something has failed
+
         if isinstance(error, ApiError):
             detail = str(error)
             if error.is_authentication_error:
@@ -83,6 +101,8 @@ class AccountState:
     """Why the latest load failed; None once a load succeeds."""
     starting_server: bool = False
     """The bundled server is still starting (embedded mode)."""
+    cached: bool = False
+    """The data is the last known state, kept by an earlier run, until a live load replaces it."""
 
     @property
     def loaded(self) -> bool:
@@ -112,11 +132,27 @@ class AccountState:
                     return plan.name
         return plan_id.title()
 
+    def freshness(self, now: datetime) -> str | None:
+        """What the page's header adds to its title about the data's age, if anything."""
+        if self.cached and self.error is None and self.loaded_at is not None:
+            return f"as of {as_of(self.loaded_at, now)} · updating…"
+        if self.loading and self.loaded:
+            return "refreshing…"
+        return None
+
     def reloading(self) -> AccountState:
         return replace(self, loading=True)
 
     def failed(self, error: BaseException) -> AccountState:
         return replace(self, loading=False, starting_server=False, error=Problem.from_error(error))
+
+
+def as_of(moment: datetime, now: datetime) -> str:
+    """When data was fetched: `09:14` today, `1 Dec 09:14` another day (in `now`'s time zone)."""
+    local = moment.astimezone(now.tzinfo)
+    if local.date() == now.date():
+        return f"{local:%H:%M}"
+    return f"{local.day} {local:%b %H:%M}"
 
 
 async def fetch_account(client: BillingClient, now: datetime) -> AccountState:
@@ -164,6 +200,81 @@ async def gather_or_raise(*calls: Awaitable[Any]) -> list[Any]:
         if isinstance(result, BaseException):
             raise result
     return results
+
+
+# ---- the last known state ---------------------------------------------------------------------
+
+LAST_KNOWN_FORMAT = 1
+"""Bumped when the file's layout changes: a file of another format is ignored."""
+LAST_KNOWN_FOLDER = "last-known"
+EMBEDDED_URL = "embedded"
+"""What the file records as the API URL of the bundled server (its port changes every run)."""
+NOT_KEPT = frozenset({"loading", "error", "starting_server", "cached"})
+"""The fields about this run rather than the account: never written, their defaults on reading."""
+
+
+def last_known_path(settings: Settings) -> Path:
+    """The file of this profile, API URL and key: another one of them never reads it.
+
+    The name is a digest (the key itself is never written anywhere); the file repeats the
+    profile and URL, checked on reading.
+    """
+    identity = "\0".join((settings.profile or "", settings.api_url or EMBEDDED_URL, settings.api_key or ""))
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
+    return default_data_dir() / LAST_KNOWN_FOLDER / f"{digest}.json"
+
+
+def save_last_known(settings: Settings, state: AccountState) -> None:
+    """Keep a live state for the next start; a failure to write is logged, never raised."""
+    if not settings.cache or not state.loaded or state.cached:
+        return
+    path = last_known_path(settings)
+    try:
+        body = {
+            "format": LAST_KNOWN_FORMAT,
+            "profile": settings.profile,
+            "api_url": settings.api_url or EMBEDDED_URL,
+            "state": _account_adapter().dump_python(state, mode="json", exclude=set(NOT_KEPT)),
+        }
+        write_private_file(path, json.dumps(body))
+    except Exception as error:  # a cache that cannot be written must not stop the app
+        log.warning("Could not keep the last known account state in %s: %s", path, error)
+
+
+def load_last_known(settings: Settings) -> AccountState | None:
+    """The state the previous run kept for this profile, URL and key, marked `cached`; None when
+    there is none, it is turned off, or the file cannot be used (logged: it is then ignored)."""
+    if not settings.cache:
+        return None
+    path = last_known_path(settings)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        log.warning("Ignored the last known account state in %s: cannot read it (%s)", path, error)
+        return None
+    try:
+        body = json.loads(text)
+        if not isinstance(body, dict) or body.get("format") != LAST_KNOWN_FORMAT:
+            raise ValueError("not a file of this version")
+        if (body.get("profile"), body.get("api_url")) != (settings.profile, settings.api_url or EMBEDDED_URL):
+            raise ValueError("kept for another profile or API URL")
+        state = _account_adapter().validate_python(body["state"])
+        if not state.loaded:
+            raise ValueError("it holds no account")
+    except Exception as error:  # whatever is in the file, the app starts as on a first start
+        log.warning("Ignored the last known account state in %s: %s", path, error)
+        return None
+    return replace(state, cached=True)
+
+
+@functools.cache
+def _account_adapter() -> TypeAdapter[AccountState]:
+    """AccountState to and from JSON, built on first use (it builds the wire models it holds)."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(AccountState)
 
 
 @runtime_checkable

@@ -23,10 +23,16 @@ ShortText = Annotated[str, Field(max_length=200)]
 T = TypeVar("T")
 
 
+# defer_build: each response model builds its validator on first use, not on import, so importing
+# the wire costs less; the app's first frame, showing the last known state, builds only what it
+# holds. Request models are built on import: FastAPI applies `Body()` to a body's model when it
+# first reads one, which a deferred model would take as misplaced field metadata (and warn).
+
+
 class WireModel(BaseModel):
     """A response body: tolerant of fields a newer server may add."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
 
 class RequestModel(BaseModel):

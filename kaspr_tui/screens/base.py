@@ -6,6 +6,7 @@ it never fetches the account itself.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -14,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from kaspr_tui.screens.failures import ReportsFailedWorkers
-from kaspr_tui.state import AccountState
+from kaspr_tui.state import AccountState, as_of
 from kaspr_tui.widgets.problem_banner import ProblemBanner
 
 
@@ -41,13 +42,16 @@ class AccountScreen(ReportsFailedWorkers, Screen[None]):
         self.watch(self.app, "account", self._account_changed, init=True)
 
     def _account_changed(self, state: AccountState) -> None:
-        # A reload keeps the data on screen; the header says it is on its way.
-        self.sub_title = f"{self.MODE_TITLE} · refreshing…" if state.loading and state.loaded else self.MODE_TITLE
+        # A reload, or the last known state of an earlier run, keeps the data on screen; the header
+        # says how old it is and that the live state is on its way.
+        now = datetime.now().astimezone()
+        freshness = state.freshness(now)
+        self.sub_title = self.MODE_TITLE if freshness is None else f"{self.MODE_TITLE} · {freshness}"
         banner = self.query_one(ProblemBanner)
         if state.error is None:
             banner.clear()
         elif state.loaded and state.loaded_at is not None:
-            banner.show_stale(f"{state.loaded_at:%H:%M}", state.error.title, state.error.detail)
+            banner.show_stale(as_of(state.loaded_at, now), state.error.title, state.error.detail)
         else:
             banner.show_blocking(state.error.title, state.error.detail)
         loading = self.query_one("#loading", Static)
