@@ -29,7 +29,15 @@ from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES
 from kaspr_tui.config import ConfigError, Settings, resolve_settings
 from kaspr_tui.embedded import EmbeddedServer
 from kaspr_tui.screens.dashboard import DashboardScreen
-from kaspr_tui.state import AccountState, AppHost, Problem, fetch_account, load_last_known, save_last_known
+from kaspr_tui.state import (
+    AccountState,
+    AppHost,
+    Problem,
+    fetch_account,
+    load_last_known,
+    peek_last_known,
+    save_last_known,
+)
 
 if TYPE_CHECKING:
     from kaspr_tui.api import BillingClient
@@ -142,6 +150,9 @@ class KasprApp(App[None]):
         self._server: EmbeddedServer | None = None
         self._last_load = -REFRESH_INTERVAL
         """When the latest account load started (time.monotonic)."""
+        self._last_known_checked = asyncio.Event()
+        """Clear while the first frame's last known state is unchecked: another page opens only once it is set."""
+        self._last_known_checked.set()
 
     @property
     def client(self) -> BillingClient | None:
@@ -165,14 +176,17 @@ class KasprApp(App[None]):
         for warning in self.settings.warnings:
             self.notify(warning, title="Settings", severity="warning", timeout=15)
         # The first frame shows what the previous run last saw, marked, until the live state arrives.
-        last_known = load_last_known(self.settings)
+        last_known = peek_last_known(self.settings)
         if last_known is not None:
+            self._last_known_checked.clear()
             self.account = last_known
+            self.call_after_refresh(self._check_last_known)
+        # What loads pydantic and httpx starts once the first frame is out, not competing with it.
         if self._client is None and self.settings.embedded:
             self.start_embedded_server()
-            self._import_http_transport()
+            self.call_after_refresh(self._import_http_transport)
             return
-        self.load_account()
+        self.call_after_refresh(self.load_account)
 
     def _apply_theme(self, theme: str) -> None:
         if theme in self.available_themes:
@@ -212,6 +226,23 @@ class KasprApp(App[None]):
         importlib.import_module("httpcore")
 
     # ---- the account state ------------------------------------------------------------------
+
+    @work(group="last-known", exit_on_error=False)
+    async def _check_last_known(self) -> None:
+        """Read the last known state again with the wire models (off the event loop), and put it in
+        place of the first frame's unchecked records, unless a live answer has come first."""
+        assert self.settings is not None
+        try:
+            checked = await asyncio.to_thread(load_last_known, self.settings)
+        finally:
+            self._last_known_checked.set()
+        shown = self.account
+        if not shown.unchecked:
+            return  # a live state replaced it already
+        # A file the models refuse is ignored (load_last_known logged why): back to "Loading…".
+        self.account = replace(
+            checked or AccountState(), loading=shown.loading, error=shown.error, starting_server=shown.starting_server
+        )
 
     @work(exclusive=True, group="account", exit_on_error=False)
     async def load_account(self, *, not_before: float = 0.0) -> None:
@@ -285,7 +316,8 @@ class KasprApp(App[None]):
             return self.settings is not None
         return True
 
-    def action_go(self, mode: str) -> None:
+    async def action_go(self, mode: str) -> None:
+        await self._last_known_checked.wait()  # no other page sees unchecked records
         if mode in self.allowed_modes:
             self.switch_mode(mode)
 
@@ -302,6 +334,7 @@ class KasprApp(App[None]):
 
     async def action_change_plan(self) -> None:
         """The Billing page's Upgrade tab, with the plan picker focused (focusing it shows its tab)."""
+        await self._last_known_checked.wait()  # no other page sees unchecked records
         if "billing" in self.allowed_modes:
             await self.switch_mode("billing")
             self.screen.query_one("#plan-select").focus()
@@ -340,6 +373,7 @@ class KasprApp(App[None]):
         )
 
     async def _support_action(self, action: str) -> None:
+        await self._last_known_checked.wait()  # no other page sees unchecked records
         await self.switch_mode("support")
         await self.run_action(f"screen.{action}")
 

@@ -19,27 +19,30 @@ import hashlib
 import json
 import logging
 from collections.abc import Awaitable
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
-from kaspr_tui.api.models import (
-    BillingDetails,
-    Catalog,
-    CreditBalance,
-    Event,
-    Me,
-    PaymentMethod,
-    Role,
-    Subscription,
-)
 from kaspr_tui.config import Settings, default_data_dir, write_private_file
 
 if TYPE_CHECKING:
+    # Types only: the wire models (pydantic) load with the first live answer or `load_last_known`,
+    # not with this module, which the app's first frame imports.
     from pydantic import TypeAdapter
 
     from kaspr_tui.api import ApiError, BillingClient
+    from kaspr_tui.api.models import (
+        BillingDetails,
+        Catalog,
+        CreditBalance,
+        Event,
+        Me,
+        PaymentMethod,
+        Role,
+        Subscription,
+    )
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +106,9 @@ class AccountState:
     """The bundled server is still starting (embedded mode)."""
     cached: bool = False
     """The data is the last known state, kept by an earlier run, until a live load replaces it."""
+    unchecked: bool = False
+    """The last known state as read for the first frame, without the wire models' checks (plain
+    records): only the dashboard shows it, until `load_last_known` has read the file with them."""
 
     @property
     def loaded(self) -> bool:
@@ -209,8 +215,10 @@ LAST_KNOWN_FORMAT = 1
 LAST_KNOWN_FOLDER = "last-known"
 EMBEDDED_URL = "embedded"
 """What the file records as the API URL of the bundled server (its port changes every run)."""
-NOT_KEPT = frozenset({"loading", "error", "starting_server", "cached"})
+NOT_KEPT = frozenset({"loading", "error", "starting_server", "cached", "unchecked"})
 """The fields about this run rather than the account: never written, their defaults on reading."""
+DATETIME_TAG, DATE_TAG = "$datetime", "$date"
+"""How the file marks a time, so that the first frame reads it back as one without the models."""
 
 
 def last_known_path(settings: Settings) -> Path:
@@ -234,33 +242,23 @@ def save_last_known(settings: Settings, state: AccountState) -> None:
             "format": LAST_KNOWN_FORMAT,
             "profile": settings.profile,
             "api_url": settings.api_url or EMBEDDED_URL,
-            "state": _account_adapter().dump_python(state, mode="json", exclude=set(NOT_KEPT)),
+            "state": _account_adapter().dump_python(state, exclude=set(NOT_KEPT)),
         }
-        write_private_file(path, json.dumps(body))
+        write_private_file(path, json.dumps(body, default=_encode_value))
     except Exception as error:  # a cache that cannot be written must not stop the app
         log.warning("Could not keep the last known account state in %s: %s", path, error)
 
 
 def load_last_known(settings: Settings) -> AccountState | None:
-    """The state the previous run kept for this profile, URL and key, marked `cached`; None when
-    there is none, it is turned off, or the file cannot be used (logged: it is then ignored)."""
-    if not settings.cache:
-        return None
+    """The state the previous run kept for this profile, URL and key, checked by the wire models and
+    marked `cached`; None when there is none, it is turned off, or the file cannot be used (logged:
+    it is then ignored)."""
     path = last_known_path(settings)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as error:
-        log.warning("Ignored the last known account state in %s: cannot read it (%s)", path, error)
+    kept = _read_last_known(settings, path)
+    if kept is None:
         return None
     try:
-        body = json.loads(text)
-        if not isinstance(body, dict) or body.get("format") != LAST_KNOWN_FORMAT:
-            raise ValueError("not a file of this version")
-        if (body.get("profile"), body.get("api_url")) != (settings.profile, settings.api_url or EMBEDDED_URL):
-            raise ValueError("kept for another profile or API URL")
-        state = _account_adapter().validate_python(body["state"])
+        state = _account_adapter().validate_python(kept)
         if not state.loaded:
             raise ValueError("it holds no account")
     except Exception as error:  # whatever is in the file, the app starts as on a first start
@@ -269,10 +267,101 @@ def load_last_known(settings: Settings) -> AccountState | None:
     return replace(state, cached=True)
 
 
+def peek_last_known(settings: Settings) -> AccountState | None:
+    """`load_last_known` for the first frame, without the wire models (pydantic costs as much to
+    load as Textual): the same file read into plain records, marked `unchecked`. Only a workspace's
+    state is shown so (the dashboard); `load_last_known` checks it right after."""
+    path = last_known_path(settings)
+    kept = _read_last_known(settings, path)
+    if kept is None:
+        return None
+    try:
+        names = {field.name for field in fields(AccountState)} - NOT_KEPT
+        state = AccountState(
+            **{name: _as_record(value) for name, value in kept.items() if name in names},
+            cached=True,
+            unchecked=True,
+        )
+        me = state.me
+        workspace = None if me is None else me.workspace
+        if me is None or me.role not in ("admin", "member") or not isinstance(getattr(workspace, "name", None), str):
+            return None  # a support console, or not what this version writes: left to load_last_known
+    except Exception as error:
+        log.warning("Ignored the last known account state in %s: %s", path, error)
+        return None
+    return state
+
+
+def _read_last_known(settings: Settings, path: Path) -> dict[str, Any] | None:
+    """The kept state's fields as JSON (times as datetimes), if the file is this profile's and URL's."""
+    if not settings.cache:
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        log.warning("Ignored the last known account state in %s: cannot read it (%s)", path, error)
+        return None
+    try:
+        body = json.loads(text, object_hook=_decode_value)
+        if not isinstance(body, dict) or body.get("format") != LAST_KNOWN_FORMAT:
+            raise ValueError("not a file of this version")
+        if (body.get("profile"), body.get("api_url")) != (settings.profile, settings.api_url or EMBEDDED_URL):
+            raise ValueError("kept for another profile or API URL")
+        if not isinstance(body.get("state"), dict):
+            raise ValueError("it holds no account")
+    except ValueError as error:  # JSONDecodeError is one
+        log.warning("Ignored the last known account state in %s: %s", path, error)
+        return None
+    return cast(dict[str, Any], body["state"])
+
+
+def _encode_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return {DATETIME_TAG: value.isoformat()}
+    if isinstance(value, date):
+        return {DATE_TAG: value.isoformat()}
+    from pydantic_core import to_jsonable_python  # saving follows a live load: pydantic is loaded
+
+    return to_jsonable_python(value)
+
+
+def _decode_value(mapping: dict[str, Any]) -> object:
+    if len(mapping) == 1:
+        if isinstance(mapping.get(DATETIME_TAG), str):
+            return datetime.fromisoformat(mapping[DATETIME_TAG])
+        if isinstance(mapping.get(DATE_TAG), str):
+            return date.fromisoformat(mapping[DATE_TAG])
+    return mapping
+
+
+def _as_record(value: object) -> Any:
+    """JSON as the models read: an object's fields as attributes, a list as a tuple."""
+    if isinstance(value, dict):
+        return SimpleNamespace(**{name: _as_record(item) for name, item in value.items()})
+    if isinstance(value, list):
+        return tuple(_as_record(item) for item in value)
+    return value
+
+
 @functools.cache
 def _account_adapter() -> TypeAdapter[AccountState]:
-    """AccountState to and from JSON, built on first use (it builds the wire models it holds)."""
+    """AccountState to and from the wire models, built on first use (it builds the models it holds).
+
+    Pydantic resolves AccountState's annotations here: every wire model it holds is imported below.
+    """
     from pydantic import TypeAdapter
+
+    from kaspr_tui.api.models import (  # noqa: F401 (the names AccountState's annotations use)
+        BillingDetails,
+        Catalog,
+        CreditBalance,
+        Event,
+        Me,
+        PaymentMethod,
+        Subscription,
+    )
 
     return TypeAdapter(AccountState)
 

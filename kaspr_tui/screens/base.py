@@ -6,6 +6,7 @@ it never fetches the account itself.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import ClassVar
 
@@ -17,6 +18,8 @@ from textual.widgets import Footer, Header, Static
 from kaspr_tui.screens.failures import ReportsFailedWorkers
 from kaspr_tui.state import AccountState, as_of
 from kaspr_tui.widgets.problem_banner import ProblemBanner
+
+log = logging.getLogger(__name__)
 
 
 class AccountScreen(ReportsFailedWorkers, Screen[None]):
@@ -62,7 +65,13 @@ class AccountScreen(ReportsFailedWorkers, Screen[None]):
             loading.update("Loading your account…")
         body = self.query_one("#body")
         body.display = state.loaded
-        if state.loaded:
+        if state.loaded and state.unchecked:
+            try:
+                self.show_account(state)
+            except Exception as error:  # not what this version wrote: show what a first start shows
+                log.warning("The last known account state could not be shown: %r", error)
+                self._account_changed(AccountState(loading=True, starting_server=state.starting_server))
+        elif state.loaded:
             self.show_account(state)
 
 

@@ -7,17 +7,24 @@ The seed (API.md): Acme Corp, Business, annual, 10 licenses of which 8 used. The
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import threading
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
+from kaspr_tui import app as app_module
 from kaspr_tui.api import BillingClient
+from kaspr_tui.config import Settings
 from kaspr_tui.server.testing import ADMIN_KEY
-from kaspr_tui.state import AccountState, fetch_account, load_last_known, save_last_known
+from kaspr_tui.state import AccountState, fetch_account, last_known_path, load_last_known, save_last_known
 from tests.helpers.app import ServeOn, app_for, settings_for
 from tests.helpers.http import free_port
 from tests.helpers.screen import screen_text
-from tests.helpers.waiting import settle
+from tests.helpers.waiting import settle, until
 
 KEPT_SEATS = "8 of 12 used · 4 free"
 LIVE_SEATS = "8 of 10 used · 2 free"
@@ -105,3 +112,52 @@ async def test_cache_false_shows_nothing_kept_and_keeps_nothing(serve_on: ServeO
             assert LIVE_SEATS in screen_text(app)
     assert kept_file.read_bytes() == kept_bytes  # not replaced by the live state
     assert [path for path in own_data_folder.rglob("*") if path.is_file()] == [kept_file]
+
+
+async def test_a_kept_file_the_wire_models_refuse_is_dropped_and_the_live_state_shown(
+    serve_on: ServeOn, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A file this version did not write (a field renamed): no crash, "Loading…", then the live state."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    await keep_an_earlier_state(url, serve_on, port)
+    path = last_known_path(settings_for(url, ADMIN_KEY))
+    path.write_text(path.read_text().replace('"seats_available"', '"seats_free"'))
+    with serve_on(port, latency_ms=300), caplog.at_level(logging.WARNING):
+        app = app_for(url, ADMIN_KEY)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert KEPT_SEATS not in screen_text(app)
+            await until(pilot, lambda: not app.account.unchecked, "the kept file checked")
+            assert not app.account.loaded  # dropped, not shown half-checked
+            await settle(pilot)
+            assert LIVE_SEATS in screen_text(app)
+    assert f"Ignored the last known account state in {path}" in caplog.text
+
+
+async def test_a_page_asked_for_in_the_first_moment_opens_once_the_kept_state_is_checked(
+    serve_on: ServeOn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the dashboard shows the first frame's unchecked records; w waits for the check."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    await keep_an_earlier_state(url, serve_on, port)
+    checking_may_end = threading.Event()
+
+    def slow_check(settings: Settings) -> AccountState | None:
+        checking_may_end.wait(10)
+        return load_last_known(settings)
+
+    monkeypatch.setattr(app_module, "load_last_known", slow_check)
+    with serve_on(port, latency_ms=300):
+        app = app_for(url, ADMIN_KEY)
+        async with app.run_test(size=(80, 24)) as pilot:
+            pressed = asyncio.create_task(pilot.press("w"))  # it waits for the key to be handled
+            await asyncio.sleep(0.2)
+            assert app.current_mode == "dashboard" and app.account.unchecked
+            checking_may_end.set()
+            await pressed
+            await until(pilot, lambda: app.current_mode == "workspace", "the workspace page")
+            assert not app.account.unchecked
+            await settle(pilot)
+            assert "Members" in screen_text(app)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import stat
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -17,8 +18,15 @@ import pytest
 
 from kaspr_tui.api import BillingClient
 from kaspr_tui.config import Settings
-from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, LiveServer
-from kaspr_tui.state import AccountState, fetch_account, last_known_path, load_last_known, save_last_known
+from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, SUPPORT_KEY, LiveServer
+from kaspr_tui.state import (
+    AccountState,
+    fetch_account,
+    last_known_path,
+    load_last_known,
+    peek_last_known,
+    save_last_known,
+)
 from tests.helpers.app import settings_for
 
 SECRET_KEY = "kt_live_4f9c2e7d1b8a6f3e5d0c9b7a"
@@ -167,3 +175,43 @@ def test_the_last_known_state_itself_is_never_saved_again(live_state: AccountSta
 
     save_last_known(settings, replace(read, subscription=None))
     assert last_known_path(settings).read_bytes() == before
+
+
+# ---- the first frame's reading, without the wire models ----------------------------------------
+
+
+def test_the_first_frame_reads_the_same_values_without_the_wire_models(live_state: AccountState) -> None:
+    settings = settings_for("http://127.0.0.1:8787", ADMIN_KEY)
+    save_last_known(settings, live_state)
+
+    peeked = peek_last_known(settings)
+
+    assert peeked is not None and peeked.cached and peeked.unchecked
+    assert live_state.subscription is not None and peeked.subscription is not None
+    assert peeked.me is not None and peeked.me.workspace is not None and peeked.me.workspace.name == "Acme Corp"
+    assert peeked.plan_name(peeked.subscription.plan) == "Business"
+    assert peeked.subscription.current_period_end == live_state.subscription.current_period_end  # a datetime again
+    assert peeked.default_card is not None and peeked.default_card.last4 == "4242"
+    assert [event.description for event in peeked.events] == [event.description for event in live_state.events]
+    assert peeked.loaded_at == live_state.loaded_at
+
+
+async def test_a_support_console_is_not_shown_from_the_first_frame_reading(live_server: LiveServer) -> None:
+    async with BillingClient(live_server.url, SUPPORT_KEY, max_retries=0) as client:
+        support_state = await fetch_account(client, now=datetime.now().astimezone())
+    settings = settings_for(live_server.url, SUPPORT_KEY)
+    save_last_known(settings, support_state)
+
+    assert peek_last_known(settings) is None
+    assert load_last_known(settings) is not None  # kept, and read once the models are loaded
+
+
+@pytest.mark.parametrize("reader", [load_last_known, peek_last_known], ids=["checked", "first-frame"])
+def test_either_reading_ignores_a_file_of_another_profile_or_a_corrupt_one(
+    live_state: AccountState, reader: Callable[[Settings], AccountState | None]
+) -> None:
+    settings = settings_for("http://127.0.0.1:8787", ADMIN_KEY)
+    save_last_known(settings, live_state)
+    assert reader(replace(settings, profile="staging")) is None
+    last_known_path(settings).write_bytes(b'{"format": 1, "profile": nu')
+    assert reader(settings) is None
