@@ -178,9 +178,10 @@ def still_running_after(pid: int, within: float) -> bool:
     return True
 
 
-def last_known_keeper(url: str) -> Callable[[Path], None]:
+def last_known_keeper(url: str, app_options: dict[str, object] | None = None) -> Callable[[Path], None]:
     """Something that writes, into a home's data folder, the last known state an earlier run of the
-    app with nothing configured would have kept (Acme Corp's, fetched once from `url`)."""
+    app with these command-line options (none: nothing configured, the bundled server) would have
+    kept: Acme Corp's, fetched once from `url`."""
     import asyncio
 
     from kaspr_tui.api import BillingClient
@@ -197,7 +198,7 @@ def last_known_keeper(url: str) -> Callable[[Path], None]:
         saved_environment = dict(os.environ)
         os.environ.update(user_folders(home))
         try:
-            settings = resolve_settings(env={})  # what the app resolves with nothing configured
+            settings = resolve_settings(cli=app_options, env={})  # what the app resolves
             save_last_known(settings, state)  # type: ignore[arg-type]
             assert last_known_path(settings).is_file()
         finally:

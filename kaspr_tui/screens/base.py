@@ -25,6 +25,13 @@ log = logging.getLogger(__name__)
 class AccountScreen(ReportsFailedWorkers, Screen[None]):
     MODE_TITLE: ClassVar[str] = ""
 
+    def __init__(self) -> None:
+        super().__init__()
+        # A page new to its mode is styled from the app's stylesheet as it mounts, so it is as up to
+        # date as the app's CSS; else Textual parses every stylesheet again when a mode opens its first
+        # page (Screen starts at -1), which at start-up costs as much as the app's own first parse.
+        self._css_update_count = self.app._css_update_count
+
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
         yield ProblemBanner(id="problem")

@@ -56,7 +56,9 @@ def test_the_bundled_server_loads_no_textual() -> None:
     assert not {name for name in loaded if name == "textual" or name.startswith("textual.")}
 
 
-FIRST_FRAME_NEEDS_NONE_OF = ("httpx", "httpcore", "pydantic", "pydantic_core", "kaspr_tui.api.models", "kaspr_tui.server")
+FIRST_FRAME_NEEDS_NONE_OF = (
+    "httpx", "httpcore", "pydantic", "pydantic_core", "kaspr_tui.api.models", "kaspr_tui.server",
+)
 """What the first frame does without (issue 16): the network, and the wire models, which cost as much
 to load as Textual; the first frame shows the last known state from plain records."""
 
