@@ -162,10 +162,34 @@ def as_of(moment: datetime, now: datetime) -> str:
 
 
 async def fetch_account(client: BillingClient, now: datetime) -> AccountState:
-    """Everything the screens show, fetched concurrently; what a role may not read is left out.
+    """Everything the screens show; what a role may not read is left out.
 
-    `/v1/me` comes first because the role decides what else to ask for.
+    One request (`GET /v1/account`) where the server has it, as the bundled one does; else one
+    resource at a time, `/v1/me` first because the role decides what else to ask for.
     """
+    from kaspr_tui.api.errors import ApiError
+
+    try:
+        answer = await client.account(events_limit=RECENT_EVENTS)
+    except ApiError as error:
+        if error.status != 404:
+            raise
+    else:
+        return AccountState(
+            me=answer.me,
+            catalog=answer.catalog,
+            subscription=answer.subscription,
+            credits=tuple(answer.credits),
+            events=tuple(answer.events),
+            payment_methods=tuple(answer.payment_methods),
+            billing_details=answer.billing_details,
+            loaded_at=now,
+        )
+    return await _fetch_one_resource_at_a_time(client, now)
+
+
+async def _fetch_one_resource_at_a_time(client: BillingClient, now: datetime) -> AccountState:
+    """`fetch_account` against a server without `/v1/account`: the requests run concurrently."""
     me = await client.me()
     if me.workspace is None:
         # Support staff belong to no workspace; their console looks accounts up on demand.

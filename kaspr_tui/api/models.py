@@ -499,3 +499,20 @@ class AdvanceClockRequest(RequestModel):
 
 class ClockState(WireModel):
     now: datetime
+
+
+# ---- the account at once (kaspr-tui's addition to API.md, see README's API notes) ------------
+
+
+class Account(WireModel):
+    """`GET /v1/account`: everything the app shows at start, in one answer read in one transaction.
+    What the caller's role may not read is left empty: a member gets no events, cards or billing
+    details; support staff (no workspace) get their identity and the catalog."""
+
+    me: Me
+    catalog: Catalog
+    subscription: Subscription | None = None
+    credits: list[CreditBalance] = []
+    events: list[Event] = []
+    payment_methods: list[PaymentMethod] = []
+    billing_details: BillingDetails | None = None
