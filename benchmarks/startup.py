@@ -10,9 +10,10 @@ before it is asked to quit.
     python benchmarks/startup.py [--runs N]
 
 Scenarios: (a) nothing configured, so the app starts its bundled server on a fresh data folder
-(which seeds); (b) the app pointed with --api-url at a server that is already running; (c) as (a),
-but the data folder holds the last known state of an earlier run, so the first frame is the
-dashboard marked "as of … · updating…" (its marker), long before the live data.
+(which seeds); (b) the app pointed with --api-url at a server that is already running: in both,
+"Acme Corp" appears with the live data; (c) a second start of (a): the data folder holds what an
+earlier run left (the last known state, the bundled server's database), so the first frame is the
+dashboard marked "as of … · updating…" (its marker), before the live data.
 It reports and always exits 0; the tests assert behaviour.
 """
 
@@ -22,6 +23,7 @@ import argparse
 import contextlib
 import os
 import signal
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -178,14 +180,17 @@ def still_running_after(pid: int, within: float) -> bool:
     return True
 
 
-def last_known_keeper(url: str, app_options: dict[str, object] | None = None) -> Callable[[Path], None]:
-    """Something that writes, into a home's data folder, the last known state an earlier run of the
-    app with these command-line options (none: nothing configured, the bundled server) would have
-    kept: Acme Corp's, fetched once from `url`."""
+def last_known_keeper(
+    url: str, app_options: dict[str, object] | None = None, database: Path | None = None
+) -> Callable[[Path], None]:
+    """Something that writes, into a home's data folder, what an earlier run of the app with these
+    command-line options (none: nothing configured, the bundled server) would have left there: the
+    last known state (Acme Corp's, fetched once from `url`) and, given `database`, a copy of it as
+    the bundled server's database (so its start is a second start too, with nothing to seed)."""
     import asyncio
 
     from kaspr_tui.api import BillingClient
-    from kaspr_tui.config import DEMO_ADMIN_KEY, resolve_settings
+    from kaspr_tui.config import DEMO_ADMIN_KEY, default_data_dir, resolve_settings
     from kaspr_tui.state import fetch_account, last_known_path, save_last_known
 
     async def fetch() -> object:
@@ -201,6 +206,9 @@ def last_known_keeper(url: str, app_options: dict[str, object] | None = None) ->
             settings = resolve_settings(cli=app_options, env={})  # what the app resolves
             save_last_known(settings, state)  # type: ignore[arg-type]
             assert last_known_path(settings).is_file()
+            if database is not None:
+                with sqlite3.connect(database) as source, sqlite3.connect(default_data_dir() / "billing.db") as copy:
+                    source.backup(copy)  # consistent while the server runs
         finally:
             os.environ.clear()
             os.environ.update(saved_environment)
@@ -229,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 Program("running server", [*app, "--api-url", url, "--token", "kt_demo_admin"],
                         APP_MARKER, base_env, APP_FIRST_PAINT_MARKER, fresh_home=True),
                 Program("last known", app, LAST_KNOWN_MARKER, base_env, fresh_home=True,
-                        prepare_home=last_known_keeper(url)),
+                        prepare_home=last_known_keeper(url, database=Path(workdir) / "billing.db")),
             ]
             for _ in range(options.runs):
                 for program in programs:

@@ -159,5 +159,5 @@ async def test_a_page_asked_for_in_the_first_moment_opens_once_the_kept_state_is
             await pressed
             await until(pilot, lambda: app.current_mode == "workspace", "the workspace page")
             assert not app.account.unchecked
-            await settle(pilot)
-            assert "Members" in screen_text(app)
+            # The page lists the members (it reloads them for the checked state, then the live one).
+            await until(pilot, lambda: "alice@acme.example" in screen_text(app), "the members listed")
