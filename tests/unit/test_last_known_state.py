@@ -21,6 +21,7 @@ from kaspr_tui.config import Settings
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, SUPPORT_KEY, LiveServer
 from kaspr_tui.state import (
     AccountState,
+    as_of,
     fetch_account,
     last_known_path,
     load_last_known,
@@ -215,3 +216,9 @@ def test_either_reading_ignores_a_file_of_another_profile_or_a_corrupt_one(
     assert reader(replace(settings, profile="staging")) is None
     last_known_path(settings).write_bytes(b'{"format": 1, "profile": nu')
     assert reader(settings) is None
+
+
+def test_the_age_reads_as_a_time_today_and_with_its_day_on_another_day() -> None:
+    now = datetime(2026, 12, 2, 8, 0).astimezone()
+    assert as_of(now.replace(hour=7, minute=5), now) == "07:05"
+    assert as_of(now.replace(day=1, hour=9, minute=14), now) == "1 Dec 09:14"
