@@ -25,16 +25,27 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from kaspr_tui.api import BillingClient
-from kaspr_tui.api.models import Role
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES
 from kaspr_tui.config import ConfigError, Settings, resolve_settings
 from kaspr_tui.embedded import EmbeddedServer
 from kaspr_tui.screens.dashboard import DashboardScreen
-from kaspr_tui.state import AccountState, AppHost, Problem, fetch_account
+from kaspr_tui.state import (
+    AccountState,
+    AppHost,
+    Problem,
+    fetch_account,
+    load_last_known,
+    peek_last_known,
+    save_last_known,
+)
+
+if TYPE_CHECKING:
+    from kaspr_tui.api import BillingClient
+    from kaspr_tui.api.models import Role
 
 # Only the first page is imported with the app: each other page, dialog and palette flow is
 # imported when first shown (see `_lazy`), which keeps their modules off the way to the first frame.
+# So is the API client (httpx): the first frame shows the last known state, which needs no network.
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +61,8 @@ MODE_TITLES = {
 
 REFRESH_INTERVAL = 1.0
 """Seconds from one account load to the next asked for with r: presses sooner (r held down) share
-one load, so a burst stays far below the server's per-key rate limit (an admin's load is 7 requests)."""
+one load, so a burst stays far below the server's per-key rate limit (an admin's load is 1 request, 7 to a
+server without GET /v1/account)."""
 
 CUSTOMER_SUPPORT_COMMANDS = (
     ("Request an email change", "Ask support to change your login email", "request_email_change"),
@@ -88,6 +100,13 @@ def _lazy(module: str, name: str) -> Callable[..., Any]:
         return getattr(importlib.import_module(module), name)(*args)
 
     return call
+
+
+def _new_client(url: str, api_key: str | None) -> BillingClient:
+    """The app's client, imported (with httpx) only once the app is about to go online."""
+    from kaspr_tui.api import BillingClient
+
+    return BillingClient(url, api_key)
 
 
 class KasprApp(App[None]):
@@ -132,6 +151,9 @@ class KasprApp(App[None]):
         self._server: EmbeddedServer | None = None
         self._last_load = -REFRESH_INTERVAL
         """When the latest account load started (time.monotonic)."""
+        self._last_known_checked = asyncio.Event()
+        """Clear while the first frame's last known state is unchecked: another page opens only once it is set."""
+        self._last_known_checked.set()
 
     @property
     def client(self) -> BillingClient | None:
@@ -154,13 +176,18 @@ class KasprApp(App[None]):
         self._apply_theme(self.settings.theme)
         for warning in self.settings.warnings:
             self.notify(warning, title="Settings", severity="warning", timeout=15)
+        # The first frame shows what the previous run last saw, marked, until the live state arrives.
+        last_known = peek_last_known(self.settings)
+        if last_known is not None:
+            self._last_known_checked.clear()
+            self.account = last_known
+            self.call_after_refresh(self._check_last_known)
+        # What loads pydantic and httpx starts once the first frame is out, not competing with it.
         if self._client is None and self.settings.embedded:
             self.start_embedded_server()
-            self._import_http_transport()
+            self.call_after_refresh(self._import_http_transport)
             return
-        if self._client is None:
-            self._client = BillingClient(self.settings.api_url or "", self.settings.api_key)
-        self.load_account()
+        self.call_after_refresh(self.load_account)
 
     def _apply_theme(self, theme: str) -> None:
         if theme in self.available_themes:
@@ -188,26 +215,51 @@ class KasprApp(App[None]):
             problem = Problem("Could not start the bundled billing server", str(error))
             self.account = replace(self.account, starting_server=False, loading=False, error=problem)
             return
-        self._client = BillingClient(url, self.settings.api_key)
+        self._client = _new_client(url, self.settings.api_key)
         self.account = replace(self.account, starting_server=False)
         self.load_account()
 
     @work(thread=True, group="import", exit_on_error=False)
     def _import_http_transport(self) -> None:
-        """Import httpcore, which httpx imports when the first client is built, while the bundled
-        server boots (it takes longer than this), rather than after it has started."""
+        """Import the API client (httpx, httpcore) while the bundled server boots (it takes longer
+        than this), rather than after it has started."""
+        importlib.import_module("kaspr_tui.api.client")
         importlib.import_module("httpcore")
 
     # ---- the account state ------------------------------------------------------------------
+
+    @work(group="last-known", exit_on_error=False)
+    async def _check_last_known(self) -> None:
+        """Read the last known state again with the wire models (off the event loop), and put it in
+        place of the first frame's unchecked records, unless a live answer has come first."""
+        assert self.settings is not None
+        try:
+            checked = await asyncio.to_thread(load_last_known, self.settings)
+        finally:
+            self._last_known_checked.set()
+        shown = self.account
+        if not shown.unchecked:
+            return  # a live state replaced it already
+        # A file the models refuse is ignored (load_last_known logged why): back to "Loading…".
+        self.account = replace(
+            checked or AccountState(), loading=shown.loading, error=shown.error, starting_server=shown.starting_server
+        )
 
     @work(exclusive=True, group="account", exit_on_error=False)
     async def load_account(self, *, not_before: float = 0.0) -> None:
         """Fetch the account (not before `not_before`, in time.monotonic); on failure keep what was
         shown, marked stale, with the reason."""
-        client = self._client
-        if client is None:
+        settings = self.settings
+        going_online = self._client is None and settings is not None and not settings.embedded
+        if self._client is None and not going_online:
             return
         self.account = self.account.reloading()  # "refreshing…" at once, even while the load waits
+        if going_online and settings is not None:
+            # httpx is imported off the event loop, so that the first frame does not wait for it.
+            await asyncio.to_thread(importlib.import_module, "kaspr_tui.api.client")
+            self._client = _new_client(settings.api_url or "", settings.api_key)
+        client = self._client
+        assert client is not None
         await asyncio.sleep(max(0.0, not_before - time.monotonic()))
         self._last_load = time.monotonic()
         try:
@@ -217,6 +269,8 @@ class KasprApp(App[None]):
             self.account = self.account.failed(error)
         else:
             self.account = state
+            if settings is not None:
+                await asyncio.to_thread(save_last_known, settings, state)
 
     # ---- workers that fail ------------------------------------------------------------------
 
@@ -263,7 +317,8 @@ class KasprApp(App[None]):
             return self.settings is not None
         return True
 
-    def action_go(self, mode: str) -> None:
+    async def action_go(self, mode: str) -> None:
+        await self._last_known_checked.wait()  # no other page sees unchecked records
         if mode in self.allowed_modes:
             self.switch_mode(mode)
 
@@ -280,6 +335,7 @@ class KasprApp(App[None]):
 
     async def action_change_plan(self) -> None:
         """The Billing page's Upgrade tab, with the plan picker focused (focusing it shows its tab)."""
+        await self._last_known_checked.wait()  # no other page sees unchecked records
         if "billing" in self.allowed_modes:
             await self.switch_mode("billing")
             self.screen.query_one("#plan-select").focus()
@@ -318,6 +374,7 @@ class KasprApp(App[None]):
         )
 
     async def _support_action(self, action: str) -> None:
+        await self._last_known_checked.wait()  # no other page sees unchecked records
         await self.switch_mode("support")
         await self.run_action(f"screen.{action}")
 

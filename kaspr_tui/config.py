@@ -55,6 +55,7 @@ CONFIG_KEYS: Mapping[str, type] = MappingProxyType(
         "insecure": bool,
         "read_only": bool,
         "log_file": str,
+        "cache": bool,
     }
 )
 CONNECTION_KEYS = frozenset({"api_url", "api_key", "insecure"})
@@ -81,6 +82,8 @@ class Settings:
     log_file: Path | None = None
     """Where the log goes (rotating, 0600); None: no log unless --debug."""
     debug: bool = False
+    cache: bool = True
+    """Keep the last account state seen (0600, in the data folder) to show it at the next start."""
     # value name → "cli" | "env" | "config" | "profile" | "default"
     sources: Mapping[str, str] = field(default_factory=dict)
     # Problems worth telling the user about that do not stop the app.
@@ -157,6 +160,7 @@ def resolve_settings(
     insecure = bool(pick("insecure", False))
     read_only = bool(pick("read_only", False))
     log_file = pick("log_file", None)
+    cache = bool(pick("cache", True))
 
     if api_url is not None:
         api_url = check_api_url(str(api_url), insecure=insecure, source=sources["api_url"])
@@ -173,6 +177,7 @@ def resolve_settings(
         read_only=read_only,
         log_file=None if log_file is None else Path(str(log_file)).expanduser(),
         debug=bool(cli_values.get("debug", False)),
+        cache=cache,
         sources=MappingProxyType(sources),
         warnings=tuple(warnings),
     )
@@ -215,9 +220,7 @@ def write_login(config_path: Path, api_url: str, api_key: str, profile: str | No
     The file is replaced atomically and is 0600 from its first byte; a symlinked config file
     is written through to its target.
     """
-    import tempfile  # only `login` writes; keep these off every other command's startup path
-
-    import tomlkit
+    import tomlkit  # only `login` writes TOML: keep it off every other command's startup path
 
     target = Path(os.path.realpath(config_path.expanduser()))
     try:
@@ -247,13 +250,22 @@ def write_login(config_path: Path, api_url: str, api_key: str, profile: str | No
         table = profiles[profile]
     table["api_url"] = api_url
     table["api_key"] = api_key
+    write_private_file(target, tomlkit.dumps(document))
+
+
+def write_private_file(target: Path, text: str) -> None:
+    """Replace `target` atomically with `text`, the file 0600 from its first byte (folder 0700 if new).
+
+    A reader sees the old file or the new one, never half of one.
+    """
+    import tempfile  # only writes need it: keep it off every other command's startup path
 
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    # mkstemp creates the file with mode 0600, so the key is never readable by others.
-    descriptor, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".config-", suffix=".tmp")
+    # mkstemp creates the file with mode 0600, so a key or an account is never readable by others.
+    descriptor, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}-", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as temp_file:
-            temp_file.write(tomlkit.dumps(document))
+            temp_file.write(text)
             temp_file.flush()
             os.fsync(temp_file.fileno())
         os.replace(temp_name, target)

@@ -34,6 +34,15 @@ def settings_for_tests(db_path: Path) -> ServerSettings:
     return ServerSettings(db_path=db_path, payment_delay=0, frozen_now=FROZEN_NOW, rate_limit=10_000)
 
 
+@pytest.fixture(autouse=True)
+def own_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test keeps what the app saves (the last known account state) in a folder of its own,
+    never in the user's, and never sees another test's."""
+    folder = tmp_path / "user-data"
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo data seeded once (in each worker) at the frozen instant: a test copies it instead of

@@ -35,6 +35,7 @@ from pydantic import BaseModel, ValidationError
 from kaspr_tui import __version__
 from kaspr_tui.api.errors import ApiError, retry_after_seconds
 from kaspr_tui.api.models import (
+    Account,
     AddonRenewalUpdate,
     AdvanceClockRequest,
     AuthenticateRequest,
@@ -290,6 +291,11 @@ class BillingClient:
 
     async def catalog(self) -> Catalog:
         return await self._call("GET", "/v1/catalog", Catalog)
+
+    async def account(self, *, events_limit: int = 20) -> Account:
+        """Everything the app shows at start in one request (`GET /v1/account`, kaspr-tui's server
+        only: another server answers 404, see `state.fetch_account`)."""
+        return await self._call("GET", "/v1/account", Account, params={"events_limit": events_limit})
 
     # ---- subscription and credits ---------------------------------------------------------------
 

@@ -23,10 +23,16 @@ ShortText = Annotated[str, Field(max_length=200)]
 T = TypeVar("T")
 
 
+# defer_build: each response model builds its validator on first use, not on import, so importing
+# the wire costs less; the app's first frame, showing the last known state, builds only what it
+# holds. Request models are built on import: FastAPI applies `Body()` to a body's model when it
+# first reads one, which a deferred model would take as misplaced field metadata (and warn).
+
+
 class WireModel(BaseModel):
     """A response body: tolerant of fields a newer server may add."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
 
 class RequestModel(BaseModel):
@@ -493,3 +499,20 @@ class AdvanceClockRequest(RequestModel):
 
 class ClockState(WireModel):
     now: datetime
+
+
+# ---- the account at once (kaspr-tui's addition to API.md, see README's API notes) ------------
+
+
+class Account(WireModel):
+    """`GET /v1/account`: everything the app shows at start, in one answer read in one transaction.
+    What the caller's role may not read is left empty: a member gets no events, cards or billing
+    details; support staff (no workspace) get their identity and the catalog."""
+
+    me: Me
+    catalog: Catalog
+    subscription: Subscription | None = None
+    credits: list[CreditBalance] = []
+    events: list[Event] = []
+    payment_methods: list[PaymentMethod] = []
+    billing_details: BillingDetails | None = None

@@ -9,9 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from stdnum.eu import vat as eu_vat
-from stdnum.exceptions import ValidationError
-
 from kaspr_tui.billing.errors import FieldError
 from kaspr_tui.billing.money import round_half_up
 
@@ -88,6 +85,10 @@ def validate_vat_number(vat_number: str, country: str, param: str = "vat_number"
     if not compact.startswith(expected):
         message = f"A VAT number for this address starts with {expected}: check the number or the country."
         return FieldError(param, "tax_id_invalid", message)
+    # On first use: python-stdnum loads pydoc (~0.03 s), which the bundled server's boot need not wait for.
+    from stdnum.eu import vat as eu_vat
+    from stdnum.exceptions import ValidationError
+
     try:
         eu_vat.validate(compact)
     except ValidationError:

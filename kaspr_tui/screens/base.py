@@ -6,6 +6,8 @@ it never fetches the account itself.
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -14,12 +16,21 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from kaspr_tui.screens.failures import ReportsFailedWorkers
-from kaspr_tui.state import AccountState
+from kaspr_tui.state import AccountState, as_of
 from kaspr_tui.widgets.problem_banner import ProblemBanner
+
+log = logging.getLogger(__name__)
 
 
 class AccountScreen(ReportsFailedWorkers, Screen[None]):
     MODE_TITLE: ClassVar[str] = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # A page new to its mode is styled from the app's stylesheet as it mounts, so it is as up to
+        # date as the app's CSS; else Textual parses every stylesheet again when a mode opens its first
+        # page (Screen starts at -1), which at start-up costs as much as the app's own first parse.
+        self._css_update_count = self.app._css_update_count
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
@@ -41,13 +52,16 @@ class AccountScreen(ReportsFailedWorkers, Screen[None]):
         self.watch(self.app, "account", self._account_changed, init=True)
 
     def _account_changed(self, state: AccountState) -> None:
-        # A reload keeps the data on screen; the header says it is on its way.
-        self.sub_title = f"{self.MODE_TITLE} · refreshing…" if state.loading and state.loaded else self.MODE_TITLE
+        # A reload, or the last known state of an earlier run, keeps the data on screen; the header
+        # says how old it is and that the live state is on its way.
+        now = datetime.now().astimezone()
+        freshness = state.freshness(now)
+        self.sub_title = self.MODE_TITLE if freshness is None else f"{self.MODE_TITLE} · {freshness}"
         banner = self.query_one(ProblemBanner)
         if state.error is None:
             banner.clear()
         elif state.loaded and state.loaded_at is not None:
-            banner.show_stale(f"{state.loaded_at:%H:%M}", state.error.title, state.error.detail)
+            banner.show_stale(as_of(state.loaded_at, now), state.error.title, state.error.detail)
         else:
             banner.show_blocking(state.error.title, state.error.detail)
         loading = self.query_one("#loading", Static)
@@ -58,7 +72,13 @@ class AccountScreen(ReportsFailedWorkers, Screen[None]):
             loading.update("Loading your account…")
         body = self.query_one("#body")
         body.display = state.loaded
-        if state.loaded:
+        if state.loaded and state.unchecked:
+            try:
+                self.show_account(state)
+            except Exception as error:  # not what this version wrote: show what a first start shows
+                log.warning("The last known account state could not be shown: %r", error)
+                self._account_changed(AccountState(loading=True, starting_server=state.starting_server))
+        elif state.loaded:
             self.show_account(state)
 
 

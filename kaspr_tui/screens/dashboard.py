@@ -12,7 +12,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Static
 
-from kaspr_tui.api import ApiError
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES
 from kaspr_tui.billing.formatting import (
     format_card,
@@ -164,6 +163,8 @@ class DashboardScreen(AccountScreen):
         client = host.client
         if client is None:
             return
+        from kaspr_tui.api import ApiError  # httpx: off the way to the first frame
+
         try:
             await client.cancel_scheduled_change()
         except ApiError as error:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.routing import APIRoute
 
 from kaspr_tui.api.models import (
+    Account,
     AddonPackWire,
     AddonRenewalUpdate,
     AdvanceClockRequest,
@@ -161,6 +162,35 @@ def catalog(principal: Annotated[Principal, Depends(authenticate)]) -> Catalog:
         addon_packs=[AddonPackWire(type=pack.type, unit_amount=pack.unit_amount, min=pack.min, max=pack.max,
                                    step=pack.step) for pack in ADDON_PACKS.values()],
     )
+
+
+@router.get("/v1/account", response_model=Account, tags=["identity"], responses=documented(400))
+def account(
+    context: Context, principal: Annotated[Principal, Depends(authenticate)], events_limit: Limit = 20
+) -> Account:
+    """Identity, catalog, subscription and credits, and for an admin the latest events, the cards
+    and the billing details: what a client would otherwise ask for in 7 requests, 2 round trips."""
+    listing = catalog(principal)
+    workspace_id = principal.workspace_id
+    if workspace_id is None:
+        return Account(me=me(context, principal), catalog=listing)
+    with context.workspace_transaction(workspace_id) as tx:
+        identity = Me(
+            user=User(id=principal.user_id, email=principal.email, name=principal.name),
+            role=principal.role,
+            workspace=WorkspaceRef(id=workspace_id, name=load_workspace(tx, workspace_id).name),
+        )
+        answer = Account(
+            me=identity, catalog=listing, subscription=subscription_view(tx, workspace_id),
+            credits=balances(tx, workspace_id),
+        )
+        if principal.role != "admin":
+            return answer
+        rows, _ = page(tx, "events", "workspace_id = ?", (workspace_id,), events_limit, None)
+        answer.events = [event_wire(row, for_support=False) for row in rows]
+        answer.payment_methods = cards.list_cards(tx, workspace_id)
+        answer.billing_details = billing_details_of(tx, workspace_id)
+    return answer
 
 
 # ---- subscription and credits ---------------------------------------------------------------

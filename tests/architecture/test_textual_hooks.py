@@ -6,6 +6,8 @@ fails loudly, naming the hook, when an upgrade changes it. Everything else uses 
 - `textual.render.measure` honouring `__rich_measure__ = None`: PlainCell is not measured.
 - `Screen.active_bindings`: WorkspaceScreen leaves its own mode's key out of the footer.
 - `App._exception`: the command line reports the error an app stopped on (kaspr_tui/cli.py).
+- `App._css_update_count` and `Screen._css_update_count`: a page new to its mode starts as up to
+  date as the app's CSS, so opening it does not parse every stylesheet again (screens/base.py).
 - In the tests: `Screen._compositor` (tests.helpers.screen.screen_text), `App._notifications`
   (tests.helpers.screen.notices), `Input._toggle_cursor` (tests/snapshots/conftest.py).
 """
@@ -19,6 +21,7 @@ import httpx
 import pytest
 from rich.console import Console
 from textual.app import App, ComposeResult
+from textual.css.stylesheet import Stylesheet
 from textual.render import measure
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import RowKey
@@ -103,3 +106,28 @@ async def test_the_private_parts_the_tests_read_are_still_there() -> None:
         before = field._cursor_visible
         field._toggle_cursor()  # what the blink timer calls, and the snapshots' conftest holds still
         assert field._cursor_visible is not before
+
+
+async def test_opening_a_page_does_not_parse_the_apps_stylesheets_again_through__css_update_count(
+    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual starts a Screen's `_css_update_count` at -1 and re-parses every stylesheet when a mode
+    opens a screen whose count differs from the app's; AccountScreen starts at the app's count."""
+    reparsed: list[Stylesheet] = []
+    reparse = Stylesheet.reparse
+
+    def counted(self: Stylesheet) -> None:
+        reparsed.append(self)
+        reparse(self)
+
+    monkeypatch.setattr(Stylesheet, "reparse", counted)
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app._css_update_count, int) and app.screen._css_update_count == app._css_update_count
+        await open_page(pilot, "b")
+        await open_page(pilot, "w")
+        assert app.current_mode == "workspace"
+        assert reparsed == []
+        app.theme = "textual-light"  # a real change of the CSS still re-parses it
+        await pilot.pause()
+        assert reparsed

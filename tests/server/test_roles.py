@@ -29,6 +29,7 @@ SUPPORT_ONLY = {"member": 403, "admin": 403, "support": 200}
 TABLE: list[tuple[str, str, Any, dict[str, int]]] = [
     ("GET", "/v1/me", None, ALL_OK),
     ("GET", "/v1/catalog", None, ALL_OK),
+    ("GET", "/v1/account", None, ALL_OK),  # what each role may read, in one answer (test_account.py)
     ("GET", "/v1/subscription", None, ALL_OK),
     ("PATCH", "/v1/subscription/addons/phone", {"auto_renew": False}, {**ADMIN_ONLY, "admin": 200}),
     ("DELETE", "/v1/subscription/scheduled_change", None, {**ADMIN_ONLY, "admin": 404}),
