@@ -35,10 +35,17 @@ from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _pty import (  # noqa: E402
-    ESCAPES, drain_until_exit, kill_group, read_some, spawn, start_running_server, terminal_env, user_folders,
+from _pty import (
+    ESCAPES,
+    drain_until_exit,
+    kill_group,
+    read_some,
+    spawn,
+    start_running_server,
+    terminal_env,
+    user_folders,
 )
-from _stats import format_ratio, ratio  # noqa: E402
+from _stats import format_ratio, ratio
 
 APP_MARKER = "Acme Corp"
 # In the footer, drawn from the app's first frame on: launch → first paint, before any data.
