@@ -250,3 +250,25 @@ def license_change_rules(period_end: str) -> str:
         f"More licenses apply now, charged up to {period_end}; fewer apply on {period_end}, "
         "the end of the period, with no refund."
     )
+
+
+RENEWAL_REASONS = {
+    "tax": "The VAT is priced again for these billing details.",
+    "quote_expired": "Prices are held for 15 minutes, so this one was priced again.",
+    "quote_stale": "The subscription changed since this price was made, so it was priced again.",
+}
+"""Why a price shown before had to be made again before paying."""
+
+
+def renewed_price_words(reason: str, before_total: int, after_total: int, currency: str) -> str:
+    """What the person must know before paying a price made again: why, and what moved.
+
+    `Prices are held for 15 minutes, so this one was priced again. Total due now: €4,177.10
+    instead of €4,177.12 (€0.02 less).`"""
+    why = RENEWAL_REASONS.get(reason, "The price was made again.")
+    after = format_money(after_total, currency)
+    if after_total == before_total:
+        return f"{why} Total due now is unchanged: {after}."
+    difference = format_money(abs(after_total - before_total), currency)
+    direction = "more" if after_total > before_total else "less"
+    return f"{why} Total due now: {after} instead of {format_money(before_total, currency)} ({difference} {direction})."

@@ -53,12 +53,14 @@ def open_update_payment(app: App[object]) -> None:
     def updated(choice: PaymentChoice | None) -> None:
         if choice is None:
             return
-        card = choice.payment_method
+        card = choice.saved_card
+        assert card is not None, "the form asks for a card"
         app.notify(f"{format_card(card.brand, card.last4)} is now your default card.", title=UPDATE_TITLE)
         host.load_account()
 
     form = BillingFormScreen(
-        details=host.account.billing_details, saved_card=None, title=UPDATE_TITLE, submit_label="Confirm"
+        details=host.account.billing_details, saved_card=None, title=UPDATE_TITLE, submit_label="Confirm",
+        saves=True,
     )
     app.push_screen(form, updated)
 

@@ -330,7 +330,9 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
             # Pressed in the moment between a key and its quote: price what is on screen now.
             self._live_quote.ask_now()
             return
-        checkout = run_checkout(self.screen, priced[0], title="Change plan")
+        request, quote = priced
+        # The price on screen is the one paid, unless it must be made again (the review then says so).
+        checkout = run_checkout(self.screen, request, title="Change plan", quote=quote)
         self.run_worker(checkout, group="checkout", exclusive=True, exit_on_error=False)
 
 

@@ -1,16 +1,20 @@
 """The payment dialog: processing, the bank's 3-D Secure step, then what happened.
 
-It pays one quote with one card under one idempotency key. Every retry of that payment re-sends
-the same key (or, once the server has named the checkout, only asks how it went), so nothing is
-ever charged twice. It never claims an outcome it does not know: when the answer is lost it says
-so and offers to retry. Escape cannot cancel a charge in flight, so it does nothing until the
+It pays one quote with one card under one idempotency key, sending the order's billing details and
+a new card with it (kept by the server only if the payment succeeds). Every retry of that payment
+re-sends the same key (or, once the server has named the checkout, only asks how it went), so
+nothing is ever charged twice. When the answer to the payment is lost, the checkout is looked for
+in the workspace's checkouts (`GET /v1/checkouts`) and followed from there; only if it cannot be
+found either does the dialog say the outcome is unknown and offer to retry. A refusal the person
+can act on goes back: a stale or expired price to be priced again ("renew"), a refused card or
+field to the form beside its input. Escape cannot cancel a charge in flight, so it does nothing until the
 payment is final; then it is the same as OK.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from textual import on, work
@@ -32,7 +36,10 @@ from kaspr_tui.state import app_host
 if TYPE_CHECKING:
     from kaspr_tui.screens.checkout.billing_form import PaymentChoice
 
-Outcome = Literal["succeeded", "failed", "cancelled"]
+Outcome = Literal["succeeded", "failed", "cancelled", "renew"]
+
+RENEW_CODES = frozenset({"quote_expired", "quote_stale"})
+"""Refusals that only ask for a new price: the flow prices the order again and shows the difference."""
 
 KEY_IN_USE = "idempotency_key_in_use"
 
@@ -42,6 +49,9 @@ REFUSAL_ADVICE = {
     "checkout_in_progress": "Wait a moment for that payment to finish, then check your plan before buying again.",
 }
 """What to do after the server refused to start the payment; nothing was charged."""
+
+CARD_ERROR_FIELDS = {"expired_card": "exp_month", "incorrect_cvc": "cvc"}
+"""Which card field a failed payment's reason belongs next to; any other reason goes by the number."""
 
 BUTTON_IDS = ("approve-3ds", "deny-3ds", "try-another-card", "retry", "ok")
 
@@ -54,6 +64,23 @@ class CheckoutResult:
     outcome: Outcome
     checkout: Checkout | None
     try_another_card: bool = False
+    """Back to the form with `form_errors` beside their inputs."""
+    form_errors: dict[str, str] = field(default_factory=dict)
+    """Form param (`number`, `address.city`) → why the server refused it."""
+    renew_reason: str | None = None
+    """For "renew": the refusal's code."""
+
+
+def form_errors_of(error: ApiError) -> dict[str, str]:
+    """A refused checkout's field errors by the form's params (`payment_method.number` → `number`);
+    a card refused without a param goes by its number."""
+    errors = {
+        param.removeprefix("payment_method.").removeprefix("billing_details."): message
+        for param, message in error.field_errors().items()
+    }
+    if error.is_card_error and not errors:
+        errors["number"] = error.message
+    return errors
 
 
 def is_refusal(error: ApiError) -> bool:
@@ -68,16 +95,22 @@ def is_refusal(error: ApiError) -> bool:
 class ProcessingScreen(Dialog[CheckoutResult]):
     BINDINGS = [Binding("escape", "close", "Close", show=False)]
 
-    def __init__(self, quote: Quote, choice: PaymentChoice, *, idempotency_key: str) -> None:
+    def __init__(
+        self, quote: Quote, choice: PaymentChoice, *, idempotency_key: str, earlier: frozenset[str] = frozenset()
+    ) -> None:
         super().__init__()
         self.quote = quote
         self.choice = choice
         self.idempotency_key = idempotency_key
+        self.earlier = earlier
+        """Checkouts of earlier attempts of this order (the same quote): never mistaken for this one."""
         self.checkout: Checkout | None = None
         """The checkout as last seen; once known, a retry asks about it instead of paying again."""
         self._final: CheckoutResult | None = None
         """What OK (or Escape) answers; None while the payment is in flight."""
         self._before: Subscription | None = None
+        self._form_errors: dict[str, str] = {}
+        """What the form should show beside its inputs if the person goes back to it."""
 
     @property
     def _amount(self) -> str:
@@ -108,9 +141,23 @@ class ProcessingScreen(Dialog[CheckoutResult]):
         return client
 
     async def _create(self, client: BillingClient) -> Checkout:
+        choice = self.choice
         return await client.create_checkout(
-            self.quote.id, self.choice.payment_method.id, idempotency_key=self.idempotency_key
+            self.quote.id,
+            choice.saved_card.id if choice.saved_card is not None else None,
+            payment_method=choice.new_card.fields if choice.new_card is not None else None,
+            billing_details=choice.billing_details,
+            idempotency_key=self.idempotency_key,
         )
+
+    async def _find_lost(self, client: BillingClient) -> Checkout | None:
+        """This payment's checkout, if the server has it though its answer never came back."""
+        try:
+            page = await client.checkouts(limit=10)
+        except ApiError:
+            return None
+        mine = (checkout for checkout in page.data if checkout.quote.id == self.quote.id)
+        return next((checkout for checkout in mine if checkout.id not in self.earlier), None)
 
     async def _follow_up(self, client: BillingClient) -> Checkout:
         assert self.checkout is not None
@@ -133,13 +180,25 @@ class ProcessingScreen(Dialog[CheckoutResult]):
     async def _pay(self, step: Callable[[BillingClient], Awaitable[Checkout]]) -> None:
         client = self._client()
         try:
-            checkout = await step(client)
+            try:
+                checkout = await step(client)
+            except ApiError as error:
+                if self.checkout is not None or is_refusal(error):
+                    raise
+                # No answer: the payment may have been made all the same; find it before saying so.
+                found = await self._find_lost(client)
+                if found is None:
+                    raise
+                checkout = found
             self.checkout = checkout
             if checkout.status == "processing":
                 checkout = await client.wait_for_checkout(checkout.id)
                 self.checkout = checkout
         except ApiError as error:
             if self.checkout is None and is_refusal(error):
+                if error.code in RENEW_CODES:
+                    self._leave(CheckoutResult("renew", None, renew_reason=error.code))
+                    return
                 self._show_refused(error)
             else:
                 self._show_unconfirmed(error.message)
@@ -186,7 +245,7 @@ class ProcessingScreen(Dialog[CheckoutResult]):
         message = Content.assemble(
             ("Your bank asks you to confirm this payment of ", ""),
             (self._amount, "bold"),
-            f" to Kaspr with {format_card(self.choice.payment_method.brand, self.choice.payment_method.last4)}.\n\n",
+            f" to Kaspr with {format_card(*self.choice.card_words[:2])}.\n\n",
             ("This step stands in for your bank's 3-D Secure check.", "$text-muted"),
         )
         self._show("bank", title="Your bank · 3-D Secure", message=message, buttons=("approve-3ds", "deny-3ds"))
@@ -199,6 +258,7 @@ class ProcessingScreen(Dialog[CheckoutResult]):
     def _show_failed(self, checkout: Checkout) -> None:
         self._final = CheckoutResult("failed", checkout)
         reason = checkout.error.message if checkout.error is not None else "The payment did not go through."
+        self._form_errors = {CARD_ERROR_FIELDS.get(checkout.error.code if checkout.error else "", "number"): reason}
         message = Content.assemble(
             (reason, "bold"),
             "\n\nNothing was charged and your subscription is unchanged.",
@@ -212,8 +272,15 @@ class ProcessingScreen(Dialog[CheckoutResult]):
         message = Content.assemble(
             (error.message, "bold"), f"\n\n{advice}" if advice else "", "\n\nNothing was charged."
         )
-        self.query_one("#ok", Button).label = "OK"
-        self._show("failed", title="The payment could not start", message=message, buttons=("ok",))
+        self._form_errors = form_errors_of(error)
+        if self._form_errors:
+            # Something on the form was refused (a blocked card, a field): back to it, the reason beside it.
+            self.query_one("#ok", Button).label = "Cancel"
+            buttons: tuple[str, ...] = ("try-another-card", "ok")
+        else:
+            self.query_one("#ok", Button).label = "OK"
+            buttons = ("ok",)
+        self._show("failed", title="The payment could not start", message=message, buttons=buttons)
 
     def _show_unconfirmed(self, reason: str) -> None:
         # The payment may or may not have gone through: OK leaves without claiming either.
@@ -244,8 +311,7 @@ class ProcessingScreen(Dialog[CheckoutResult]):
                 "Scheduled: ", (later, "bold"), f" from {format_date(change.effective_at)}."
             ))
         if quote.total_due_now > 0:
-            card = self.choice.payment_method
-            lines.append(f"Charged {self._amount} to {format_card(card.brand, card.last4)}.")
+            lines.append(f"Charged {self._amount} to {format_card(*self.choice.card_words[:2])}.")
             if invoice_number:
                 lines.append(f"Invoice {invoice_number} is under Billing → Plan & Billing → Invoices.")
         else:
@@ -269,7 +335,7 @@ class ProcessingScreen(Dialog[CheckoutResult]):
     @on(Button.Pressed, "#try-another-card")
     def _try_another_card(self) -> None:
         if self._final is not None:
-            self._leave(CheckoutResult("failed", self.checkout, try_another_card=True))
+            self._leave(CheckoutResult("failed", self.checkout, try_another_card=True, form_errors=self._form_errors))
 
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:

@@ -212,6 +212,13 @@ class CardInput(Vertical):
             problems["name"] = "Remove line breaks and control characters from the name."
         return problems
 
+    def fill(self, number: str, exp_month: int, exp_year: int, cvc: str, name: str) -> None:
+        """Show a card typed before (the order's card, when the person comes back to the form)."""
+        self._input("card-number").value = number
+        self._input("card-expiry").value = f"{exp_month:02d}/{exp_year % 100:02d}"
+        self._input("card-cvc").value = cvc
+        self._input("card-name").value = name
+
     def forget_secrets(self) -> None:
         """Empty the number and the CVC, so nothing holds them once the form is closed or the card refused.
 
