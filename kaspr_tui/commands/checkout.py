@@ -150,7 +150,8 @@ async def purchase(
         raise CommandError(f"{reason} Nothing was charged and your subscription is unchanged.", code)
     charged_to = format_card(buyer.card.brand, buyer.card.last4)
     before = (buyer.subscription.plan, buyer.subscription.interval, buyer.subscription.seats)
-    lines = what_changed_lines(checkout.quote, before, buyer.state.plan_name, charged_to)
+    renewing = {addon.type: addon.auto_renew for addon in buyer.subscription.addons if addon.quantity > 0}
+    lines = what_changed_lines(checkout.quote, before, buyer.state.plan_name, charged_to, renewing)
     if paying and checkout.invoice_id is not None:
         number = await _invoice_number(client, checkout.invoice_id)
         lines.append(f"Invoice {number}: kaspr-tui invoices download {number}")

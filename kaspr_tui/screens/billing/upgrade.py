@@ -34,7 +34,7 @@ from kaspr_tui.billing.catalog import (
 )
 from kaspr_tui.billing.formatting import format_count
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.billing.order_words import nothing_to_pay_words, scheduled_change_words
+from kaspr_tui.billing.order_words import nothing_to_pay_words, pack_words, scheduled_change_words
 from kaspr_tui.billing.words import seats_ceiling_reason, seats_floor_reason
 from kaspr_tui.screens.billing.live_quote import LiveQuote, QuoteState
 from kaspr_tui.screens.checkout import run_checkout
@@ -185,7 +185,7 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
         self._live_quote.inputs_changed()
 
     def _preset(self, subscription: Subscription, catalog: Catalog) -> None:
-        recurring = {addon.type: addon.quantity for addon in subscription.addons}
+        recurring = {addon.type: addon for addon in subscription.addons}
         packs = {pack.type: pack for pack in catalog.addon_packs}
         self.query_one("#interval", Choices).value = subscription.interval
         picker = self.query_one("#plan-select", Choices)
@@ -196,7 +196,9 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
         for credit_type in CREDIT_TYPES:
             pack = packs[credit_type]
             slider = self.query_one(f"#addon-{credit_type}", Slider)
-            slider.label = f"{CREDIT_LABELS[credit_type]} (today {renewing_words(recurring.get(credit_type, 0))})"
+            today = recurring.get(credit_type)
+            today_words = pack_words(today.quantity, today.auto_renew) if today else pack_words(0, True)
+            slider.label = f"{CREDIT_LABELS[credit_type]} (today {today_words})"
             slider.format_value = addon_words
             # From 0 (none) in the pack's steps: 0, 25, 50, … for phone credits.
             slider.set_bounds(0, pack.max, pack.step)
@@ -340,10 +342,6 @@ def terms(subscription: Subscription) -> tuple[object, ...]:
     """What the inputs are preset from: a change to any of these means a new starting point."""
     addons = tuple((addon.type, addon.quantity) for addon in subscription.addons)
     return (subscription.plan, subscription.interval, subscription.seats, addons)
-
-
-def renewing_words(quantity: int) -> str:
-    return f"{format_count(quantity)} renewing" if quantity else "none"
 
 
 def addon_words(quantity: int) -> str:

@@ -26,10 +26,9 @@ from textual.widgets import Button, LoadingIndicator, Static
 
 from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.api.models import Checkout, Quote, Subscription
-from kaspr_tui.billing.catalog import CREDIT_LABELS
-from kaspr_tui.billing.formatting import format_card, format_date
+from kaspr_tui.billing.formatting import format_card
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.billing.words import terms_words
+from kaspr_tui.billing.order_words import outcome_title, what_changed_lines
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.state import app_host
 
@@ -253,7 +252,8 @@ class ProcessingScreen(Dialog[CheckoutResult]):
     def _show_succeeded(self, checkout: Checkout, invoice_number: str | None) -> None:
         self._final = CheckoutResult("succeeded", checkout)
         self.query_one("#ok", Button).label = "OK"
-        self._show("succeeded", title="Payment succeeded", message=self._what_changed(invoice_number), buttons=("ok",))
+        message = Content(self._what_changed(invoice_number))
+        self._show("succeeded", title=outcome_title(self.quote), message=message, buttons=("ok",))
 
     def _show_failed(self, checkout: Checkout) -> None:
         self._final = CheckoutResult("failed", checkout)
@@ -293,30 +293,17 @@ class ProcessingScreen(Dialog[CheckoutResult]):
         self.query_one("#ok", Button).label = "Close"
         self._show("unconfirmed", title="Payment not confirmed", message=message, buttons=("retry", "ok"))
 
-    def _what_changed(self, invoice_number: str | None) -> Content:
-        quote = self.quote
-        plan_name = app_host(self.app).account.plan_name
-        lines: list[Content | str] = []
-        now_terms = terms_words(plan_name(quote.plan), quote.interval, quote.seats)
+    def _what_changed(self, invoice_number: str | None) -> str:
         before = self._before
-        if before is None or (before.plan, before.interval, before.seats) != (quote.plan, quote.interval, quote.seats):
-            lines.append(Content.assemble("Your plan is now ", (now_terms, "bold"), "."))
-        for addon in quote.addons:
-            label = CREDIT_LABELS[addon.type]
-            lines.append(f"{addon.quantity:,} {label} added now, renewing each period.")
-        if quote.scheduled_change is not None:
-            change = quote.scheduled_change
-            later = terms_words(plan_name(change.plan), change.interval, change.seats)
-            lines.append(Content.assemble(
-                "Scheduled: ", (later, "bold"), f" from {format_date(change.effective_at)}."
-            ))
-        if quote.total_due_now > 0:
-            lines.append(f"Charged {self._amount} to {format_card(*self.choice.card_words[:2])}.")
-            if invoice_number:
-                lines.append(f"Invoice {invoice_number} is under Billing → Plan & Billing → Invoices.")
-        else:
-            lines.append("Nothing was charged today.")
-        return Content("\n").join(Content(line) if isinstance(line, str) else line for line in lines)
+        terms = None if before is None else (before.plan, before.interval, before.seats)
+        renewing = {} if before is None else {
+            addon.type: addon.auto_renew for addon in before.addons if addon.quantity > 0
+        }
+        charged_to = format_card(*self.choice.card_words[:2])
+        lines = what_changed_lines(self.quote, terms, app_host(self.app).account.plan_name, charged_to, renewing)
+        if self.quote.total_due_now > 0 and invoice_number:
+            lines.append(f"Invoice {invoice_number} is under Billing → Plan & Billing → Invoices.")
+        return "\n".join(lines)
 
     # ---- keys and buttons -------------------------------------------------------------------
 

@@ -19,18 +19,17 @@ from textual.widgets import Button, Label, Static
 from kaspr_tui.api.models import (
     BillingDetails,
     PaymentMethod,
-    RecurringAddon,
     Subscription,
 )
 from kaspr_tui.billing.catalog import CREDIT_LABELS
 from kaspr_tui.billing.formatting import (
     format_card,
-    format_count,
     format_date,
     format_expiry,
     format_plan,
 )
 from kaspr_tui.billing.money import format_money
+from kaspr_tui.billing.order_words import pack_words
 from kaspr_tui.billing.quotes import PriceChange, Terms, price_change
 from kaspr_tui.billing.tax import tax_decision
 from kaspr_tui.billing.words import vat_charge_words
@@ -83,13 +82,6 @@ def renewal_price(subscription: Subscription, details: BillingDetails | None) ->
     )
 
 
-def addon_words(addon: RecurringAddon, resets_on: str) -> str:
-    """`500 a month, renews automatically on 17 Dec 2026`, or that it stops at that reset."""
-    if addon.auto_renew:
-        return f"{format_count(addon.quantity)} a month, renews automatically on {resets_on}"
-    return f"{format_count(addon.quantity)} a month until {resets_on}, auto-renew off"
-
-
 def licenses_words(subscription: Subscription) -> str:
     """`5 (3 used · 2 free)`."""
     used = subscription.seats - subscription.seats_available
@@ -128,7 +120,7 @@ def subscription_grid(state: AccountState) -> Table:
     packs = [addon for addon in subscription.addons if addon.quantity > 0]
     for addon in packs:
         resets_on = resets.get(addon.type, format_date(subscription.current_period_end))
-        grid.add_row(CREDIT_LABELS[addon.type], addon_words(addon, resets_on))
+        grid.add_row(CREDIT_LABELS[addon.type], pack_words(addon.quantity, addon.auto_renew, resets_on))
     if not packs:
         grid.add_row("Add-ons", "none")
     return grid

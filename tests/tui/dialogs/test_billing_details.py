@@ -66,8 +66,8 @@ async def test_the_button_opens_the_subscriptions_billing_details(live_server: L
     assert "Licenses 10 (8 used · 2 free)" in text
     assert "Current period 17 Aug 2026 – 17 Aug 2027" in text
     assert f"Next renewal 17 Aug 2027: {format_money(with_french_vat)} (VAT 20 % applies)" in text
-    assert "Phone credits 500 a month, renews automatically on 17 Dec 2026" in text
-    assert "Export credits 10,000 a month until 17 Dec 2026, auto-renew off" in text
+    assert "Phone credits 500 a month, renews on 17 Dec 2026" in text
+    assert "Export credits 10,000, ends on 17 Dec 2026 (auto-renew off)" in text
     assert "Acme Corp Alice Martin · billing@acme.example 12 rue de la Paix, 75002 Paris, FR" in text
     assert "VAT number FR40303265045 (valid)" in text
     assert "Visa •••• 4242, expires 12/2029" in text
