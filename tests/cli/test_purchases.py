@@ -15,7 +15,8 @@ def test_buying_credits_with_yes_pays_once_and_says_what_changed(kaspr, admin):
     assert "Total due now" in result.stdout
     assert "Card       Visa •••• 4242  expires" in result.stdout
     assert "Billed to  Acme Corp · Alice Martin · billing@acme.example" in result.stdout
-    assert "100 Phone credits added now, renewed and charged every month until you turn auto-renew off." in result.stdout
+    added = "100 Phone credits added now, renewed and charged every month until you turn auto-renew off."
+    assert added in result.stdout
     assert "Charged €48.00 to Visa •••• 4242." in result.stdout
     assert "kaspr-tui invoices download ACME-2026-" in result.stdout
     assert credits_of(admin, "phone")["remaining"] == before_phone["remaining"] + 100

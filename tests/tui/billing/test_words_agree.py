@@ -16,7 +16,7 @@ from kaspr_tui.widgets.credit_meter import CreditMeter
 from tests.helpers.app import app_for
 from tests.helpers.http import DAVID_NEW, DAVID_OLD
 from tests.helpers.pages import open_plan_billing, press
-from tests.helpers.screen import dialog_message, dialog_title, shown, showing
+from tests.helpers.screen import dialog_message, dialog_title, showing, shown
 from tests.helpers.waiting import settle, until
 from tests.tui.checkout.test_checkout_flow import CheckoutHost, start, to_review
 

@@ -12,7 +12,7 @@ from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from tests.helpers.app import recording_app
 from tests.helpers.http import invoices
 from tests.helpers.pages import open_page, press
-from tests.helpers.screen import dialog_title, shown, showing
+from tests.helpers.screen import dialog_title, showing, shown
 from tests.helpers.waiting import quoted, settle, until
 
 
