@@ -4,12 +4,15 @@ Plan, interval, licenses, add-on packs and whether they renew, the current perio
 renewal bills and how much, who is billed and where, the VAT number and its status, and the card
 (brand, last 4 and expiry only). The renewal total is priced with the same rules as the server's
 quotes (`kaspr_tui.billing.quotes`), from the account already loaded: no request is made.
-Escape or Close (`#close`) dismisses it.
+Edit (`#edit-billing-details`) opens the billing form on the details alone, validated as in a
+checkout (the VAT number and the country's postal-code rule); Save saves them, and the dialog
+shows the account as reloaded. Escape or Close (`#close`) dismisses it.
 """
 
 from __future__ import annotations
 
 from rich.table import Table
+from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -33,6 +36,7 @@ from kaspr_tui.billing.order_words import pack_words
 from kaspr_tui.billing.quotes import PriceChange, Terms, price_change
 from kaspr_tui.billing.tax import tax_decision
 from kaspr_tui.billing.words import vat_charge_words
+from kaspr_tui.screens.checkout.billing_form import BillingFormScreen, PaymentChoice
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.state import AccountState, app_host
 
@@ -140,6 +144,7 @@ class BillingDetailsScreen(Dialog[None]):
         default_card = state.default_card
         with Vertical(id="billing-details-dialog", classes="dialog"):
             with Horizontal(id="details-buttons", classes="dialog-buttons"):
+                yield Button("Edit billing details", id="edit-billing-details", compact=True)
                 yield Button("Close", id="close", compact=True, variant="primary", action="screen.close")
             with VerticalScroll(id="details-body"):
                 yield Label("Subscription", classes="details-heading")
@@ -156,6 +161,32 @@ class BillingDetailsScreen(Dialog[None]):
         dialog.border_subtitle = "Esc close"
         # The body takes the arrow keys and PageUp/PageDown first: at 80×24 it scrolls.
         self.query_one("#details-body").focus()
+        self.watch(self.app, "account", self._show_account, init=False)
+
+    def _show_account(self, state: AccountState) -> None:
+        """After an edit (or `r`), the details as reloaded."""
+        if state.subscription is None:
+            return
+        self.state = state
+        self.query_one("#details-subscription", Static).update(subscription_grid(state))
+        self.query_one("#details-billed-to", Static).update(billing_details_section(state.billing_details))
+
+    @on(Button.Pressed, "#edit-billing-details")
+    def _edit(self) -> None:
+        host = app_host(self.app)
+
+        def saved(choice: PaymentChoice | None) -> None:
+            if choice is not None:
+                self.app.notify("Your billing details are saved; the next invoices are issued to them.", title=TITLE)
+                host.load_account()
+
+        self.app.push_screen(
+            BillingFormScreen(
+                details=self.state.billing_details, saved_card=None, title="Edit billing details",
+                submit_label="Save", saves=True, asks_card=False,
+            ),
+            saved,
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)

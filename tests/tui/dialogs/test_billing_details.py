@@ -9,15 +9,17 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from kaspr_tui.billing.money import format_money
+from kaspr_tui.screens.checkout.billing_form import BillingFormScreen
 from kaspr_tui.screens.dialogs.billing_details import (
     BillingDetailsScreen,
     open_billing_details,
 )
 from kaspr_tui.server.testing import ADMIN_KEY, GLOBEX_KEY, LiveServer
 from tests.helpers.app import app_for
-from tests.helpers.pages import press_on_plan_billing
-from tests.helpers.screen import screen_text
-from tests.helpers.waiting import settle
+from tests.helpers.forms import error_of, fill
+from tests.helpers.pages import press, press_on_plan_billing
+from tests.helpers.screen import screen_text, shown
+from tests.helpers.waiting import settle, until
 
 
 def plan_price(admin: httpx.Client, plan_id: str, interval: str, seats: int) -> int:
@@ -127,3 +129,30 @@ async def test_a_short_terminal_scrolls_to_the_card_with_close_in_view(live_serv
         text = dialog_text(app)
     assert "Visa •••• 4242, expires 12/2029" in text and "Close" in text
 
+
+
+async def test_billing_details_are_edited_on_their_own_validated_as_in_checkout(
+    live_server: LiveServer, admin: httpx.Client
+) -> None:
+    """Issue 12: Billing details → Edit, with the postal-code rule of the country and the VAT check."""
+    before = admin.get("/v1/billing_details").json()
+    cards_before = admin.get("/v1/payment_methods").json()
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_modal(pilot)
+        await press(pilot, "#edit-billing-details", BillingDetailsScreen)
+        await until(pilot, lambda: isinstance(app.screen, BillingFormScreen), "the form")
+        assert not app.screen.query_one("#card-column").display  # the details alone, no card
+        fill(app, city="Lyon", postal_code="6900", vat_number="FR123")
+        await press(pilot, "#submit", BillingFormScreen)
+        # Refused before anything is sent, each reason beside its field.
+        assert error_of(app, "postal-code") and error_of(app, "vat-number")
+        assert admin.get("/v1/billing_details").json() == before
+        fill(app, postal_code="69002", vat_number=before["vat_number"])
+        await press(pilot, "#submit", BillingFormScreen)
+        await until(pilot, lambda: isinstance(app.screen, BillingDetailsScreen), "the details again")
+        await settle(pilot)
+        assert "69002 Lyon" in shown(app, "#details-billed-to")
+    saved = admin.get("/v1/billing_details").json()
+    assert (saved["address"]["city"], saved["address"]["postal_code"]) == ("Lyon", "69002")
+    assert admin.get("/v1/payment_methods").json() == cards_before
