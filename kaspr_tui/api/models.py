@@ -391,6 +391,21 @@ class Invoice(InvoiceSummary):
     workspace_name: str
 
 
+class UpcomingCharge(WireModel):
+    """A charge the subscription will make on its own, as things are now (`GET /v1/invoices/upcoming`)."""
+
+    date: datetime
+    kind: Literal["addons", "renewal"]
+    """`addons`: a monthly reset renewing the add-on packs; `renewal`: the period's renewal (with its
+    scheduled change and the packs)."""
+    description: str
+    lines: list[QuoteLine]
+    total: Cents
+    currency: str = "eur"
+    period_start: datetime
+    period_end: datetime
+
+
 # ---- members and invitations ----------------------------------------------------------------
 
 

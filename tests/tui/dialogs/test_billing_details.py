@@ -4,9 +4,13 @@ status, the card. Escape or Close closes it; at 80×24 and less it scrolls."""
 
 from __future__ import annotations
 
+import io
+
 import httpx
+from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen
@@ -42,6 +46,13 @@ def dialog_text(app: App[None]) -> str:
     region = app.screen.query_one("#billing-details-dialog").region
     rows = screen_text(app).splitlines()[region.y : region.bottom]
     return " ".join(" ".join(row[region.x + 1 : region.right - 1] for row in rows).split())
+
+
+def upcoming_words(app: App[None]) -> str:
+    """The upcoming charges as the dialog lays them out (runs of spaces squeezed), scrolled into view or not."""
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(app.screen.query_one("#details-upcoming", Static).content)
+    return "\n".join(" ".join(line.split()) for line in console.export_text().splitlines())
 
 
 async def open_modal(pilot: Pilot[None]) -> str:
@@ -156,3 +167,26 @@ async def test_billing_details_are_edited_on_their_own_validated_as_in_checkout(
     saved = admin.get("/v1/billing_details").json()
     assert (saved["address"]["city"], saved["address"]["postal_code"]) == ("Lyon", "69002")
     assert admin.get("/v1/payment_methods").json() == cards_before
+
+
+async def test_upcoming_charges_are_listed_and_agree_with_the_invoices_issued_as_time_passes(
+    live_server: LiveServer, admin: httpx.Client
+) -> None:
+    """Issue 12: the next charges with dates and amounts, then the server's clock moved past the
+    first one: the invoice it issued is that charge, and the list moves on."""
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_modal(pilot)
+        listed = upcoming_words(app)
+        assert "17 Dec 2026 Add-on packs for the month €240.00" in listed
+        assert "17 Aug 2027 Renewal: Business (annual), 10 seats €11,616.00" in listed
+        await pilot.press("escape")
+        # 20 days later: past 17 Dec 2026, the first charge.
+        admin.post("/v1/test_helpers/advance_clock", json={"days": 20}).raise_for_status()
+        [issued] = admin.get("/v1/invoices", params={"status": "paid", "limit": 1}).json()["data"]
+        assert (issued["created"][:10], issued["total"]) == ("2026-12-17", 24000)
+        await pilot.press("r")
+        await settle(pilot)
+        await open_modal(pilot)
+        assert "17 Dec 2026" not in upcoming_words(app)
+        assert "17 Jan 2027 Add-on packs for the month €240.00" in upcoming_words(app)
