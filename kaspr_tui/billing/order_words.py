@@ -299,6 +299,17 @@ def license_change_rules(period_end: str) -> str:
     )
 
 
+KEY_IN_USE = "idempotency_key_in_use"
+"""The server is still working on an earlier attempt under the same key: not an answer."""
+
+
+def payment_refused(status: int, code: str) -> bool:
+    """The server answered a payment with a refusal to start it: nothing happened, and retrying
+    the same request won't help. Anything else (no answer, a timeout, 429 or 5xx after the
+    client's retries, our own earlier attempt still running) leaves the outcome unknown."""
+    return 400 <= status < 500 and status != 429 and code != KEY_IN_USE
+
+
 RENEWAL_REASONS = {
     "tax": "The VAT is priced again for these billing details.",
     "quote_expired": "Prices are held for 15 minutes, so this one was priced again.",

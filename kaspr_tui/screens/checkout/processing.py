@@ -28,7 +28,7 @@ from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.api.models import Checkout, Quote, Subscription
 from kaspr_tui.billing.formatting import format_card
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.billing.order_words import outcome_title, what_changed_lines
+from kaspr_tui.billing.order_words import outcome_title, payment_refused, what_changed_lines
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.state import app_host
 
@@ -40,7 +40,6 @@ Outcome = Literal["succeeded", "failed", "cancelled", "renew"]
 RENEW_CODES = frozenset({"quote_expired", "quote_stale"})
 """Refusals that only ask for a new price: the flow prices the order again and shows the difference."""
 
-KEY_IN_USE = "idempotency_key_in_use"
 
 REFUSAL_ADVICE = {
     "quote_stale": "The subscription changed since this price was made; review the new price before paying.",
@@ -81,14 +80,6 @@ def form_errors_of(error: ApiError) -> dict[str, str]:
         errors["number"] = error.message
     return errors
 
-
-def is_refusal(error: ApiError) -> bool:
-    """The server answered and refused to start the payment: nothing happened, retrying won't help.
-
-    Anything else (no answer, a timeout, 429 or 5xx after the client's retries, our own earlier
-    attempt still running) leaves the outcome unknown.
-    """
-    return 400 <= error.status < 500 and error.status != 429 and error.code != KEY_IN_USE
 
 
 class ProcessingScreen(Dialog[CheckoutResult]):
@@ -182,7 +173,7 @@ class ProcessingScreen(Dialog[CheckoutResult]):
             try:
                 checkout = await step(client)
             except ApiError as error:
-                if self.checkout is not None or is_refusal(error):
+                if self.checkout is not None or payment_refused(error.status, error.code):
                     raise
                 # No answer: the payment may have been made all the same; find it before saying so.
                 found = await self._find_lost(client)
@@ -194,7 +185,7 @@ class ProcessingScreen(Dialog[CheckoutResult]):
                 checkout = await client.wait_for_checkout(checkout.id)
                 self.checkout = checkout
         except ApiError as error:
-            if self.checkout is None and is_refusal(error):
+            if self.checkout is None and payment_refused(error.status, error.code):
                 if error.code in RENEW_CODES:
                     self._leave(CheckoutResult("renew", None, renew_reason=error.code))
                     return
