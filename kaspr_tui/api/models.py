@@ -7,6 +7,7 @@ Request models forbid unknown fields so a typo is a 400 naming the field, not si
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
@@ -204,6 +205,30 @@ class QuoteRequest(RequestModel):
     billing_details: BillingDetailsUpdate | None = None
     """Price the tax for these details instead of the saved ones (an order whose details are not
     saved yet); nothing is saved."""
+
+
+def change_request(
+    subscription: Subscription,
+    plan: str,
+    interval: str | None,
+    seats: int | None,
+    addons: Mapping[CreditType, int] | None = None,
+) -> QuoteRequest | None:
+    """The quote request for what differs from today's subscription (an interval or seats of None:
+    unchanged; add-on credits of 0: none); None when nothing does. The Upgrade pane's and
+    `kaspr-tui plan change`'s."""
+    changes: dict[str, object] = {}
+    if plan != subscription.plan:
+        changes["plan"] = plan
+    if interval is not None and interval != subscription.interval:
+        changes["interval"] = interval
+    if seats is not None and seats != subscription.seats:
+        changes["seats"] = seats
+    added = [AddonQuantity(type=credit_type, quantity=quantity) for credit_type, quantity in (addons or {}).items()
+             if quantity]
+    if not changes and not added:
+        return None
+    return QuoteRequest.model_validate({**changes, "addons": added})
 
 
 class QuoteLine(WireModel):

@@ -8,7 +8,6 @@ Checkout only opens for the quote on screen.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import cast
 
 from rich.text import Text
@@ -19,16 +18,15 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from kaspr_tui.api.models import (
-    AddonQuantity,
     Catalog,
     PlanWire,
     QuoteRequest,
     Subscription,
+    change_request,
 )
 from kaspr_tui.billing.catalog import (
     CREDIT_LABELS,
     CREDIT_TYPES,
-    CreditType,
     Interval,
     PlanId,
 )
@@ -83,23 +81,6 @@ def plans_heading() -> str:
             "Export".rjust(CREDIT_WIDTH),
         ]
     )
-
-
-def change_request(
-    subscription: Subscription, plan: PlanId, interval: Interval, seats: int, addons: Mapping[CreditType, int]
-) -> QuoteRequest | None:
-    """The quote request for what differs from today's subscription; None when nothing does."""
-    changes: dict[str, object] = {}
-    if plan != subscription.plan:
-        changes["plan"] = plan
-    if interval != subscription.interval:
-        changes["interval"] = interval
-    if seats != subscription.seats:
-        changes["seats"] = seats
-    added = [AddonQuantity(type=credit_type, quantity=quantity) for credit_type, quantity in addons.items() if quantity]
-    if not changes and not added:
-        return None
-    return QuoteRequest.model_validate({**changes, "addons": added})
 
 
 class Plain(Vertical):
