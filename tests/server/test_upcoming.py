@@ -56,3 +56,15 @@ def test_a_monthly_plan_lists_its_renewal_and_support_may_read_it(globex: httpx.
 
 def test_members_may_not_read_upcoming_charges(member: httpx.Client) -> None:
     assert member.get("/v1/invoices/upcoming").status_code == 403
+
+
+def test_an_add_on_invoice_is_for_the_month_its_credits_are_added_to(admin: httpx.Client) -> None:
+    """Issue 12, defect 4: credits reset monthly, so their invoice's period ends at the next reset,
+    not at the end of the plan's (annual) period."""
+    quote = admin.post("/v1/quotes", json={"addons": [{"type": "phone", "quantity": 100}]}).raise_for_status().json()
+    card = next(card["id"] for card in admin.get("/v1/payment_methods").json()["data"] if card["is_default"])
+    admin.post("/v1/checkouts", json={"quote_id": quote["id"], "payment_method_id": card},
+               headers={"Idempotency-Key": "phone-100"}).raise_for_status()
+    [bill] = paid(admin)[:1]
+    [phone] = [balance for balance in admin.get("/v1/credits").json()["data"] if balance["type"] == "phone"]
+    assert bill["period_end"] == phone["resets_at"]
