@@ -250,9 +250,10 @@ def what_changed_lines(
             lines.append(f"Scheduled: {later} from {format_date(change.effective_at)}.")
         lines.append(f"Charged {format_money(quote.total_due_now, quote.currency)} to {charged_to}.")
     elif change is not None:
+        # The renewal's total also holds the month's add-on packs: it is said as the renewal's, not the plan's.
         lines.append(
-            f"Nothing is charged today; from {format_date(change.effective_at)} you pay "
-            f"{format_money(quote.next_renewal_total, quote.currency)} for {later}."
+            f"Nothing is charged today; from {format_date(change.effective_at)} you are on {later}, "
+            f"and the renewal that day is {format_money(quote.next_renewal_total, quote.currency)}."
         )
     else:
         lines.append("Nothing was charged today.")

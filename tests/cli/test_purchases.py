@@ -48,7 +48,7 @@ def test_fewer_licenses_are_scheduled_and_nothing_is_charged(kaspr, admin):
     result = kaspr("licenses", "set", "9", "--yes")
     assert result.code == 0, result.stderr
     assert "nothing to pay now" in result.stdout
-    assert "Nothing is charged today; from 17 Aug 2027 you pay" in result.stdout
+    assert "Nothing is charged today; from 17 Aug 2027 you are on" in result.stdout
     assert admin.get("/v1/subscription").json()["scheduled_change"]["seats"] == 9
     assert len(paid_invoices(admin)) == before_paid
 

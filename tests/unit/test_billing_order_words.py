@@ -139,8 +139,8 @@ def test_what_changed_after_a_payment():
     # A scheduled change: not the plan of today, not a payment (issue 12, defect 3).
     assert outcome_title(fewer) == "Change scheduled" and outcome_title(bought) == "Payment succeeded"
     assert what_changed_lines(fewer, ("business", "year", 10), name, "Visa •••• 4242", {}) == [
-        f"Nothing is charged today; from 22 Aug 2027 you pay {format_money(fewer.next_renewal_total)} "
-        "for Business (annual) × 8 seats.",
+        "Nothing is charged today; from 22 Aug 2027 you are on Business (annual) × 8 seats, "
+        f"and the renewal that day is {format_money(fewer.next_renewal_total)}.",
     ]
 
 

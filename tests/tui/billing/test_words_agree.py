@@ -63,7 +63,7 @@ async def test_a_scheduled_change_is_said_as_scheduled_not_as_a_payment(live_ser
         await until(pilot, lambda: bool(host.results), "run_checkout to return")
     assert title == "Change scheduled"
     assert "Payment" not in said and "Your plan is now" not in said
-    assert "Nothing is charged today; from 17 Aug 2027 you pay" in said
+    assert "Nothing is charged today; from 17 Aug 2027 you are on" in said
 
 
 async def test_auto_renew_off_is_said_as_off_in_the_pane_and_after_buying(
