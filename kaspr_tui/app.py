@@ -361,6 +361,10 @@ class KasprApp(App[None]):
             partial(_lazy("kaspr_tui.screens.billing.payment", "open_update_payment"), self),
         )
         yield SystemCommand(
+            "Manage cards", "The cards on file: make one the default, remove one, add one",
+            partial(_lazy("kaspr_tui.screens.billing.cards", "open_cards"), self),
+        )
+        yield SystemCommand(
             "Billing details", "Plan, seats, add-ons, renewal, billing address, VAT",
             partial(_lazy("kaspr_tui.screens.dialogs.billing_details", "open_billing_details"), self),
         )

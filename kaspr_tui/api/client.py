@@ -71,6 +71,7 @@ from kaspr_tui.api.models import (
     SupportTicket,
     Transfer,
     TransferRequest,
+    UpcomingCharge,
     User,
 )
 from kaspr_tui.billing.catalog import CreditType
@@ -490,6 +491,12 @@ class BillingClient:
     ) -> AsyncIterator[InvoiceSummary]:
         """Every invoice, newest first, fetching `page_size` at a time."""
         return _walk(self.invoices, page_size=page_size, workspace=workspace)
+
+    async def upcoming_charges(self, workspace: str | None = None) -> list[UpcomingCharge]:
+        """What the subscription will charge on its own, up to and including the next renewal."""
+        return (await self._call(
+            "GET", "/v1/invoices/upcoming", ListResponse[UpcomingCharge], workspace=workspace
+        )).data
 
     async def invoice(self, id: str, workspace: str | None = None) -> Invoice:
         return await self._call("GET", f"/v1/invoices/{_segment(id)}", Invoice, workspace=workspace)

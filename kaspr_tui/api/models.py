@@ -7,6 +7,7 @@ Request models forbid unknown fields so a typo is a 400 naming the field, not si
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
@@ -212,6 +213,30 @@ class QuoteRequest(RequestModel):
     saved yet); nothing is saved."""
 
 
+def change_request(
+    subscription: Subscription,
+    plan: str,
+    interval: str | None,
+    seats: int | None,
+    addons: Mapping[CreditType, int] | None = None,
+) -> QuoteRequest | None:
+    """The quote request for what differs from today's subscription (an interval or seats of None:
+    unchanged; add-on credits of 0: none); None when nothing does. The Upgrade pane's and
+    `kaspr-tui plan change`'s."""
+    changes: dict[str, object] = {}
+    if plan != subscription.plan:
+        changes["plan"] = plan
+    if interval is not None and interval != subscription.interval:
+        changes["interval"] = interval
+    if seats is not None and seats != subscription.seats:
+        changes["seats"] = seats
+    added = [AddonQuantity(type=credit_type, quantity=quantity) for credit_type, quantity in (addons or {}).items()
+             if quantity]
+    if not changes and not added:
+        return None
+    return QuoteRequest.model_validate({**changes, "addons": added})
+
+
 class QuoteLine(WireModel):
     description: str
     quantity: int
@@ -395,6 +420,21 @@ class Invoice(InvoiceSummary):
     payment_method: CardSummary | None = None
     paid_at: datetime | None = None
     workspace_name: str
+
+
+class UpcomingCharge(WireModel):
+    """A charge the subscription will make on its own, as things are now (`GET /v1/invoices/upcoming`)."""
+
+    date: datetime
+    kind: Literal["addons", "renewal"]
+    """`addons`: a monthly reset renewing the add-on packs; `renewal`: the period's renewal (with its
+    scheduled change and the packs)."""
+    description: str
+    lines: list[QuoteLine]
+    total: Cents
+    currency: str = "eur"
+    period_start: datetime
+    period_end: datetime
 
 
 # ---- members and invitations ----------------------------------------------------------------

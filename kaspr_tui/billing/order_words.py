@@ -10,7 +10,7 @@ plans; they return plain strings and leave the layout to the caller.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -196,25 +196,65 @@ def billed_to_lines(details: BillingDetailsLike) -> tuple[str, str]:
     return f"{details.company} · {details.contact_name} · {details.email}", f"{where}{vat}"
 
 
+def outcome_title(quote: QuoteLike) -> str:
+    """What a confirmed order is called once done: a payment only when something was charged."""
+    if quote.total_due_now > 0:
+        return "Payment succeeded"
+    if quote.scheduled_change is not None:
+        return "Change scheduled"
+    return "Change made"
+
+
+def pack_words(quantity: int, auto_renew: bool, resets_on: str | None = None) -> str:
+    """An add-on pack today, the one way every page says it: `500, renews` / `10,000, auto-renew off`,
+    or with the reset's date `500 a month, renews on 22 Dec 2026` / `10,000, ends on 22 Dec 2026
+    (auto-renew off)`; `none` without a pack."""
+    count = format_count(quantity)
+    if quantity == 0:
+        return "none"
+    if resets_on is None:
+        return f"{count}, renews" if auto_renew else f"{count}, auto-renew off"
+    if auto_renew:
+        return f"{count} a month, renews on {resets_on}"
+    return f"{count}, ends on {resets_on} (auto-renew off)"
+
+
+def credits_added_words(label: str, quantity: int, renews: bool) -> str:
+    """Credits just bought, with whether their pack renews: the auto-renew state, said once."""
+    added = f"{format_count(quantity)} {label} added now"
+    if renews:
+        return f"{added}, renewed and charged every month until you turn auto-renew off."
+    return f"{added}, for this period only: auto-renew of the pack is off."
+
+
 def what_changed_lines(
     quote: PurchaseLike,
     before: tuple[str, str, int] | None,
     plan_name: Callable[[str], str],
     charged_to: str,
+    renewing: Mapping[CreditType, bool],
 ) -> list[str]:
-    """After a payment succeeded: the plan now (if it changed from `before`, its plan, interval
-    and seats), the credits added, what is scheduled, and what was charged to the card `charged_to`."""
+    """After an order was confirmed: the plan now (if it changed now from `before`, its plan,
+    interval and seats), the credits added (`renewing`: each type's pack auto-renew before the
+    order; a type without a pack renews), what is scheduled, and what was charged to `charged_to`."""
     lines = []
-    if before != (quote.plan, quote.interval, quote.seats):
+    change = quote.scheduled_change
+    # With a scheduled change the quote's terms are those of the period end, not today's.
+    if change is None and before != (quote.plan, quote.interval, quote.seats):
         lines.append(f"Your plan is now {describe_terms(plan_name(quote.plan), quote.interval, quote.seats)}.")
     for addon in quote.addons:
-        lines.append(f"{addon.quantity:,} {CREDIT_LABELS[addon.type]} added now, renewing each period.")
-    change = quote.scheduled_change
-    if change is not None:
-        later = describe_terms(plan_name(change.plan), change.interval, change.seats)
-        lines.append(f"Scheduled: {later} from {format_date(change.effective_at)}.")
+        lines.append(credits_added_words(CREDIT_LABELS[addon.type], addon.quantity, renewing.get(addon.type, True)))
+    later = None if change is None else describe_terms(plan_name(change.plan), change.interval, change.seats)
     if quote.total_due_now > 0:
+        if change is not None:
+            lines.append(f"Scheduled: {later} from {format_date(change.effective_at)}.")
         lines.append(f"Charged {format_money(quote.total_due_now, quote.currency)} to {charged_to}.")
+    elif change is not None:
+        # The renewal's total also holds the month's add-on packs: it is said as the renewal's, not the plan's.
+        lines.append(
+            f"Nothing is charged today; from {format_date(change.effective_at)} you are on {later}, "
+            f"and the renewal that day is {format_money(quote.next_renewal_total, quote.currency)}."
+        )
     else:
         lines.append("Nothing was charged today.")
     return lines
@@ -236,12 +276,20 @@ def pack_terms_words(pack_quantity: int, pack_renews: bool, adding: int, resets_
     )
 
 
-def balance_words(label: str, included: int, addon: int, remaining: int, resets_at: datetime) -> str:
+def period_credits(used: int, remaining: int) -> int:
+    """A period's credits of one type: what is used plus what is left. It is what was included and
+    added, plus what support moved in and minus what it moved out, so every page's "of N" is this."""
+    return used + remaining
+
+
+def left_of_words(used: int, remaining: int) -> str:
+    """`2,160 of 2,500`: what is left of the period's credits."""
+    return f"{format_count(remaining)} of {format_count(period_credits(used, remaining))}"
+
+
+def balance_words(label: str, used: int, remaining: int, resets_at: datetime) -> str:
     """`Phone credits left this period: 2,160 of 2,500 · reset on 22 Dec 2026`."""
-    return (
-        f"{label} left this period: {format_count(remaining)} of {format_count(included + addon)} "
-        f"· reset on {format_date(resets_at)}"
-    )
+    return f"{label} left this period: {left_of_words(used, remaining)} · reset on {format_date(resets_at)}"
 
 
 def license_change_rules(period_end: str) -> str:
@@ -250,3 +298,36 @@ def license_change_rules(period_end: str) -> str:
         f"More licenses apply now, charged up to {period_end}; fewer apply on {period_end}, "
         "the end of the period, with no refund."
     )
+
+
+KEY_IN_USE = "idempotency_key_in_use"
+"""The server is still working on an earlier attempt under the same key: not an answer."""
+
+
+def payment_refused(status: int, code: str) -> bool:
+    """The server answered a payment with a refusal to start it: nothing happened, and retrying
+    the same request won't help. Anything else (no answer, a timeout, 429 or 5xx after the
+    client's retries, our own earlier attempt still running) leaves the outcome unknown."""
+    return 400 <= status < 500 and status != 429 and code != KEY_IN_USE
+
+
+RENEWAL_REASONS = {
+    "tax": "The VAT is priced again for these billing details.",
+    "quote_expired": "Prices are held for 15 minutes, so this one was priced again.",
+    "quote_stale": "The subscription changed since this price was made, so it was priced again.",
+}
+"""Why a price shown before had to be made again before paying."""
+
+
+def renewed_price_words(reason: str, before_total: int, after_total: int, currency: str) -> str:
+    """What the person must know before paying a price made again: why, and what moved.
+
+    `Prices are held for 15 minutes, so this one was priced again. Total due now: €4,177.10
+    instead of €4,177.12 (€0.02 less).`"""
+    why = RENEWAL_REASONS.get(reason, "The price was made again.")
+    after = format_money(after_total, currency)
+    if after_total == before_total:
+        return f"{why} Total due now is unchanged: {after}."
+    difference = format_money(abs(after_total - before_total), currency)
+    direction = "more" if after_total > before_total else "less"
+    return f"{why} Total due now: {after} instead of {format_money(before_total, currency)} ({difference} {direction})."

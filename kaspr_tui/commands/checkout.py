@@ -26,6 +26,7 @@ from kaspr_tui.billing.order_words import (
     card_line,
     confirm_label,
     line_words,
+    payment_refused,
     scheduled_lines,
     totals_rows,
     what_changed_lines,
@@ -33,7 +34,6 @@ from kaspr_tui.billing.order_words import (
 from kaspr_tui.commands.runtime import CommandError, Context, Exit, ask, confirm, exit_code_for, table
 from kaspr_tui.state import AccountState
 
-KEY_IN_USE = "idempotency_key_in_use"
 REFUSAL_ADVICE = {
     "quote_stale": "The subscription changed since this price was made: run the command again for a new price.",
     "quote_expired": "Prices are held for 15 minutes: run the command again (without --idempotency-key) for a new one.",
@@ -46,14 +46,6 @@ BANK_ANSWERS: dict[str, BankAnswer] = {"a": "approve", "approve": "approve", "d"
 AfterSuccess = Callable[[BillingClient, Checkout, str], Awaitable[list[str]]]
 """Run once the payment succeeded, with the purchase's key; the lines it returns are said after it."""
 
-
-def is_refusal(error: ApiError) -> bool:
-    """The server answered and refused to start the payment: nothing happened.
-
-    Anything else (no answer, a timeout, 429 or 5xx after the client's retries, our own earlier
-    attempt still running) leaves the outcome unknown.
-    """
-    return 400 <= error.status < 500 and error.status != 429 and error.code != KEY_IN_USE
 
 
 @dataclass(frozen=True)
@@ -150,7 +142,8 @@ async def purchase(
         raise CommandError(f"{reason} Nothing was charged and your subscription is unchanged.", code)
     charged_to = format_card(buyer.card.brand, buyer.card.last4)
     before = (buyer.subscription.plan, buyer.subscription.interval, buyer.subscription.seats)
-    lines = what_changed_lines(checkout.quote, before, buyer.state.plan_name, charged_to)
+    renewing = {addon.type: addon.auto_renew for addon in buyer.subscription.addons if addon.quantity > 0}
+    lines = what_changed_lines(checkout.quote, before, buyer.state.plan_name, charged_to, renewing)
     if paying and checkout.invoice_id is not None:
         number = await _invoice_number(client, checkout.invoice_id)
         lines.append(f"Invoice {number}: kaspr-tui invoices download {number}")
@@ -177,7 +170,7 @@ async def _pay(context: Context, client: BillingClient, quote: Quote, buyer: Buy
     try:
         checkout = await client.create_checkout(quote.id, buyer.card.id, idempotency_key=key)
     except ApiError as error:
-        if not is_refusal(error):
+        if not payment_refused(error.status, error.code):
             raise CommandError(f"We couldn't confirm your payment: {error.message}\n{rerun}") from None
         advice = REFUSAL_ADVICE.get(error.code, "")
         raise CommandError(

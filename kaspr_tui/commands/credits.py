@@ -80,4 +80,4 @@ def buy_terms(buyer: Buyer, balance: CreditBalance, adding: int, no_renew: bool)
         )
     else:
         terms = pack_terms_words(pack_quantity, pack.auto_renew if pack else True, adding, resets_on)
-    return [balance_words(label, balance.included, balance.addon, balance.remaining, balance.resets_at), terms]
+    return [balance_words(label, balance.used, balance.remaining, balance.resets_at), terms]

@@ -11,7 +11,7 @@ import asyncio
 from kaspr_tui.api.models import CreditBalance, Subscription
 from kaspr_tui.billing.catalog import CREDIT_LABELS
 from kaspr_tui.billing.formatting import format_card, format_count, format_date, format_plan
-from kaspr_tui.billing.order_words import scheduled_change_words
+from kaspr_tui.billing.order_words import period_credits, scheduled_change_words
 from kaspr_tui.commands.runtime import CommandError, Context, Exit, table
 from kaspr_tui.state import AccountState
 
@@ -76,7 +76,7 @@ def credit_table(credits: tuple[CreditBalance, ...] | list[CreditBalance]) -> li
             (
                 CREDIT_LABELS[balance.type],
                 format_count(balance.remaining),
-                format_count(balance.included + balance.addon),
+                format_count(period_credits(balance.used, balance.remaining)),
                 format_count(balance.used),
                 format_date(balance.resets_at),
             )

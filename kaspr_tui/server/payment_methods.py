@@ -180,6 +180,12 @@ def delete_card(tx: Tx, workspace_id: str, card_id: str, *, actor: str) -> None:
             "last_payment_method",
             f"This is the only card of a paid plan ({plan.name}): add another card before removing this one.",
         )
+    if row["is_default"] and plan.is_paid:
+        # Issue 12: the card that pays the plan is never swapped behind the customer's back.
+        raise conflict(
+            "default_payment_method",
+            f"This card pays for your {plan.name} plan: make another card the default before removing it.",
+        )
     tx.run("DELETE FROM payment_methods WHERE id = ?", (card_id,))
     if row["is_default"] and others:
         tx.run("UPDATE payment_methods SET is_default = 1 WHERE id = ?", (others[0]["id"],))

@@ -24,6 +24,7 @@ from kaspr_tui.api.models import (
     CheckoutRequest,
     Quote,
 )
+from kaspr_tui.billing.periods import credit_period_bounds
 from kaspr_tui.billing.tax import tax_decision
 from kaspr_tui.server.billing_details import (
     billing_details_problems,
@@ -234,10 +235,13 @@ def create_checkout(
     quote = stored.quote
     invoice_id = None
     if quote.total_due_now > 0:
+        # Credits alone are for the month they are added to (credits reset monthly), not the plan's period.
+        period_end = (stored.change.period_end if stored.change.changes_terms
+                      else credit_period_bounds(load_workspace(tx, workspace_id).billing_anchor, tx.now)[1])
         invoice_id = open_invoice(
             tx, workspace_id,
             lines=quote.lines, subtotal=quote.subtotal, tax=quote.tax,
-            period_start=tx.now, period_end=stored.change.period_end,
+            period_start=tx.now, period_end=period_end,
             billing_details=details, payment_method=summary,
         )
     checkout_id = tx.new_id("co")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from kaspr_tui.api.models import UpcomingCharge
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.billing.periods import credit_period_bounds, next_period_end
 from kaspr_tui.billing.quotes import PriceChange, Terms, price_change
@@ -98,13 +99,52 @@ def _renewal_charge(
     )
 
 
+UPCOMING_LIMIT = 13
+"""Charges listed ahead at most: the monthly packs of an annual period and its renewal."""
+
+
+def upcoming_charges(tx: Tx, workspace_id: str) -> list[UpcomingCharge]:
+    """What the next resets will charge, up to and including the next renewal, priced as `reset`
+    prices them (`_renewal_charge`) for the subscription as it is now: the packs that renew each
+    month, the renewal with its scheduled change applied. A reset that charges nothing is left out."""
+    workspace = load_workspace(tx, workspace_id)
+    tax = workspace_tax(tx, workspace_id)
+    addons = renewing_addons(tx, workspace_id)  # packs with auto-renew off end at the next reset
+    _, moment = credit_period_bounds(workspace.billing_anchor, tx.now)
+    charges: list[UpcomingCharge] = []
+    while len(charges) < UPCOMING_LIMIT:
+        renews = moment >= workspace.period_end
+        terms = _terms_after(tx, workspace, moment) if renews else workspace.terms
+        end = (next_period_end(moment, terms.interval, workspace.billing_anchor.day) if renews
+               else credit_period_bounds(workspace.billing_anchor, moment)[1])
+        charge = _renewal_charge(terms if renews else None, terms, addons, moment, end, tax)
+        if charge.total_due_now > 0:
+            charges.append(UpcomingCharge(
+                date=moment, kind="renewal" if renews else "addons",
+                description=f"Renewal: {describe_terms(terms)}" if renews else "Add-on packs for the month",
+                lines=lines_wire(charge.lines), total=charge.total_due_now, period_start=moment, period_end=end,
+            ))
+        if renews:
+            break
+        moment = end
+    return charges
+
+
+def _terms_after(tx: Tx, workspace: Workspace, moment: datetime) -> Terms:
+    """The terms in force once the renewal at `moment` applies the scheduled change (if due)."""
+    change = scheduled_change_of(tx, workspace.id)
+    if change is None or change.effective_at > moment:
+        return workspace.terms
+    members, invited = member_counts(tx, workspace.id)
+    # Members invited since the change was scheduled keep their seats.
+    return Terms(change.plan, change.interval, max(change.seats, members + invited))
+
+
 def _apply_scheduled_change(tx: Tx, workspace: Workspace) -> Terms:
     change = scheduled_change_of(tx, workspace.id)
     if change is None or change.effective_at > tx.now:
         return workspace.terms
-    members, invited = member_counts(tx, workspace.id)
-    # Members invited since the change was scheduled keep their seats.
-    terms = Terms(change.plan, change.interval, max(change.seats, members + invited))
+    terms = _terms_after(tx, workspace, tx.now)
     set_terms(tx, workspace.id, terms)
     clear_scheduled_change(tx, workspace.id)
     record_event(

@@ -46,6 +46,7 @@ from kaspr_tui.api.models import (
     SupportTicket,
     Transfer,
     TransferRequest,
+    UpcomingCharge,
     User,
     WorkspaceRef,
 )
@@ -70,6 +71,7 @@ from kaspr_tui.server.events import event_wire
 from kaspr_tui.server.invoices import invoice_detail, invoice_summary
 from kaspr_tui.server.pagination import Limit, StartingAfter, page
 from kaspr_tui.server.quoting import create_quote
+from kaspr_tui.server.renewals import upcoming_charges
 from kaspr_tui.server.subscriptions import cancel_scheduled_change, set_auto_renew
 from kaspr_tui.server.support import CardHolder
 from kaspr_tui.server.workspaces import (
@@ -421,6 +423,16 @@ def _invoice(context: ServerContext, scope: Scope, invoice_id: str) -> Invoice:
         if row is None:
             raise not_found("invoice")
         return _card_hidden_from_support(scope, invoice_detail(row, load_workspace(tx, scope.workspace_id).name))
+
+
+@router.get("/v1/invoices/upcoming", response_model=ListResponse[UpcomingCharge], tags=["billing"],
+            responses=READ_ERRORS)
+def list_upcoming_charges(
+    context: Context, scope: Annotated[Scope, Depends(workspace_scope("admin", "support"))]
+) -> ListResponse[UpcomingCharge]:
+    """The charges the subscription will make on its own, up to and including the next renewal."""
+    with context.workspace_transaction(scope.workspace_id) as tx:
+        return ListResponse[UpcomingCharge](data=upcoming_charges(tx, scope.workspace_id))
 
 
 @router.get("/v1/invoices/{invoice_id}", response_model=Invoice, tags=["billing"], responses=READ_ERRORS)

@@ -14,6 +14,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from kaspr_tui.billing.formatting import format_count, format_date
+from kaspr_tui.billing.order_words import period_credits
 
 USED_CELL = "█"
 LEFT_CELL = "░"
@@ -82,7 +83,7 @@ class CreditMeter(Widget):
 
     @property
     def total(self) -> int:
-        return self.used + self.remaining
+        return period_credits(self.used, self.remaining)
 
     def watch_remaining(self, remaining: int) -> None:
         self.set_class(remaining <= 0 and self.total > 0, "-exhausted")

@@ -15,7 +15,8 @@ def test_buying_credits_with_yes_pays_once_and_says_what_changed(kaspr, admin):
     assert "Total due now" in result.stdout
     assert "Card       Visa •••• 4242  expires" in result.stdout
     assert "Billed to  Acme Corp · Alice Martin · billing@acme.example" in result.stdout
-    assert "100 Phone credits added now, renewing each period." in result.stdout
+    added = "100 Phone credits added now, renewed and charged every month until you turn auto-renew off."
+    assert added in result.stdout
     assert "Charged €48.00 to Visa •••• 4242." in result.stdout
     assert "kaspr-tui invoices download ACME-2026-" in result.stdout
     assert credits_of(admin, "phone")["remaining"] == before_phone["remaining"] + 100
@@ -47,7 +48,7 @@ def test_fewer_licenses_are_scheduled_and_nothing_is_charged(kaspr, admin):
     result = kaspr("licenses", "set", "9", "--yes")
     assert result.code == 0, result.stderr
     assert "nothing to pay now" in result.stdout
-    assert "Nothing was charged today." in result.stdout
+    assert "Nothing is charged today; from 17 Aug 2027 you are on" in result.stdout
     assert admin.get("/v1/subscription").json()["scheduled_change"]["seats"] == 9
     assert len(paid_invoices(admin)) == before_paid
 

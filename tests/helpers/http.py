@@ -11,6 +11,7 @@ import httpx
 
 from kaspr_tui.api.models import BillingDetails, PaymentMethod
 from kaspr_tui.screens.checkout import PaymentChoice
+from kaspr_tui.screens.checkout.billing_form import as_update
 from kaspr_tui.server.testing import ADMIN_KEY
 
 ACME, GLOBEX = "ws_000001", "ws_000002"
@@ -65,15 +66,20 @@ class BrokenOn(LoopbackTransport):
 class LoseFirstAnswer(httpx.AsyncBaseTransport):
     """Loopback HTTP that lets the server act on the first POST to `path`, then drops its answer with
     `error` (a connection that breaks on the way back, or a timeout); records every such POST's
-    Idempotency-Key, to check a retry sends the same one."""
+    Idempotency-Key, to check a retry sends the same one. `lose_lookups`: how many GETs of `path`
+    after that fail the same way (the look-up for what was lost)."""
 
     def __init__(self, path: str, error: type[httpx.TransportError] = httpx.ReadError) -> None:
         self._inner = LoopbackTransport()
         self.path = path
         self.error = error
         self.keys: list[str] = []
+        self.lose_lookups = 0
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path == self.path and self.keys and self.lose_lookups:
+            self.lose_lookups -= 1
+            raise self.error("connection reset by peer", request=request)
         response = await self._inner.handle_async_request(request)
         if request.method == "POST" and request.url.path == self.path:
             self.keys.append(request.headers["Idempotency-Key"])
@@ -110,7 +116,8 @@ def add_card(admin: httpx.Client, number: str) -> PaymentMethod:
 
 
 def choice_for(admin: httpx.Client, card: PaymentMethod) -> PaymentChoice:
-    return PaymentChoice(card, BillingDetails.model_validate(admin.get("/v1/billing_details").json()))
+    details = BillingDetails.model_validate(admin.get("/v1/billing_details").json())
+    return PaymentChoice(as_update(details), saved_card=card)
 
 
 def invoices(client: httpx.Client) -> list[dict]:

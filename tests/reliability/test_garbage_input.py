@@ -96,7 +96,7 @@ async def test_emoji_in_the_names_reach_the_server_as_typed_or_are_refused_besid
 ) -> None:
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(120, 40)) as pilot:
-        results = await open_form_on_account(pilot)
+        results = await open_form_on_account(pilot, saves=True)  # as Billing details → Edit saves
         for input_id in ("company", "contact-name", "city"):
             paste_into(app, input_id, GARBAGE["emoji"], replace=True)
             await pilot.pause()

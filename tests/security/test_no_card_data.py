@@ -142,8 +142,9 @@ async def test_no_card_number_or_cvc_is_kept_anywhere_after_the_card_flows(
         await update_card(pilot)
         said = "\n".join(f"{note.title} {note.message}" for note in notices(app))
         cards = {(card.last4, card.is_default) for card in app.account.payment_methods}
-    # The flows did what they say: both cards used are on file by their last 4 digits, the update is the default.
-    assert {("0002", False), ("4242", False), ("4444", True)} <= cards
+    # The flows did what they say: the card that paid is on file by its last 4 digits, the update is the
+    # default; the declined one was never kept (API.md rule 11).
+    assert {("4242", False), ("4444", True)} <= cards and not any(last4 == "0002" for last4, _ in cards)
 
     with httpx.Client(base_url=mock_server.url, headers={"Authorization": f"Bearer {ADMIN_KEY}"}) as admin:
         refused = admin.post("/v1/payment_methods", json={

@@ -37,11 +37,23 @@ def test_the_last_card_of_a_paid_plan_stays(billing) -> None:
     assert (response.status_code, response.json()["error"]["code"]) == (409, "last_payment_method")
 
 
-def test_deleting_the_default_card_promotes_another(billing) -> None:
+def test_the_default_card_of_a_paid_plan_stays_until_another_is_the_default(billing) -> None:
     other = billing.card(MASTERCARD)
+    refused = billing.client.delete("/v1/payment_methods/pm_000001")
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "default_payment_method")
+    assert "make another card the default" in refused.json()["error"]["message"]
+    billing.client.post(f"/v1/payment_methods/{other}/default").raise_for_status()
     assert billing.client.delete("/v1/payment_methods/pm_000001").status_code == 204
     cards = billing.client.get("/v1/payment_methods").json()["data"]
     assert [(card["id"], card["is_default"]) for card in cards] == [(other, True)]
+
+
+def test_the_same_card_saved_twice_is_one_card(billing) -> None:
+    first = billing.card(MASTERCARD)
+    again = billing.card(MASTERCARD, make_default=True)
+    assert again == first
+    cards = billing.client.get("/v1/payment_methods").json()["data"]
+    assert sum(card["last4"] == "4444" for card in cards) == 1
 
 
 @pytest.mark.parametrize(

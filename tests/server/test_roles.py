@@ -47,6 +47,7 @@ TABLE: list[tuple[str, str, Any, dict[str, int]]] = [
     ("GET", "/v1/billing_details", None, ADMIN_AND_SUPPORT),
     ("PUT", "/v1/billing_details", DETAILS, {**ADMIN_ONLY, "admin": 200}),
     ("GET", "/v1/invoices", None, ADMIN_AND_SUPPORT),
+    ("GET", "/v1/invoices/upcoming", None, ADMIN_AND_SUPPORT),
     ("GET", "/v1/invoices/in_000001", None, ADMIN_AND_SUPPORT),
     ("GET", "/v1/invoices/in_000001/pdf", None, ADMIN_AND_SUPPORT),
     ("GET", "/v1/members", None, ALL_OK),

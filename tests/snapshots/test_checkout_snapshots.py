@@ -20,6 +20,7 @@ from kaspr_tui.screens.checkout import (
     PaymentChoice,
     ProcessingScreen,
 )
+from kaspr_tui.screens.checkout.billing_form import as_update
 from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from tests.helpers.app import app_for
@@ -50,7 +51,7 @@ def paying_with(choose: Callable[[Pilot[None]], PaymentChoice], shown: str) -> R
 
 def saved_card(pilot: Pilot[None]) -> PaymentChoice:
     account = pilot.app.account
-    return PaymentChoice(account.default_card, account.billing_details)
+    return PaymentChoice(as_update(account.billing_details), saved_card=account.default_card)
 
 
 @SIZES

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
+from kaspr_tui.billing.money import format_money
 from kaspr_tui.billing.order_words import (
     balance_words,
     billed_to_lines,
@@ -12,6 +13,7 @@ from kaspr_tui.billing.order_words import (
     confirm_label,
     describe_terms,
     line_words,
+    outcome_title,
     pack_terms_words,
     scheduled_lines,
     tax_label,
@@ -118,22 +120,27 @@ def test_what_changed_after_a_payment():
         total_due_now=4800,
         addons=[SimpleNamespace(type="phone", quantity=100)],
     )
-    assert what_changed_lines(bought, ("business", "year", 10), name, "Visa •••• 4242") == [
-        "100 Phone credits added now, renewing each period.",
+    assert what_changed_lines(bought, ("business", "year", 10), name, "Visa •••• 4242", {"phone": True}) == [
+        "100 Phone credits added now, renewed and charged every month until you turn auto-renew off.",
         "Charged €48.00 to Visa •••• 4242.",
     ]
+    assert what_changed_lines(bought, ("business", "year", 10), name, "Visa •••• 4242", {"phone": False})[0] == (
+        "100 Phone credits added now, for this period only: auto-renew of the pack is off."
+    )
     upgraded = quote(plan="organization", seats=12)
-    assert what_changed_lines(upgraded, ("business", "year", 10), name, "Visa •••• 4242")[0] == (
+    assert what_changed_lines(upgraded, ("business", "year", 10), name, "Visa •••• 4242", {})[0] == (
         "Your plan is now Organization (annual) × 12 seats."
     )
     fewer = quote(
-        seats=10,
+        seats=8,
         total_due_now=0,
         scheduled_change=SimpleNamespace(plan="business", interval="year", seats=8, effective_at=PERIOD_END),
     )
-    assert what_changed_lines(fewer, ("business", "year", 10), name, "Visa •••• 4242") == [
-        "Scheduled: Business (annual) × 8 seats from 22 Aug 2027.",
-        "Nothing was charged today.",
+    # A scheduled change: not the plan of today, not a payment (issue 12, defect 3).
+    assert outcome_title(fewer) == "Change scheduled" and outcome_title(bought) == "Payment succeeded"
+    assert what_changed_lines(fewer, ("business", "year", 10), name, "Visa •••• 4242", {}) == [
+        "Nothing is charged today; from 22 Aug 2027 you are on Business (annual) × 8 seats, "
+        f"and the renewal that day is {format_money(fewer.next_renewal_total)}.",
     ]
 
 
@@ -145,6 +152,6 @@ def test_pack_terms_and_balance():
     assert pack_terms_words(10000, False, 100, "22 Dec 2026").startswith(
         "Your pack ends at the reset on 22 Dec 2026, so credits added now are for this period only"
     )
-    assert balance_words("Phone credits", 2000, 500, 2160, datetime(2026, 12, 22, tzinfo=UTC)) == (
+    assert balance_words("Phone credits", 340, 2160, datetime(2026, 12, 22, tzinfo=UTC)) == (
         "Phone credits left this period: 2,160 of 2,500 · reset on 22 Dec 2026"
     )

@@ -31,7 +31,7 @@ from kaspr_tui.api.models import (
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CreditType
 from kaspr_tui.billing.formatting import format_count, format_date
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.billing.order_words import balance_words, pack_terms_words
+from kaspr_tui.billing.order_words import balance_words, pack_terms_words, pack_words
 from kaspr_tui.billing.words import vat_label
 from kaspr_tui.screens.billing.live_quote import PurchaseDialog
 from kaspr_tui.state import AccountState, app_host
@@ -40,10 +40,8 @@ from kaspr_tui.widgets.slider import Slider
 TITLE = "Purchase add-ons"
 
 
-def pack_words(pack: RecurringAddon, resets_on: str) -> str:
-    if pack.auto_renew:
-        return f"Your pack today: {format_count(pack.quantity)} a month, renewing."
-    return f"Your pack today: {format_count(pack.quantity)}, ending on {resets_on}."
+def pack_status_words(pack: RecurringAddon, resets_on: str) -> str:
+    return f"Your pack today: {pack_words(pack.quantity, pack.auto_renew, resets_on)}."
 
 
 class PurchaseAddonsScreen(PurchaseDialog):
@@ -96,7 +94,7 @@ class PurchaseAddonsScreen(PurchaseDialog):
         resets_on = format_date(balance.resets_at)
         pack = self._pack(state)
         self.query_one("#addons-balance", Static).update(
-            balance_words(self.label, balance.included, balance.addon, balance.remaining, balance.resets_at)
+            balance_words(self.label, balance.used, balance.remaining, balance.resets_at)
         )
         adding = self.query_one("#credits-slider", Slider).value
         self.query_one("#addons-terms", Static).update(
@@ -104,7 +102,7 @@ class PurchaseAddonsScreen(PurchaseDialog):
         )
         self.query_one("#pack-row").display = pack is not None
         if pack is not None:
-            self.query_one("#pack-status", Static).update(pack_words(pack, resets_on))
+            self.query_one("#pack-status", Static).update(pack_status_words(pack, resets_on))
             self.query_one("#auto-renew", Button).label = (
                 "Turn auto-renew off" if pack.auto_renew else "Turn auto-renew on"
             )

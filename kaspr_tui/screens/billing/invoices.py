@@ -1,9 +1,11 @@
 """The Invoices section of Plan & Billing: every invoice, opened in the terminal or saved as a PDF.
 
-The table (`#invoices`) lists the invoices as the API does, newest first, a page at a time (more
-as the user scrolls; End walks to the oldest). Enter opens one (`InvoiceScreen`), `d` saves its
-PDF, `y` saves every paid invoice of a year. `open_invoices` and `download_latest_invoice` are the
-command palette's ways in.
+The table (`#invoices`) lists the bills, the paid invoices (`GET /v1/invoices?status=paid`), newest
+first, a page at a time (more as the user scrolls; End walks to the oldest). A failed payment
+attempt leaves a void invoice without a number on the server: it is not a bill, so, as billing
+portals do, it is not listed (the payment dialog said why it failed when it did). Enter opens
+one (`InvoiceScreen`), `d` saves its PDF, `y` saves every paid invoice of a year. `open_invoices`
+and `download_latest_invoice` are the command palette's ways in.
 """
 
 from __future__ import annotations
@@ -87,7 +89,7 @@ class InvoicesPanel(AccountPanel):
     def _fetch_page(self, limit: int, starting_after: str | None) -> Awaitable[ListResponse[InvoiceSummary]]:
         client = app_host(self.app).client
         assert client is not None  # the account was loaded through it
-        return client.invoices(limit=limit, starting_after=starting_after)
+        return client.invoices(limit=limit, starting_after=starting_after, status="paid")
 
     def show_account(self, state: AccountState) -> None:
         """A new load of the account (first load, `r`, after a purchase) reloads the list too."""

@@ -258,11 +258,12 @@ class PurchaseDialog(Dialog[Checkout | None]):
             # Pressed in the moment between a change and its price: price what is on screen now.
             self._live_quote.ask_now()
             return
-        self._checkout(priced[0])
+        self._checkout(*priced)
 
     @work(group="checkout", exclusive=True, exit_on_error=False)
-    async def _checkout(self, request: QuoteRequest) -> None:
-        checkout = await run_checkout(self, request, title=self.CHECKOUT_TITLE)
+    async def _checkout(self, request: QuoteRequest, quote: Quote) -> None:
+        # The price on screen is the one paid, unless it must be made again (the review then says so).
+        checkout = await run_checkout(self, request, title=self.CHECKOUT_TITLE, quote=quote)
         if checkout is None:
             return  # nothing bought: the dialog stays as the person left it
         self.app.notify(self.success_words(checkout), title=self.CHECKOUT_TITLE)

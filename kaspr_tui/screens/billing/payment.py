@@ -1,5 +1,6 @@
 """Payment method and Billing details sections of Plan & Billing: the cards on file with Update
-payment information, and the billing details with a button to review them in full.
+payment information and Manage cards (`screens/billing/cards.py`), and the billing details with
+a button to review them in full.
 
 Update payment information opens the billing form with the card fields open and Confirm as its
 button: it saves the billing details if they changed and adds the new card as the default. The
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import App, ComposeResult
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button, Static
 
@@ -53,12 +55,14 @@ def open_update_payment(app: App[object]) -> None:
     def updated(choice: PaymentChoice | None) -> None:
         if choice is None:
             return
-        card = choice.payment_method
+        card = choice.saved_card
+        assert card is not None, "the form asks for a card"
         app.notify(f"{format_card(card.brand, card.last4)} is now your default card.", title=UPDATE_TITLE)
         host.load_account()
 
     form = BillingFormScreen(
-        details=host.account.billing_details, saved_card=None, title=UPDATE_TITLE, submit_label="Confirm"
+        details=host.account.billing_details, saved_card=None, title=UPDATE_TITLE, submit_label="Confirm",
+        saves=True,
     )
     app.push_screen(form, updated)
 
@@ -68,7 +72,9 @@ class PaymentPanel(AccountPanel):
 
     def compose(self) -> ComposeResult:
         yield Static(id="payment-summary")
-        yield Button(UPDATE_TITLE, id="update-payment", compact=True)
+        with Horizontal(id="payment-actions"):
+            yield Button(UPDATE_TITLE, id="update-payment", compact=True)
+            yield Button("Manage cards", id="manage-cards", compact=True)
 
     def show_account(self, state: AccountState) -> None:
         self.query_one("#payment-summary", Static).update(payment_section(state))
@@ -76,6 +82,13 @@ class PaymentPanel(AccountPanel):
     @on(Button.Pressed, "#update-payment")
     def _update_payment(self) -> None:
         open_update_payment(self.app)
+
+    @on(Button.Pressed, "#manage-cards")
+    def _manage_cards(self) -> None:
+        # On first use, as the palette imports it; the dialog itself uses open_update_payment above.
+        from kaspr_tui.screens.billing.cards import open_cards
+
+        open_cards(self.app)
 
 
 class BillingDetailsPanel(AccountPanel):

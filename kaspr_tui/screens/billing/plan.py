@@ -14,7 +14,8 @@ from textual.widgets import Button, Static, TabbedContent
 
 from kaspr_tui.api.models import CreditBalance, RecurringAddon
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, CreditType
-from kaspr_tui.billing.formatting import format_count, format_date, format_plan
+from kaspr_tui.billing.formatting import format_date, format_plan
+from kaspr_tui.billing.order_words import left_of_words, pack_words
 from kaspr_tui.screens.base import AccountPanel
 from kaspr_tui.screens.billing.addons import PurchaseAddonsScreen
 from kaspr_tui.screens.billing.licenses import LicensesScreen
@@ -30,20 +31,14 @@ NOT_ADMIN = "Only a workspace admin can buy credits or licenses."
 NOT_LOADED = "The account is still loading; try again in a moment."
 
 
-def pack_words(addon: RecurringAddon | None) -> str:
-    if addon is None or addon.quantity == 0:
-        return "none"
-    return f"{format_count(addon.quantity)}, {'renews' if addon.auto_renew else 'ends at reset'}"
-
-
 def credit_row(balance: CreditBalance, addon: RecurringAddon | None) -> str:
     """`Phone         2,160 of 2,500     500, renews`: one credit type, in the columns of `credits_heading`."""
-    left = f"{format_count(balance.remaining)} of {format_count(balance.included + balance.addon)}"
+    left = left_of_words(balance.used, balance.remaining)
     return "".join(
         [
             CREDIT_LABELS[balance.type].removesuffix(" credits").ljust(TYPE_WIDTH),
             left.ljust(LEFT_WIDTH),
-            pack_words(addon).ljust(PACK_WIDTH),
+            (pack_words(addon.quantity, addon.auto_renew) if addon else pack_words(0, True)).ljust(PACK_WIDTH),
         ]
     )
 

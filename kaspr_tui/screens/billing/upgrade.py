@@ -8,7 +8,6 @@ Checkout only opens for the quote on screen.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import cast
 
 from rich.text import Text
@@ -19,22 +18,21 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from kaspr_tui.api.models import (
-    AddonQuantity,
     Catalog,
     PlanWire,
     QuoteRequest,
     Subscription,
+    change_request,
 )
 from kaspr_tui.billing.catalog import (
     CREDIT_LABELS,
     CREDIT_TYPES,
-    CreditType,
     Interval,
     PlanId,
 )
 from kaspr_tui.billing.formatting import format_count
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.billing.order_words import nothing_to_pay_words, scheduled_change_words
+from kaspr_tui.billing.order_words import nothing_to_pay_words, pack_words, scheduled_change_words
 from kaspr_tui.billing.words import seats_ceiling_reason, seats_floor_reason
 from kaspr_tui.screens.billing.live_quote import LiveQuote, QuoteState
 from kaspr_tui.screens.checkout import run_checkout
@@ -83,23 +81,6 @@ def plans_heading() -> str:
             "Export".rjust(CREDIT_WIDTH),
         ]
     )
-
-
-def change_request(
-    subscription: Subscription, plan: PlanId, interval: Interval, seats: int, addons: Mapping[CreditType, int]
-) -> QuoteRequest | None:
-    """The quote request for what differs from today's subscription; None when nothing does."""
-    changes: dict[str, object] = {}
-    if plan != subscription.plan:
-        changes["plan"] = plan
-    if interval != subscription.interval:
-        changes["interval"] = interval
-    if seats != subscription.seats:
-        changes["seats"] = seats
-    added = [AddonQuantity(type=credit_type, quantity=quantity) for credit_type, quantity in addons.items() if quantity]
-    if not changes and not added:
-        return None
-    return QuoteRequest.model_validate({**changes, "addons": added})
 
 
 class Plain(Vertical):
@@ -185,7 +166,7 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
         self._live_quote.inputs_changed()
 
     def _preset(self, subscription: Subscription, catalog: Catalog) -> None:
-        recurring = {addon.type: addon.quantity for addon in subscription.addons}
+        recurring = {addon.type: addon for addon in subscription.addons}
         packs = {pack.type: pack for pack in catalog.addon_packs}
         self.query_one("#interval", Choices).value = subscription.interval
         picker = self.query_one("#plan-select", Choices)
@@ -196,7 +177,9 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
         for credit_type in CREDIT_TYPES:
             pack = packs[credit_type]
             slider = self.query_one(f"#addon-{credit_type}", Slider)
-            slider.label = f"{CREDIT_LABELS[credit_type]} (today {renewing_words(recurring.get(credit_type, 0))})"
+            today = recurring.get(credit_type)
+            today_words = pack_words(today.quantity, today.auto_renew) if today else pack_words(0, True)
+            slider.label = f"{CREDIT_LABELS[credit_type]} (today {today_words})"
             slider.format_value = addon_words
             # From 0 (none) in the pack's steps: 0, 25, 50, … for phone credits.
             slider.set_bounds(0, pack.max, pack.step)
@@ -330,7 +313,9 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
             # Pressed in the moment between a key and its quote: price what is on screen now.
             self._live_quote.ask_now()
             return
-        checkout = run_checkout(self.screen, priced[0], title="Change plan")
+        request, quote = priced
+        # The price on screen is the one paid, unless it must be made again (the review then says so).
+        checkout = run_checkout(self.screen, request, title="Change plan", quote=quote)
         self.run_worker(checkout, group="checkout", exclusive=True, exit_on_error=False)
 
 
@@ -338,10 +323,6 @@ def terms(subscription: Subscription) -> tuple[object, ...]:
     """What the inputs are preset from: a change to any of these means a new starting point."""
     addons = tuple((addon.type, addon.quantity) for addon in subscription.addons)
     return (subscription.plan, subscription.interval, subscription.seats, addons)
-
-
-def renewing_words(quantity: int) -> str:
-    return f"{format_count(quantity)} renewing" if quantity else "none"
 
 
 def addon_words(quantity: int) -> str:

@@ -2,9 +2,14 @@
 
 Every field is checked as it loses focus and all of them at once on submit, with the same rules
 the server applies (`kaspr_tui.billing`); the server's own field errors land next to the same
-inputs. Saving runs in this screen's one worker: billing details are PUT only when they changed,
-a new card is POSTed as the default, then the screen dismisses with the `PaymentChoice`.
-Escape dismisses with None and changes nothing.
+inputs. Escape dismisses with None and changes nothing.
+
+In a checkout (the default) the form saves nothing: it dismisses with the order's
+`PaymentChoice` (the details as typed, the saved card or the new card), which the checkout sends
+with the payment, and the server keeps only if the payment succeeds (API.md rule 11). With
+`saves=True` (Update payment information, Billing details → Edit) the person's Confirm is the
+confirmation: the screen's one worker PUTs the details if they changed and POSTs a new card as
+the default, then dismisses with the choice as saved.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from kaspr_tui.api.models import (
     PaymentMethod,
     PaymentMethodCreate,
 )
+from kaspr_tui.api.models import CardInput as CardFields
+from kaspr_tui.billing.cards import detect_brand
 from kaspr_tui.billing.countries import COUNTRY_NAMES
 from kaspr_tui.billing.formatting import format_card, format_expiry
 from kaspr_tui.billing.tax import (
@@ -73,11 +80,32 @@ COUNTRY_OPTIONS = sorted(((name, code) for code, name in COUNTRY_NAMES.items()),
 
 
 @dataclass(frozen=True)
+class NewCard:
+    """A card typed for this order: sent with the payment, saved (as the default) only if it succeeds."""
+
+    fields: CardFields
+    """Number and CVC are `SecretStr`: never in a repr or a log."""
+    brand: str
+    last4: str
+
+
+@dataclass(frozen=True)
 class PaymentChoice:
-    payment_method: PaymentMethod
-    """The card to charge: the saved one, or the one just added (and made the default)."""
-    billing_details: BillingDetails
-    """As saved on the server."""
+    """Who is billed and which card pays, as the person gave them on the form."""
+
+    billing_details: BillingDetailsUpdate
+    saved_card: PaymentMethod | None = None
+    """A card on file; or, in a checkout, None and `new_card` set."""
+    new_card: NewCard | None = None
+
+    @property
+    def card_words(self) -> tuple[str, str, int, int]:
+        """brand, last 4, expiry month and year: what is shown of the card that pays."""
+        if self.saved_card is not None:
+            card = self.saved_card
+            return card.brand, card.last4, card.exp_month, card.exp_year
+        assert self.new_card is not None
+        return self.new_card.brand, self.new_card.last4, self.new_card.fields.exp_month, self.new_card.fields.exp_year
 
 
 def vat_hint(country: str | None, vat_number: str) -> str:
@@ -96,7 +124,10 @@ def saved_card_label(card: PaymentMethod) -> str:
     return f"Use saved card: {format_card(card.brand, card.last4)}, expires {expires}"
 
 
-def _as_update(details: BillingDetails) -> BillingDetailsUpdate:
+def as_update(details: BillingDetails | BillingDetailsUpdate) -> BillingDetailsUpdate:
+    """The details as a form sends them (a saved set without its VAT status)."""
+    if isinstance(details, BillingDetailsUpdate):
+        return details
     return BillingDetailsUpdate(
         company=details.company,
         contact_name=details.contact_name,
@@ -115,18 +146,26 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
     def __init__(
         self,
         *,
-        details: BillingDetails | None,
+        details: BillingDetails | BillingDetailsUpdate | None,
         saved_card: PaymentMethod | None,
         title: str = "Billing information",
         submit_label: str = "Continue",
-        card_only_errors: dict[str, str] | None = None,
+        errors: dict[str, str] | None = None,
+        new_card: NewCard | None = None,
+        saves: bool = False,
+        asks_card: bool = True,
     ) -> None:
         super().__init__()
         self.details = details
         self.saved_card = saved_card
         self.form_title = title
         self.submit_label = submit_label
-        self.card_only_errors = dict(card_only_errors or {})
+        self.errors = dict(errors or {})
+        """API param → message, shown on opening: why the last payment or save was refused."""
+        self.new_card = new_card
+        """The card typed before (Back from the review): typed in again."""
+        self.saves = saves
+        self.asks_card = asks_card
         self.saving = False
         """A save is in flight: a second Enter or click must not start another."""
         self._details_key: str | None = None
@@ -175,10 +214,12 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
                         hint=vat_hint(address.country if address else None, vat_number),
                         id="vat-number-field",
                     )
-                with Vertical(id="card-column", classes="form-column"):
+                with Vertical(id="card-column", classes="form-column") as card_column:
+                    card_column.display = self.asks_card
                     yield Label("Card", classes="form-heading")
                     saved = self.saved_card
-                    use_saved = saved is not None and not self.card_only_errors
+                    card_refused = any(param in CARD_PARAM_INPUTS for param in self.errors)
+                    use_saved = saved is not None and self.new_card is None and not card_refused
                     label = saved_card_label(saved) if saved else ""
                     checkbox = Checkbox(label, use_saved, id="use-saved-card", compact=True)
                     checkbox.display = saved is not None
@@ -202,8 +243,14 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
         form = self.query_one("#billing-form")
         form.border_title = self.form_title
         form.border_subtitle = "Esc cancel"
-        if self.card_only_errors:
-            errors = self.card_only_errors.items()
+        if self.new_card is not None:
+            fields = self.new_card.fields
+            self._card.fill(
+                fields.number.get_secret_value(), fields.exp_month, fields.exp_year,
+                fields.cvc.get_secret_value(), fields.name,
+            )
+        if self.errors:
+            errors = self.errors.items()
             self._show_errors({PARAM_INPUTS.get(param, "card-number"): message for param, message in errors})
             self._focus_first_error()
         else:
@@ -240,7 +287,7 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
             self._value("vat-number"),
         )
         by_param = {problem.param: problem.message for problem in problems}
-        if not self._uses_saved_card:
+        if self.asks_card and not self._uses_saved_card:
             by_param.update(self._card.errors(date.today()))
         errors: dict[str, str] = {}
         for param, message in by_param.items():
@@ -334,9 +381,23 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
         if errors:
             self._focus_first_error()
             return
+        if not self.saves:
+            self._close(PaymentChoice(self._details_update(), *self._card_choice()))
+            return
         self.saving = True
         self.query_one("#submit", Button).disabled = True
         self._save()
+
+    def _card_choice(self) -> tuple[PaymentMethod | None, NewCard | None]:
+        """The saved card, or the card typed, for the order (nothing sent yet)."""
+        if self._uses_saved_card or not self.asks_card:
+            return self.saved_card, None
+        entry = self._card.entry()
+        fields = CardFields(
+            number=SecretStr(entry.number), exp_month=entry.exp_month, exp_year=entry.exp_year,
+            cvc=SecretStr(entry.cvc), name=entry.name,
+        )
+        return None, NewCard(fields, brand=detect_brand(entry.number), last4=entry.number[-4:])
 
     def _update_vat_hint(self) -> None:
         self._field("vat-number").set_hint(vat_hint(self._country, self._value("vat-number")))
@@ -369,14 +430,12 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
 
     async def _send(self, client: BillingClient) -> None:
         update = self._details_update()
-        details = self.details
-        if details is None or update != _as_update(details):
+        if self.details is None or update != as_update(self.details):
             self._details_key = self._details_key or new_idempotency_key()
-            details = await client.update_billing_details(update, idempotency_key=self._details_key)
             # Saved: a retry after a card problem does not send them again.
-            self.details = details
-        if self._uses_saved_card:
-            assert self.saved_card is not None
+            self.details = await client.update_billing_details(update, idempotency_key=self._details_key)
+        card: PaymentMethod | None
+        if self._uses_saved_card or not self.asks_card:
             card = self.saved_card
         else:
             entry = self._card.entry()
@@ -392,11 +451,11 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
                 ),
                 idempotency_key=self._card_key,
             )
-        self._close(PaymentChoice(payment_method=card, billing_details=details))
+        self._close(PaymentChoice(update, saved_card=card))
 
     def _show_api_error(self, error: ApiError) -> None:
         """Field errors next to their inputs, all at once; anything else at the top of the form."""
-        if error.is_card_error:
+        if error.is_card_error and self.asks_card:
             # A refused card is not kept on screen (or in a screenshot); the next one gets its own key.
             self._card.forget_secrets()
             self._card_key = None
@@ -431,4 +490,4 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
         self.dismiss(choice)
 
 
-__all__ = ["BillingFormScreen", "PaymentChoice", "saved_card_label", "vat_hint"]
+__all__ = ["BillingFormScreen", "NewCard", "PaymentChoice", "as_update", "saved_card_label", "vat_hint"]

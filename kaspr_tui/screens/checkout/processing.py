@@ -1,16 +1,20 @@
 """The payment dialog: processing, the bank's 3-D Secure step, then what happened.
 
-It pays one quote with one card under one idempotency key. Every retry of that payment re-sends
-the same key (or, once the server has named the checkout, only asks how it went), so nothing is
-ever charged twice. It never claims an outcome it does not know: when the answer is lost it says
-so and offers to retry. Escape cannot cancel a charge in flight, so it does nothing until the
+It pays one quote with one card under one idempotency key, sending the order's billing details and
+a new card with it (kept by the server only if the payment succeeds). Every retry of that payment
+re-sends the same key (or, once the server has named the checkout, only asks how it went), so
+nothing is ever charged twice. When the answer to the payment is lost, the checkout is looked for
+in the workspace's checkouts (`GET /v1/checkouts`) and followed from there; only if it cannot be
+found either does the dialog say the outcome is unknown and offer to retry. A refusal the person
+can act on goes back: a stale or expired price to be priced again ("renew"), a refused card or
+field to the form beside its input. Escape cannot cancel a charge in flight, so it does nothing until the
 payment is final; then it is the same as OK.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from textual import on, work
@@ -22,19 +26,20 @@ from textual.widgets import Button, LoadingIndicator, Static
 
 from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.api.models import Checkout, Quote, Subscription
-from kaspr_tui.billing.catalog import CREDIT_LABELS
-from kaspr_tui.billing.formatting import format_card, format_date
+from kaspr_tui.billing.formatting import format_card
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.billing.words import terms_words
+from kaspr_tui.billing.order_words import outcome_title, payment_refused, what_changed_lines
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.state import app_host
 
 if TYPE_CHECKING:
     from kaspr_tui.screens.checkout.billing_form import PaymentChoice
 
-Outcome = Literal["succeeded", "failed", "cancelled"]
+Outcome = Literal["succeeded", "failed", "cancelled", "renew"]
 
-KEY_IN_USE = "idempotency_key_in_use"
+RENEW_CODES = frozenset({"quote_expired", "quote_stale"})
+"""Refusals that only ask for a new price: the flow prices the order again and shows the difference."""
+
 
 REFUSAL_ADVICE = {
     "quote_stale": "The subscription changed since this price was made; review the new price before paying.",
@@ -42,6 +47,9 @@ REFUSAL_ADVICE = {
     "checkout_in_progress": "Wait a moment for that payment to finish, then check your plan before buying again.",
 }
 """What to do after the server refused to start the payment; nothing was charged."""
+
+CARD_ERROR_FIELDS = {"expired_card": "exp_month", "incorrect_cvc": "cvc"}
+"""Which card field a failed payment's reason belongs next to; any other reason goes by the number."""
 
 BUTTON_IDS = ("approve-3ds", "deny-3ds", "try-another-card", "retry", "ok")
 
@@ -54,30 +62,45 @@ class CheckoutResult:
     outcome: Outcome
     checkout: Checkout | None
     try_another_card: bool = False
+    """Back to the form with `form_errors` beside their inputs."""
+    form_errors: dict[str, str] = field(default_factory=dict)
+    """Form param (`number`, `address.city`) → why the server refused it."""
+    renew_reason: str | None = None
+    """For "renew": the refusal's code."""
 
 
-def is_refusal(error: ApiError) -> bool:
-    """The server answered and refused to start the payment: nothing happened, retrying won't help.
+def form_errors_of(error: ApiError) -> dict[str, str]:
+    """A refused checkout's field errors by the form's params (`payment_method.number` → `number`);
+    a card refused without a param goes by its number."""
+    errors = {
+        param.removeprefix("payment_method.").removeprefix("billing_details."): message
+        for param, message in error.field_errors().items()
+    }
+    if error.is_card_error and not errors:
+        errors["number"] = error.message
+    return errors
 
-    Anything else (no answer, a timeout, 429 or 5xx after the client's retries, our own earlier
-    attempt still running) leaves the outcome unknown.
-    """
-    return 400 <= error.status < 500 and error.status != 429 and error.code != KEY_IN_USE
 
 
 class ProcessingScreen(Dialog[CheckoutResult]):
     BINDINGS = [Binding("escape", "close", "Close", show=False)]
 
-    def __init__(self, quote: Quote, choice: PaymentChoice, *, idempotency_key: str) -> None:
+    def __init__(
+        self, quote: Quote, choice: PaymentChoice, *, idempotency_key: str, earlier: frozenset[str] = frozenset()
+    ) -> None:
         super().__init__()
         self.quote = quote
         self.choice = choice
         self.idempotency_key = idempotency_key
+        self.earlier = earlier
+        """Checkouts of earlier attempts of this order (the same quote): never mistaken for this one."""
         self.checkout: Checkout | None = None
         """The checkout as last seen; once known, a retry asks about it instead of paying again."""
         self._final: CheckoutResult | None = None
         """What OK (or Escape) answers; None while the payment is in flight."""
         self._before: Subscription | None = None
+        self._form_errors: dict[str, str] = {}
+        """What the form should show beside its inputs if the person goes back to it."""
 
     @property
     def _amount(self) -> str:
@@ -108,9 +131,23 @@ class ProcessingScreen(Dialog[CheckoutResult]):
         return client
 
     async def _create(self, client: BillingClient) -> Checkout:
+        choice = self.choice
         return await client.create_checkout(
-            self.quote.id, self.choice.payment_method.id, idempotency_key=self.idempotency_key
+            self.quote.id,
+            choice.saved_card.id if choice.saved_card is not None else None,
+            payment_method=choice.new_card.fields if choice.new_card is not None else None,
+            billing_details=choice.billing_details,
+            idempotency_key=self.idempotency_key,
         )
+
+    async def _find_lost(self, client: BillingClient) -> Checkout | None:
+        """This payment's checkout, if the server has it though its answer never came back."""
+        try:
+            page = await client.checkouts(limit=10)
+        except ApiError:
+            return None
+        mine = (checkout for checkout in page.data if checkout.quote.id == self.quote.id)
+        return next((checkout for checkout in mine if checkout.id not in self.earlier), None)
 
     async def _follow_up(self, client: BillingClient) -> Checkout:
         assert self.checkout is not None
@@ -133,13 +170,25 @@ class ProcessingScreen(Dialog[CheckoutResult]):
     async def _pay(self, step: Callable[[BillingClient], Awaitable[Checkout]]) -> None:
         client = self._client()
         try:
-            checkout = await step(client)
+            try:
+                checkout = await step(client)
+            except ApiError as error:
+                if self.checkout is not None or payment_refused(error.status, error.code):
+                    raise
+                # No answer: the payment may have been made all the same; find it before saying so.
+                found = await self._find_lost(client)
+                if found is None:
+                    raise
+                checkout = found
             self.checkout = checkout
             if checkout.status == "processing":
                 checkout = await client.wait_for_checkout(checkout.id)
                 self.checkout = checkout
         except ApiError as error:
-            if self.checkout is None and is_refusal(error):
+            if self.checkout is None and payment_refused(error.status, error.code):
+                if error.code in RENEW_CODES:
+                    self._leave(CheckoutResult("renew", None, renew_reason=error.code))
+                    return
                 self._show_refused(error)
             else:
                 self._show_unconfirmed(error.message)
@@ -186,7 +235,7 @@ class ProcessingScreen(Dialog[CheckoutResult]):
         message = Content.assemble(
             ("Your bank asks you to confirm this payment of ", ""),
             (self._amount, "bold"),
-            f" to Kaspr with {format_card(self.choice.payment_method.brand, self.choice.payment_method.last4)}.\n\n",
+            f" to Kaspr with {format_card(*self.choice.card_words[:2])}.\n\n",
             ("This step stands in for your bank's 3-D Secure check.", "$text-muted"),
         )
         self._show("bank", title="Your bank · 3-D Secure", message=message, buttons=("approve-3ds", "deny-3ds"))
@@ -194,11 +243,13 @@ class ProcessingScreen(Dialog[CheckoutResult]):
     def _show_succeeded(self, checkout: Checkout, invoice_number: str | None) -> None:
         self._final = CheckoutResult("succeeded", checkout)
         self.query_one("#ok", Button).label = "OK"
-        self._show("succeeded", title="Payment succeeded", message=self._what_changed(invoice_number), buttons=("ok",))
+        message = Content(self._what_changed(invoice_number))
+        self._show("succeeded", title=outcome_title(self.quote), message=message, buttons=("ok",))
 
     def _show_failed(self, checkout: Checkout) -> None:
         self._final = CheckoutResult("failed", checkout)
         reason = checkout.error.message if checkout.error is not None else "The payment did not go through."
+        self._form_errors = {CARD_ERROR_FIELDS.get(checkout.error.code if checkout.error else "", "number"): reason}
         message = Content.assemble(
             (reason, "bold"),
             "\n\nNothing was charged and your subscription is unchanged.",
@@ -212,8 +263,15 @@ class ProcessingScreen(Dialog[CheckoutResult]):
         message = Content.assemble(
             (error.message, "bold"), f"\n\n{advice}" if advice else "", "\n\nNothing was charged."
         )
-        self.query_one("#ok", Button).label = "OK"
-        self._show("failed", title="The payment could not start", message=message, buttons=("ok",))
+        self._form_errors = form_errors_of(error)
+        if self._form_errors:
+            # Something on the form was refused (a blocked card, a field): back to it, the reason beside it.
+            self.query_one("#ok", Button).label = "Cancel"
+            buttons: tuple[str, ...] = ("try-another-card", "ok")
+        else:
+            self.query_one("#ok", Button).label = "OK"
+            buttons = ("ok",)
+        self._show("failed", title="The payment could not start", message=message, buttons=buttons)
 
     def _show_unconfirmed(self, reason: str) -> None:
         # The payment may or may not have gone through: OK leaves without claiming either.
@@ -226,31 +284,17 @@ class ProcessingScreen(Dialog[CheckoutResult]):
         self.query_one("#ok", Button).label = "Close"
         self._show("unconfirmed", title="Payment not confirmed", message=message, buttons=("retry", "ok"))
 
-    def _what_changed(self, invoice_number: str | None) -> Content:
-        quote = self.quote
-        plan_name = app_host(self.app).account.plan_name
-        lines: list[Content | str] = []
-        now_terms = terms_words(plan_name(quote.plan), quote.interval, quote.seats)
+    def _what_changed(self, invoice_number: str | None) -> str:
         before = self._before
-        if before is None or (before.plan, before.interval, before.seats) != (quote.plan, quote.interval, quote.seats):
-            lines.append(Content.assemble("Your plan is now ", (now_terms, "bold"), "."))
-        for addon in quote.addons:
-            label = CREDIT_LABELS[addon.type]
-            lines.append(f"{addon.quantity:,} {label} added now, renewing each period.")
-        if quote.scheduled_change is not None:
-            change = quote.scheduled_change
-            later = terms_words(plan_name(change.plan), change.interval, change.seats)
-            lines.append(Content.assemble(
-                "Scheduled: ", (later, "bold"), f" from {format_date(change.effective_at)}."
-            ))
-        if quote.total_due_now > 0:
-            card = self.choice.payment_method
-            lines.append(f"Charged {self._amount} to {format_card(card.brand, card.last4)}.")
-            if invoice_number:
-                lines.append(f"Invoice {invoice_number} is under Billing → Plan & Billing → Invoices.")
-        else:
-            lines.append("Nothing was charged today.")
-        return Content("\n").join(Content(line) if isinstance(line, str) else line for line in lines)
+        terms = None if before is None else (before.plan, before.interval, before.seats)
+        renewing = {} if before is None else {
+            addon.type: addon.auto_renew for addon in before.addons if addon.quantity > 0
+        }
+        charged_to = format_card(*self.choice.card_words[:2])
+        lines = what_changed_lines(self.quote, terms, app_host(self.app).account.plan_name, charged_to, renewing)
+        if self.quote.total_due_now > 0 and invoice_number:
+            lines.append(f"Invoice {invoice_number} is under Billing → Plan & Billing → Invoices.")
+        return "\n".join(lines)
 
     # ---- keys and buttons -------------------------------------------------------------------
 
@@ -269,7 +313,7 @@ class ProcessingScreen(Dialog[CheckoutResult]):
     @on(Button.Pressed, "#try-another-card")
     def _try_another_card(self) -> None:
         if self._final is not None:
-            self._leave(CheckoutResult("failed", self.checkout, try_another_card=True))
+            self._leave(CheckoutResult("failed", self.checkout, try_another_card=True, form_errors=self._form_errors))
 
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:

@@ -1,39 +1,46 @@
-"""Billing details: the subscription's details in one modal, to read and close.
+"""Billing details: the subscription's details in one modal, to read, to edit, to see what comes.
 
 Plan, interval, licenses, add-on packs and whether they renew, the current period, when the next
 renewal bills and how much, who is billed and where, the VAT number and its status, and the card
 (brand, last 4 and expiry only). The renewal total is priced with the same rules as the server's
-quotes (`kaspr_tui.billing.quotes`), from the account already loaded: no request is made.
-Escape or Close (`#close`) dismisses it.
+quotes (`kaspr_tui.billing.quotes`), from the account already loaded. Upcoming charges
+(`#details-upcoming`) are the server's own list (`GET /v1/invoices/upcoming`): the monthly
+add-on packs and the renewal with its scheduled change, as it will invoice them. Edit
+(`#edit-billing-details`) opens the billing form on the details alone, validated as in a
+checkout (the VAT number and the country's postal-code rule); Save saves them, and the dialog
+shows the account as reloaded. Escape or Close (`#close`) dismisses it.
 """
 
 from __future__ import annotations
 
 from rich.table import Table
+from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Label, Static
 
+from kaspr_tui.api import ApiError
 from kaspr_tui.api.models import (
     BillingDetails,
     PaymentMethod,
-    RecurringAddon,
     Subscription,
+    UpcomingCharge,
 )
 from kaspr_tui.billing.catalog import CREDIT_LABELS
 from kaspr_tui.billing.formatting import (
     format_card,
-    format_count,
     format_date,
     format_expiry,
     format_plan,
 )
 from kaspr_tui.billing.money import format_money
+from kaspr_tui.billing.order_words import pack_words
 from kaspr_tui.billing.quotes import PriceChange, Terms, price_change
 from kaspr_tui.billing.tax import tax_decision
 from kaspr_tui.billing.words import vat_charge_words
+from kaspr_tui.screens.checkout.billing_form import BillingFormScreen, PaymentChoice
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.state import AccountState, app_host
 
@@ -83,13 +90,6 @@ def renewal_price(subscription: Subscription, details: BillingDetails | None) ->
     )
 
 
-def addon_words(addon: RecurringAddon, resets_on: str) -> str:
-    """`500 a month, renews automatically on 17 Dec 2026`, or that it stops at that reset."""
-    if addon.auto_renew:
-        return f"{format_count(addon.quantity)} a month, renews automatically on {resets_on}"
-    return f"{format_count(addon.quantity)} a month until {resets_on}, auto-renew off"
-
-
 def licenses_words(subscription: Subscription) -> str:
     """`5 (3 used · 2 free)`."""
     used = subscription.seats - subscription.seats_available
@@ -128,9 +128,20 @@ def subscription_grid(state: AccountState) -> Table:
     packs = [addon for addon in subscription.addons if addon.quantity > 0]
     for addon in packs:
         resets_on = resets.get(addon.type, format_date(subscription.current_period_end))
-        grid.add_row(CREDIT_LABELS[addon.type], addon_words(addon, resets_on))
+        grid.add_row(CREDIT_LABELS[addon.type], pack_words(addon.quantity, addon.auto_renew, resets_on))
     if not packs:
         grid.add_row("Add-ons", "none")
+    return grid
+
+
+def upcoming_grid(charges: list[UpcomingCharge]) -> Table:
+    """`17 Dec 2026  Add-on packs for the month  €240.00`, one row per charge, in date order."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_column(justify="right", no_wrap=True)
+    for charge in charges:
+        grid.add_row(format_date(charge.date), charge.description, format_money(charge.total, charge.currency))
     return grid
 
 
@@ -148,12 +159,15 @@ class BillingDetailsScreen(Dialog[None]):
         default_card = state.default_card
         with Vertical(id="billing-details-dialog", classes="dialog"):
             with Horizontal(id="details-buttons", classes="dialog-buttons"):
+                yield Button("Edit billing details", id="edit-billing-details", compact=True)
                 yield Button("Close", id="close", compact=True, variant="primary", action="screen.close")
             with VerticalScroll(id="details-body"):
                 yield Label("Subscription", classes="details-heading")
                 yield Static(subscription_grid(state), id="details-subscription")
                 yield Label("Billed to", classes="details-heading")
                 yield Static(billing_details_section(state.billing_details), id="details-billed-to", markup=False)
+                yield Label("Upcoming charges", classes="details-heading")
+                yield Static("Loading the upcoming charges…", id="details-upcoming", markup=False)
                 yield Label("Card", classes="details-heading")
                 yield Static(card_words(default_card) if default_card else "No card on file", id="details-card",
                              markup=False)
@@ -164,6 +178,49 @@ class BillingDetailsScreen(Dialog[None]):
         dialog.border_subtitle = "Esc close"
         # The body takes the arrow keys and PageUp/PageDown first: at 80×24 it scrolls.
         self.query_one("#details-body").focus()
+        self.watch(self.app, "account", self._show_account, init=False)
+        self._load_upcoming()
+
+    @work(group="upcoming-charges", exclusive=True, exit_on_error=False)
+    async def _load_upcoming(self) -> None:
+        """The charges the server will make on its own: asked for, not computed here, so they are
+        the invoices it will issue."""
+        client = app_host(self.app).client
+        upcoming = self.query_one("#details-upcoming", Static)
+        if client is None:
+            return
+        try:
+            charges = await client.upcoming_charges()
+        except ApiError as error:
+            upcoming.update(f"The upcoming charges could not be read: {error.message} Press r to try again.")
+            return
+        upcoming.update(upcoming_grid(charges) if charges else "Nothing is due before the next renewal.")
+
+    def _show_account(self, state: AccountState) -> None:
+        """After an edit (or `r`), the details as reloaded."""
+        if state.subscription is None:
+            return
+        self.state = state
+        self.query_one("#details-subscription", Static).update(subscription_grid(state))
+        self.query_one("#details-billed-to", Static).update(billing_details_section(state.billing_details))
+        self._load_upcoming()
+
+    @on(Button.Pressed, "#edit-billing-details")
+    def _edit(self) -> None:
+        host = app_host(self.app)
+
+        def saved(choice: PaymentChoice | None) -> None:
+            if choice is not None:
+                self.app.notify("Your billing details are saved; the next invoices are issued to them.", title=TITLE)
+                host.load_account()
+
+        self.app.push_screen(
+            BillingFormScreen(
+                details=self.state.billing_details, saved_card=None, title="Edit billing details",
+                submit_label="Save", saves=True, asks_card=False,
+            ),
+            saved,
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)

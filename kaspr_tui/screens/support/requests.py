@@ -78,11 +78,15 @@ class RequestForm:
     status: str
     fields: dict[str, str]
     key: RetryKey = field(default_factory=RetryKey)
+    sending: bool = False
+    """A request is in flight: another Enter or click sends nothing."""
+    sent: tuple[SupportRequestCreate, SupportTicket] | None = None
+    """The last request filed and its ticket: the same one again is not filed twice."""
 
 
-def ticket_line(ticket: SupportTicket, email: str) -> str:
+def ticket_line(ticket: SupportTicket, email: str, lead: str = "Request sent") -> str:
     return (
-        f"Request sent: ticket {ticket.id} ({ticket.status}), {format_date(ticket.created)}. "
+        f"{lead}: ticket {ticket.id} ({ticket.status}), {format_date(ticket.created)}. "
         f"Support will answer at {email}."
     )
 
@@ -208,6 +212,12 @@ class CustomerRequests(ReportsFailedWorkers, Vertical):
             return
         button = self.query_one(f"#{form.button}", Button)
         status = self.query_one(f"#{form.status}", Note)
+        if form.sending:
+            return
+        if form.sent is not None and form.sent[0] == request:
+            status.say(ticket_line(form.sent[1], self.signed_in_email, lead="This request was already sent"))
+            return
+        form.sending = True
         button.disabled = True
         status.say("Sending your request…")
         try:
@@ -216,8 +226,10 @@ class CustomerRequests(ReportsFailedWorkers, Vertical):
             show_request_failure(self, error, form.fields, status)
             return
         finally:
+            form.sending = False
             button.disabled = False
         form.key.succeeded()
+        form.sent = (request, ticket)
         status.say(ticket_line(ticket, self.signed_in_email))
         # The request is now in the workspace's activity feed, which the dashboard shows.
         app_host(self.app).load_account()

@@ -26,10 +26,9 @@ from kaspr_tui.billing.cards import (
     format_card_number,
     normalize_card_number,
     parse_expiry,
-    validate_card,
+    validate_card_text,
 )
 from kaspr_tui.billing.formatting import CARD_BRANDS
-from kaspr_tui.billing.validation import has_control_characters
 from kaspr_tui.widgets.forms.field_input import FieldInput
 from kaspr_tui.widgets.forms.form_field import FormField
 
@@ -195,22 +194,20 @@ class CardInput(Vertical):
         )
 
     def errors(self, today: date) -> dict[str, str]:
-        """Every problem with the card as typed, by API param (`number`, `exp_month`, `cvc`, `name`)."""
-        entry = self.entry()
-        problems = {
-            error.param: error.message
-            for error in validate_card(entry.number, entry.exp_month, entry.exp_year, entry.cvc, today)
-        }
-        expiry_text = self._input("card-expiry").value.strip()
-        if not expiry_text:
-            problems["exp_month"] = "Enter the expiry date as printed on the card, MM/YY."
-        elif entry.exp_month == 0:
-            problems["exp_month"] = "Enter the expiry as MM/YY, like 08/29."
-        if not entry.name:
-            problems["name"] = "Enter the name as printed on the card."
-        elif has_control_characters(entry.name):
-            problems["name"] = "Remove line breaks and control characters from the name."
-        return problems
+        """Every problem with the card as typed, by API param (`number`, `exp_month`, `cvc`, `name`):
+        the command line's rules (`validate_card_text`), so both refuse the same cards in the same words."""
+        problems = validate_card_text(
+            self._input("card-number").value, self._input("card-expiry").value,
+            self._input("card-cvc").value, self._input("card-name").value, today,
+        )
+        return {problem.param: problem.message for problem in problems}
+
+    def fill(self, number: str, exp_month: int, exp_year: int, cvc: str, name: str) -> None:
+        """Show a card typed before (the order's card, when the person comes back to the form)."""
+        self._input("card-number").value = number
+        self._input("card-expiry").value = f"{exp_month:02d}/{exp_year % 100:02d}"
+        self._input("card-cvc").value = cvc
+        self._input("card-name").value = name
 
     def forget_secrets(self) -> None:
         """Empty the number and the CVC, so nothing holds them once the form is closed or the card refused.

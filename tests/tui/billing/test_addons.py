@@ -128,8 +128,8 @@ async def test_a_declined_card_buys_nothing_and_keeps_the_dialog(live_server: Li
 @pytest.mark.parametrize(
     ("credit_type", "renewing", "pack_words", "terms_words"),
     [
-        ("phone", True, "500, ending on 17 Dec 2026", "for this period only"),
-        ("export", False, "10,000 a month, renewing", "your pack becomes 10,100 a month"),
+        ("phone", True, "500, ends on 17 Dec 2026 (auto-renew off)", "for this period only"),
+        ("export", False, "10,000 a month, renews on 17 Dec 2026", "your pack becomes 10,100 a month"),
     ],
     ids=["off", "back-on"],
 )

@@ -7,7 +7,7 @@ import pytest
 from textual.widgets import TabbedContent
 
 from kaspr_tui.api import BillingClient
-from kaspr_tui.api.models import InvoiceSummary, ListResponse
+from kaspr_tui.api.models import InvoiceStatus, InvoiceSummary, ListResponse
 from kaspr_tui.app import KasprApp
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.server.bulk_seed import add_invoices, workspace_id_named
@@ -108,10 +108,11 @@ async def test_the_invoices_are_fetched_when_their_tab_is_shown_not_when_billing
     fetch_page = BillingClient.invoices
 
     async def counting(
-        self: BillingClient, *, limit: int = 20, starting_after: str | None = None, workspace: str | None = None
+        self: BillingClient, *, limit: int = 20, starting_after: str | None = None, workspace: str | None = None,
+        status: InvoiceStatus | None = None,
     ) -> ListResponse[InvoiceSummary]:
         pages.append(starting_after)
-        return await fetch_page(self, limit=limit, starting_after=starting_after, workspace=workspace)
+        return await fetch_page(self, limit=limit, starting_after=starting_after, workspace=workspace, status=status)
 
     monkeypatch.setattr(BillingClient, "invoices", counting)
     app = app_for(live_server.url, ADMIN_KEY)
@@ -124,3 +125,22 @@ async def test_the_invoices_are_fetched_when_their_tab_is_shown_not_when_billing
         await settle(pilot)
         assert pages == [None]  # the first page, once
         assert numbers_in(invoices_table(app)) == SEEDED_NUMBERS
+
+
+async def test_a_failed_payment_is_not_listed_as_an_invoice(live_server: LiveServer, admin: httpx.Client) -> None:
+    """Issue 11 item 13: a declined attempt leaves a void, unnumbered invoice on the server; the
+    Invoices table lists bills, as billing portals do, so it is not a row without a number."""
+    card = admin.post("/v1/payment_methods", json={
+        "number": "4000000000000002", "exp_month": 12, "exp_year": 2030, "cvc": "123", "name": "Alice Martin",
+    }).raise_for_status().json()
+    quote = admin.post("/v1/quotes", json={"seats": 11}).raise_for_status().json()
+    admin.post("/v1/checkouts", json={"quote_id": quote["id"], "payment_method_id": card["id"]},
+               headers={"Idempotency-Key": "declined-seat"}).raise_for_status()
+    assert admin.get("/v1/invoices", params={"limit": 1}).json()["data"][0]["status"] == "void"
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await show_invoices(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        assert numbers_in(table) == SEEDED_NUMBERS
+        assert "void" not in screen_text(app)

@@ -55,7 +55,8 @@ async def test_inputs_start_at_todays_subscription_and_ask_for_nothing(
         assert not checkout_enabled(app)
         # The current plan is marked with a word, not only a colour; today's recurring credits show.
         assert "Business  current" in shown(app, "#plan-select")
-        assert "500 renewing" in screen.query_one("#addon-phone", Slider).label
+        assert "(today 500, renews)" in screen.query_one("#addon-phone", Slider).label
+        assert "(today 10,000, auto-renew off)" in screen.query_one("#addon-export", Slider).label
 
 
 CHANGES = {

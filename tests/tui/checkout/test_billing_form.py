@@ -115,9 +115,10 @@ async def test_the_vat_line_follows_country_and_number(live_server: LiveServer) 
         assert str(hint.content) == "Starts with DE · reverse charge, 0 % VAT"
 
 
-async def test_a_new_card_and_changed_details_are_saved_and_returned(
+async def test_in_a_checkout_a_new_card_and_changed_details_are_returned_and_nothing_is_saved(
     live_server: LiveServer, admin: httpx.Client
 ) -> None:
+    before = server_state(admin)
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
         results = await open_form_on_account(pilot)
@@ -126,10 +127,28 @@ async def test_a_new_card_and_changed_details_are_saved_and_returned(
         await submit(pilot, results)
     [choice] = results
     assert isinstance(choice, PaymentChoice)
-    assert (choice.payment_method.brand, choice.payment_method.last4) == ("mastercard", "4444")
+    assert choice.saved_card is None and choice.new_card is not None
+    assert choice.card_words == ("mastercard", "4444", 12, 2030)
+    assert choice.new_card.fields.number.get_secret_value() == NEW_CARD.replace(" ", "")
+    assert (choice.billing_details.address.city, choice.billing_details.address.postal_code) == ("Lyon", "69002")
+    assert server_state(admin) == before, "the order's details and card travel with its payment, not before"
+
+
+async def test_with_saves_a_new_card_and_changed_details_are_saved_and_returned(
+    live_server: LiveServer, admin: httpx.Client
+) -> None:
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        results = await open_form_on_account(pilot, saves=True)
+        await use_new_card(pilot)
+        fill(app, city="Lyon", postal_code="69002")
+        await submit(pilot, results)
+    [choice] = results
+    assert isinstance(choice, PaymentChoice) and choice.saved_card is not None
+    assert (choice.saved_card.brand, choice.saved_card.last4) == ("mastercard", "4444")
     cards = admin.get("/v1/payment_methods").json()["data"]
     [default] = [card for card in cards if card["is_default"]]
-    assert default["id"] == choice.payment_method.id
+    assert default["id"] == choice.saved_card.id
     saved = admin.get("/v1/billing_details").json()
     assert (saved["address"]["city"], saved["address"]["postal_code"]) == ("Lyon", "69002")
     assert choice.billing_details.address.city == "Lyon"
@@ -146,8 +165,8 @@ async def test_the_saved_card_with_unchanged_details_changes_nothing(
         await submit(pilot, results)
     [choice] = results
     assert isinstance(choice, PaymentChoice)
-    assert choice.payment_method == saved_card
-    assert server_state(admin) == before, "no card added, details not sent again"
+    assert choice.saved_card == saved_card and choice.new_card is None
+    assert server_state(admin) == before, "no card added, details not sent"
 
 
 async def test_escape_closes_the_form_and_changes_nothing(live_server: LiveServer, admin: httpx.Client) -> None:
@@ -167,7 +186,7 @@ async def test_a_double_enter_adds_the_card_once(live_server: LiveServer, admin:
     cards_before = len(admin.get("/v1/payment_methods").json()["data"])
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
-        results = await open_form_on_account(pilot)
+        results = await open_form_on_account(pilot, saves=True)
         await use_new_card(pilot)
         app.screen.query_one("#card-name", Input).focus()
         await pilot.press("enter", "enter")
@@ -296,7 +315,7 @@ async def test_the_servers_field_errors_are_shown_beside_each_field_at_once() ->
     ]
     app = ScriptedApp(lambda request: error_response(400, refusals))
     async with app.run_test(size=(80, 24)) as pilot:
-        results = await open_modal(pilot, BillingFormScreen(details=ACME, saved_card=SAVED_CARD))
+        results = await open_modal(pilot, BillingFormScreen(details=ACME, saved_card=SAVED_CARD, saves=True))
         fill(app, postal_code="75999", email="billing@nomail.example")
         await submit(pilot, results)
         assert errors_shown(app) == {
@@ -320,7 +339,7 @@ async def test_the_servers_card_errors_land_on_the_card_fields() -> None:
 
     app = ScriptedApp(answer)
     async with app.run_test(size=(120, 40)) as pilot:
-        results = await open_modal(pilot, BillingFormScreen(details=ACME, saved_card=SAVED_CARD))
+        results = await open_modal(pilot, BillingFormScreen(details=ACME, saved_card=SAVED_CARD, saves=True))
         await use_new_card(pilot)
         await submit(pilot, results)
         assert errors_shown(app) == {
@@ -346,7 +365,7 @@ async def test_a_network_failure_keeps_everything_typed_and_the_next_submit_succ
 
     app = ScriptedApp(answer)
     async with app.run_test(size=(80, 24)) as pilot:
-        form = BillingFormScreen(details=ACME, saved_card=SAVED_CARD, submit_label="Confirm")
+        form = BillingFormScreen(details=ACME, saved_card=SAVED_CARD, submit_label="Confirm", saves=True)
         results = await open_modal(pilot, form)
         await use_new_card(pilot)
         fill(app, company="Acme Europe")
@@ -364,7 +383,8 @@ async def test_a_network_failure_keeps_everything_typed_and_the_next_submit_succ
         await submit(pilot, results)
     [choice] = results
     assert isinstance(choice, PaymentChoice)
-    assert choice.payment_method.id == "pm_new" and choice.billing_details.company == "Acme Europe"
+    assert choice.saved_card is not None and choice.saved_card.id == "pm_new"
+    assert choice.billing_details.company == "Acme Europe"
     # The same contents are sent under the same key, so a save the server did get is not made twice.
     assert [request.headers["Idempotency-Key"] for request in app.requests[len(first_keys):]][:1] == first_keys
 
@@ -373,7 +393,7 @@ async def test_card_errors_from_a_failed_payment_are_shown_on_open() -> None:
     app = ScriptedApp(lambda request: httpx.Response(500))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_modal(pilot, BillingFormScreen(
-            details=ACME, saved_card=None, card_only_errors={"number": "Your card was declined."}
+            details=ACME, saved_card=None, errors={"number": "Your card was declined."}
         ))
         assert not app.screen.query_one("#use-saved-card").display
         assert errors_shown(app) == {"card-number": "Your card was declined."}

@@ -25,7 +25,7 @@ from kaspr_tui.server.settings import ServerSettings
 from kaspr_tui.server.testing import ADMIN_KEY, GLOBEX_KEY, LiveServer
 from kaspr_tui.widgets.forms.form_field import FormField
 from tests.helpers.app import app_for
-from tests.helpers.forms import FAILING_CARDS, GOOD_CARD, THREE_D_SECURE_CARD, UPGRADE
+from tests.helpers.forms import DECLINED_WHEN_SAVED, FAILING_CARDS, GOOD_CARD, THREE_D_SECURE_CARD, UPGRADE
 from tests.helpers.http import invoices, subscription
 from tests.helpers.pages import press
 from tests.helpers.screen import dialog_message, notices, screen_text, showing
@@ -162,7 +162,9 @@ async def test_a_downgrade_is_scheduled_without_a_charge_and_can_be_cancelled(
         assert "nothing to pay now" in scheduled
         assert review.quote.total_due_now == 0
         await pay_and_wait(pilot)
-        assert "Nothing was charged" in dialog_message(app)
+        assert "Nothing is charged today; from 17 Aug 2027 you are on Starter (monthly) × 8 seats" in (
+            dialog_message(app)
+        )
         checkout = await finish(pilot, host)
     assert checkout is not None and checkout.status == "succeeded"
     assert new_since(before, admin) == []
@@ -264,3 +266,26 @@ class TestWhileThePaymentIsProcessing:
             checkout = await finish(pilot, host)
         assert checkout is not None
         assert [invoice["status"] for invoice in new_since(before, admin)] == ["paid"]
+
+
+async def test_a_card_blocked_as_the_payment_starts_goes_back_to_the_form_beside_the_number(
+    live_server: LiveServer, admin: httpx.Client
+) -> None:
+    """The card is sent with the payment now (rule 11): a card the processor refuses at once (402)
+    is a refusal to start, with the reason beside the number when the person goes back; nothing kept."""
+    before = (invoices(admin), admin.get("/v1/payment_methods").json())
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        host = await start(pilot, UPGRADE)
+        await to_review(pilot, card=DECLINED_WHEN_SAVED)
+        await press(pilot, "#continue-to-payment")
+        await at(pilot, ProcessingScreen)
+        await until(pilot, lambda: showing(app, "#try-another-card"), "the refusal")
+        assert "Nothing was charged." in dialog_message(app)
+        await press(pilot, "#try-another-card")
+        await at(pilot, BillingFormScreen)
+        assert app.screen.query_one("#card-number-field", FormField).error
+        await pilot.press("escape")
+        await until(pilot, lambda: bool(host.results), "run_checkout to return")
+    assert host.results == [None]
+    assert (invoices(admin), admin.get("/v1/payment_methods").json()) == before

@@ -4,20 +4,26 @@ status, the card. Escape or Close closes it; at 80×24 and less it scrolls."""
 
 from __future__ import annotations
 
+import io
+
 import httpx
+from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from kaspr_tui.billing.money import format_money
+from kaspr_tui.screens.checkout.billing_form import BillingFormScreen
 from kaspr_tui.screens.dialogs.billing_details import (
     BillingDetailsScreen,
     open_billing_details,
 )
 from kaspr_tui.server.testing import ADMIN_KEY, GLOBEX_KEY, LiveServer
 from tests.helpers.app import app_for
-from tests.helpers.pages import press_on_plan_billing
-from tests.helpers.screen import screen_text
-from tests.helpers.waiting import settle
+from tests.helpers.forms import error_of, fill
+from tests.helpers.pages import press, press_on_plan_billing
+from tests.helpers.screen import screen_text, shown
+from tests.helpers.waiting import settle, until
 
 
 def plan_price(admin: httpx.Client, plan_id: str, interval: str, seats: int) -> int:
@@ -40,6 +46,13 @@ def dialog_text(app: App[None]) -> str:
     region = app.screen.query_one("#billing-details-dialog").region
     rows = screen_text(app).splitlines()[region.y : region.bottom]
     return " ".join(" ".join(row[region.x + 1 : region.right - 1] for row in rows).split())
+
+
+def upcoming_words(app: App[None]) -> str:
+    """The upcoming charges as the dialog lays them out (runs of spaces squeezed), scrolled into view or not."""
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(app.screen.query_one("#details-upcoming", Static).content)
+    return "\n".join(" ".join(line.split()) for line in console.export_text().splitlines())
 
 
 async def open_modal(pilot: Pilot[None]) -> str:
@@ -66,8 +79,8 @@ async def test_the_button_opens_the_subscriptions_billing_details(live_server: L
     assert "Licenses 10 (8 used · 2 free)" in text
     assert "Current period 17 Aug 2026 – 17 Aug 2027" in text
     assert f"Next renewal 17 Aug 2027: {format_money(with_french_vat)} (VAT 20 % applies)" in text
-    assert "Phone credits 500 a month, renews automatically on 17 Dec 2026" in text
-    assert "Export credits 10,000 a month until 17 Dec 2026, auto-renew off" in text
+    assert "Phone credits 500 a month, renews on 17 Dec 2026" in text
+    assert "Export credits 10,000, ends on 17 Dec 2026 (auto-renew off)" in text
     assert "Acme Corp Alice Martin · billing@acme.example 12 rue de la Paix, 75002 Paris, FR" in text
     assert "VAT number FR40303265045 (valid)" in text
     assert "Visa •••• 4242, expires 12/2029" in text
@@ -127,3 +140,53 @@ async def test_a_short_terminal_scrolls_to_the_card_with_close_in_view(live_serv
         text = dialog_text(app)
     assert "Visa •••• 4242, expires 12/2029" in text and "Close" in text
 
+
+
+async def test_billing_details_are_edited_on_their_own_validated_as_in_checkout(
+    live_server: LiveServer, admin: httpx.Client
+) -> None:
+    """Issue 12: Billing details → Edit, with the postal-code rule of the country and the VAT check."""
+    before = admin.get("/v1/billing_details").json()
+    cards_before = admin.get("/v1/payment_methods").json()
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_modal(pilot)
+        await press(pilot, "#edit-billing-details", BillingDetailsScreen)
+        await until(pilot, lambda: isinstance(app.screen, BillingFormScreen), "the form")
+        assert not app.screen.query_one("#card-column").display  # the details alone, no card
+        fill(app, city="Lyon", postal_code="6900", vat_number="FR123")
+        await press(pilot, "#submit", BillingFormScreen)
+        # Refused before anything is sent, each reason beside its field.
+        assert error_of(app, "postal-code") and error_of(app, "vat-number")
+        assert admin.get("/v1/billing_details").json() == before
+        fill(app, postal_code="69002", vat_number=before["vat_number"])
+        await press(pilot, "#submit", BillingFormScreen)
+        await until(pilot, lambda: isinstance(app.screen, BillingDetailsScreen), "the details again")
+        await settle(pilot)
+        assert "69002 Lyon" in shown(app, "#details-billed-to")
+    saved = admin.get("/v1/billing_details").json()
+    assert (saved["address"]["city"], saved["address"]["postal_code"]) == ("Lyon", "69002")
+    assert admin.get("/v1/payment_methods").json() == cards_before
+
+
+async def test_upcoming_charges_are_listed_and_agree_with_the_invoices_issued_as_time_passes(
+    live_server: LiveServer, admin: httpx.Client
+) -> None:
+    """Issue 12: the next charges with dates and amounts, then the server's clock moved past the
+    first one: the invoice it issued is that charge, and the list moves on."""
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_modal(pilot)
+        listed = upcoming_words(app)
+        assert "17 Dec 2026 Add-on packs for the month €240.00" in listed
+        assert "17 Aug 2027 Renewal: Business (annual), 10 seats €11,616.00" in listed
+        await pilot.press("escape")
+        # 20 days later: past 17 Dec 2026, the first charge.
+        admin.post("/v1/test_helpers/advance_clock", json={"days": 20}).raise_for_status()
+        [issued] = admin.get("/v1/invoices", params={"status": "paid", "limit": 1}).json()["data"]
+        assert (issued["created"][:10], issued["total"]) == ("2026-12-17", 24000)
+        await pilot.press("r")
+        await settle(pilot)
+        await open_modal(pilot)
+        assert "17 Dec 2026" not in upcoming_words(app)
+        assert "17 Jan 2027 Add-on packs for the month €240.00" in upcoming_words(app)

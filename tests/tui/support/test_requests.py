@@ -110,3 +110,21 @@ async def test_sending_again_after_a_lost_answer_files_one_ticket(
         [ticket] = tickets(server_settings.db_path)
         assert f"ticket {ticket['id']}" in status(pilot, "email-change")
     assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1]
+
+
+async def test_enter_pressed_twice_sends_one_request(
+    live_server: LiveServer, server_settings: ServerSettings
+) -> None:
+    """Issue 12, defect 8: one action, one key, one ticket, whether the second Enter lands while the
+    first is being sent or after it was."""
+    app = app_for(live_server.url, MEMBER_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_page(pilot, "s")
+        await type_into(pilot, "#request-new-email", "b.moreau@acme.example")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        [ticket] = tickets(server_settings.db_path)
+        assert f"ticket {ticket['id']}" in status(pilot, "email-change")
+        assert "already" in status(pilot, "email-change")
