@@ -45,6 +45,7 @@ from kaspr_tui.state import app_host
 from kaspr_tui.widgets.forms.card_input import CARD_PARAM_INPUTS, CardInput
 from kaspr_tui.widgets.forms.field_input import FieldInput
 from kaspr_tui.widgets.forms.form_field import FormField
+from kaspr_tui.widgets.toggles import TickBox
 
 MAX_POSTAL_CODE_LENGTH = 20
 MAX_VAT_NUMBER_LENGTH = 32
@@ -180,7 +181,7 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
                     saved = self.saved_card
                     use_saved = saved is not None and not self.card_only_errors
                     label = saved_card_label(saved) if saved else ""
-                    checkbox = Checkbox(label, use_saved, id="use-saved-card", compact=True)
+                    checkbox = TickBox(label, use_saved, id="use-saved-card", compact=True)
                     checkbox.display = saved is not None
                     yield checkbox
                     card = CardInput(id="card-input")

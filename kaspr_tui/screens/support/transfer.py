@@ -48,6 +48,7 @@ from kaspr_tui.screens.support.forms import (
 from kaspr_tui.state import app_host, gather_or_raise
 from kaspr_tui.widgets.forms.field_input import FieldInput
 from kaspr_tui.widgets.note import Note
+from kaspr_tui.widgets.toggles import TickBox
 
 TRANSFER_FIELDS = {
     "from_email": "transfer-from",
@@ -197,7 +198,7 @@ class TransferScreen(Dialog[TransferOutcome | None]):
                 )
                 to_field = FieldInput(placeholder="new@company.com", id="transfer-to", compact=True)
                 yield from self._row("To (new)", to_field)
-                yield Checkbox("Move their license (one paid seat)", id="transfer-license", compact=True)
+                yield TickBox("Move their license (one paid seat)", id="transfer-license", compact=True)
                 yield Static(id="transfer-license-error", classes="field-error", markup=False)
                 with Horizontal(id="transfer-credits", classes="form-row"):
                     for index, credit_type in enumerate(CREDIT_TYPES):
