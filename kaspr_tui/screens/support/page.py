@@ -22,6 +22,8 @@ from kaspr_tui.state import AccountState, app_host
 
 SupportPanel = SupportConsole | CustomerRequests
 
+FIRST_FIELD = "#support-scroll Input"
+
 
 def panel_for(role: Role | None) -> SupportPanel | None:
     """The console for support staff, the requests for customers; nothing while the role is unknown."""
@@ -32,7 +34,9 @@ def panel_for(role: Role | None) -> SupportPanel | None:
 
 class SupportScreen(AccountScreen):
     MODE_TITLE = "Support"
-    AUTO_FOCUS = "#support-scroll"
+    # The first field of the form (the look-up, or the new email), so what is typed goes in it and
+    # never into a letter shortcut; Escape leaves it for the page's keys.
+    AUTO_FOCUS = FIRST_FIELD
 
     BINDINGS = [
         Binding("slash", "lookup_account", "Look up"),
@@ -62,6 +66,7 @@ class SupportScreen(AccountScreen):
             if new_panel is not None:
                 # It shows the account itself once mounted.
                 self.query_one("#support-scroll").mount(new_panel)
+                self.call_after_refresh(self._focus_first_field)
         elif isinstance(panel, SupportConsole):
             panel.show_account(state)
 
@@ -104,6 +109,14 @@ class SupportScreen(AccountScreen):
             console.focus_email_change()
         else:
             self.action_request_email_change()
+
+    def _focus_first_field(self) -> None:
+        """Into the panel mounted after the page (the role was not known yet), unless the person
+        has already moved elsewhere."""
+        if self.focused is None or self.focused.id == "support-scroll":
+            fields = self.query(FIRST_FIELD)
+            if fields:
+                fields.first().focus()
 
     def action_leave_field(self) -> None:
         self.query_one("#support-scroll").focus()

@@ -15,6 +15,7 @@ async def test_end_shows_the_deleting_section_below_the_fold(live_server: LiveSe
     async with app.run_test(size=(80, 24)) as pilot:
         await open_page(pilot, "s")
         assert "Deleting your account" not in screen_text(app)
+        await pilot.press("escape")  # out of the first field, to the page
         await pilot.press("end")
         await settle(pilot)
         assert "Deleting your account" in screen_text(app)
