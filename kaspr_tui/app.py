@@ -101,19 +101,22 @@ class KasprApp(App[None]):
     }
     DEFAULT_MODE = "dashboard"
     BINDINGS = [
-        Binding("d", "go('dashboard')", "Dashboard", tooltip="Plan, seats, credits, card, recent activity"),
-        Binding("b", "go('billing')", "Billing", tooltip="Plans, credits, licenses, payment method"),
-        Binding("w", "go('workspace')", "Workspace", tooltip="Members and invitations"),
-        Binding("s", "go('support')", "Support", tooltip="How to reach support"),
-        Binding("r", "refresh", "Refresh", tooltip="Load the account again from the billing server"),
-        Binding("question_mark,f1", "show_keys", "Keys", tooltip="Every key, and how to move around"),
-        Binding("q", "quit", "Quit"),
+        Binding(
+            "d", "go('dashboard')", "Dashboard", tooltip="Plan, seats, credits, card, recent activity",
+            id="app.dashboard",
+        ),
+        Binding("b", "go('billing')", "Billing", tooltip="Plans, credits, licenses, payment method", id="app.billing"),
+        Binding("w", "go('workspace')", "Workspace", tooltip="Members and invitations", id="app.workspace"),
+        Binding("s", "go('support')", "Support", tooltip="How to reach support", id="app.support"),
+        Binding("r", "refresh", "Refresh", tooltip="Load the account again from the billing server", id="app.refresh"),
+        Binding("question_mark,f1", "show_keys", "Keys", tooltip="Every key, and how to move around", id="app.keys"),
+        Binding("q", "quit", "Quit", id="app.quit"),
         # Textual routes each key to the widget focused when the key is read, but a plain Tab moves
         # focus only once the focused input has handled it, so keys typed right after a Tab (a
         # burst from tmux, a paste, a fast typist) landed in the previous field of any form. A
         # priority binding moves focus before the next key is routed.
-        Binding("tab", "focus_next", "Next field", show=False, priority=True),
-        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True),
+        Binding("tab", "focus_next", "Next field", show=False, priority=True, id="app.next_field"),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True, id="app.previous_field"),
     ]
 
     account: reactive[AccountState] = reactive(AccountState, init=False)
@@ -152,6 +155,9 @@ class KasprApp(App[None]):
             self.push_screen(ConfigErrorScreen(self.config_error or ""))
             return
         self._apply_theme(self.settings.theme)
+        if self.settings.keymap:
+            self.set_keymap(dict(self.settings.keymap))
+            self._check_keymap()
         for warning in self.settings.warnings:
             self.notify(warning, title="Settings", severity="warning", timeout=15)
         if self._client is None and self.settings.embedded:
@@ -168,6 +174,20 @@ class KasprApp(App[None]):
         else:
             names = ", ".join(sorted(self.available_themes))
             self.notify(f"Unknown theme {theme!r}; using {self.theme}. Themes: {names}", severity="warning")
+
+    @work(thread=True, group="keymap", exit_on_error=False)
+    def _check_keymap(self) -> None:
+        """Say what is wrong in `[keymap]` (an unknown id, a clash) once, at start; in a thread, as
+        it imports every page and dialog, which the first frame does not wait for."""
+        from kaspr_tui.keymap import binding_scopes, keymap_problems
+
+        problems = keymap_problems(self._keymap, binding_scopes(type(self)))
+        for problem in problems:
+            log.warning("%s", problem)
+        if problems:
+            self.call_from_thread(
+                self.notify, "\n".join(problems), title="Keymap in config.toml", severity="warning", timeout=20
+            )
 
     async def on_unmount(self) -> None:
         if self._client is not None:

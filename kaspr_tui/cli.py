@@ -78,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "read_only": _option(options, "read_only"),
                 "log_file": _option(options, "log_file"),
                 "debug": _option(options, "debug"),
+                "mouse": _option(options, "mouse"),
             }
         )
         configure_logging(settings, for_app=options.command is None)
@@ -371,6 +372,13 @@ def _shared_options() -> argparse.ArgumentParser:
         help="allow a plain http:// API URL to another machine (sends the key unencrypted)",
     )
     group.add_argument("--read-only", action="store_true", help="refuse every change (exit code 2)")
+    group.add_argument(
+        "--no-mouse",
+        dest="mouse",
+        action="store_false",
+        default=None,
+        help="leave the mouse to the terminal, so text selects and copies natively (config: mouse = false)",
+    )
     group.add_argument("--debug", action="store_true", help="log each API request (to stderr, or to --log-file)")
     group.add_argument(
         "--log-file", metavar="PATH", type=Path, help=f"log to this file, rotated, mode 0600 ({ENV_VARS['log_file']})"
@@ -496,7 +504,7 @@ def run_app(settings: Settings) -> int:
         # to the terminal once the app has closed; keep it here instead.
         textual_report = io.StringIO()
         app.error_console = Console(file=textual_report, color_system=None, markup=False)
-        app.run()
+        app.run(mouse=settings.mouse)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception as error:

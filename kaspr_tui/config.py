@@ -55,6 +55,8 @@ CONFIG_KEYS: Mapping[str, type] = MappingProxyType(
         "insecure": bool,
         "read_only": bool,
         "log_file": str,
+        "mouse": bool,
+        "keymap": dict,
     }
 )
 CONNECTION_KEYS = frozenset({"api_url", "api_key", "insecure"})
@@ -81,6 +83,10 @@ class Settings:
     log_file: Path | None = None
     """Where the log goes (rotating, 0600); None: no log unless --debug."""
     debug: bool = False
+    mouse: bool = True
+    """False (`--no-mouse`, `mouse = false`): the terminal keeps the mouse, so text selects natively."""
+    keymap: Mapping[str, str] = field(default_factory=dict)
+    """`[keymap]`: binding id → keys (`"ctrl+b"`, `"f2,ctrl+b"`), as Textual's `App.set_keymap` takes."""
     # value name → "cli" | "env" | "config" | "profile" | "default"
     sources: Mapping[str, str] = field(default_factory=dict)
     # Problems worth telling the user about that do not stop the app.
@@ -157,6 +163,8 @@ def resolve_settings(
     insecure = bool(pick("insecure", False))
     read_only = bool(pick("read_only", False))
     log_file = pick("log_file", None)
+    mouse = bool(pick("mouse", True))
+    keymap = _keymap(pick("keymap", {}), path, warnings)
 
     if api_url is not None:
         api_url = check_api_url(str(api_url), insecure=insecure, source=sources["api_url"])
@@ -173,6 +181,8 @@ def resolve_settings(
         read_only=read_only,
         log_file=None if log_file is None else Path(str(log_file)).expanduser(),
         debug=bool(cli_values.get("debug", False)),
+        mouse=mouse,
+        keymap=MappingProxyType(keymap),
         sources=MappingProxyType(sources),
         warnings=tuple(warnings),
     )
@@ -336,7 +346,19 @@ def _known_values(path: Path, table: Mapping[str, object], prefix: str, warnings
     return values
 
 
-_TYPE_WORDS = {str: "a string", bool: "true or false"}
+def _keymap(table: object, path: Path, warnings: list[str]) -> dict[str, str]:
+    """`[keymap]`'s entries whose keys are a string; others become warnings. Whether each id exists
+    and whether keys clash is for the app to say, which knows its bindings."""
+    keymap: dict[str, str] = {}
+    for binding_id, keys in dict(table).items() if isinstance(table, dict) else ():
+        if isinstance(keys, str) and keys.strip():
+            keymap[str(binding_id)] = keys.replace(" ", "")
+        else:
+            warnings.append(f'{path}: keymap.{binding_id} must be keys in a string, like "ctrl+b" — ignored')
+    return keymap
+
+
+_TYPE_WORDS = {str: "a string", bool: "true or false", dict: "a table"}
 _LOCATION = re.compile(r"\s*\(at line (\d+), column \d+\)$")
 
 

@@ -85,7 +85,10 @@ def recent_activity(state: AccountState) -> Content:
 class DashboardScreen(AccountScreen):
     MODE_TITLE = "Dashboard"
     BINDINGS = [
-        Binding("c", "cancel_scheduled_change", "Cancel change", tooltip="Keep the plan as it is at the renewal"),
+        Binding(
+            "c", "cancel_scheduled_change", "Cancel change", tooltip="Keep the plan as it is at the renewal",
+            id="dashboard.cancel_change",
+        ),
     ]
 
     def compose_body(self) -> ComposeResult:

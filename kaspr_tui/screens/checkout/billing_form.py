@@ -109,7 +109,7 @@ def _as_update(details: BillingDetails) -> BillingDetailsUpdate:
 
 class BillingFormScreen(Dialog["PaymentChoice | None"]):
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "cancel", "Cancel", id="billing_form.cancel"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 

@@ -66,7 +66,7 @@ def is_refusal(error: ApiError) -> bool:
 
 
 class ProcessingScreen(Dialog[CheckoutResult]):
-    BINDINGS = [Binding("escape", "close", "Close", show=False)]
+    BINDINGS = [Binding("escape", "close", "Close", show=False, id="payment.close")]
 
     def __init__(self, quote: Quote, choice: PaymentChoice, *, idempotency_key: str) -> None:
         super().__init__()

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 
 class OrderReviewScreen(Dialog[bool]):
-    BINDINGS = [Binding("escape", "back", "Back")]
+    BINDINGS = [Binding("escape", "back", "Back", id="review.back")]
 
     def __init__(self, quote: Quote, choice: PaymentChoice) -> None:
         super().__init__()

@@ -137,7 +137,7 @@ def subscription_grid(state: AccountState) -> Table:
 class BillingDetailsScreen(Dialog[None]):
     """The subscription's billing details, read only."""
 
-    BINDINGS = [Binding("escape", "close", "Close")]
+    BINDINGS = [Binding("escape", "close", "Close", id="billing_details.close")]
 
     def __init__(self, state: AccountState) -> None:
         super().__init__()

@@ -20,7 +20,7 @@ from kaspr_tui.screens.dialogs.base import BUTTON_ROW_KEYS, Dialog
 
 class ConfirmScreen(Dialog[bool]):
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "cancel", "Cancel", id="confirm.cancel"),
         *BUTTON_ROW_KEYS,
     ]
     CLICK_OUTSIDE = "cancel"

@@ -57,7 +57,7 @@ def keys_table(rows: Iterable[tuple[str, str]]) -> Content:
 
 class KeysScreen(Dialog[None]):
     BINDINGS = [
-        Binding("escape,question_mark,f1", "dismiss", "Close", key_display="esc"),
+        Binding("escape,question_mark,f1", "dismiss", "Close", key_display="esc", id="keys.close"),
     ]
 
     def __init__(self, page_keys: list[KeyHelp]) -> None:

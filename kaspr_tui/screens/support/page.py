@@ -39,12 +39,15 @@ class SupportScreen(AccountScreen):
     AUTO_FOCUS = FIRST_FIELD
 
     BINDINGS = [
-        Binding("slash", "lookup_account", "Look up"),
-        Binding("t", "transfer", "Transfer"),
+        Binding("slash", "lookup_account", "Look up", id="support.lookup"),
+        Binding("t", "transfer", "Transfer", id="support.transfer"),
         # Not in the footer, full at 80 columns for customers: the Keys screen (?) lists them.
-        Binding("e", "change_email", "Change an email", show=False),
-        Binding("escape", "leave_field", "Leave field", show=False),
-        Binding("j", "request_account_transfer", "Changing jobs: request a transfer", show=False),
+        Binding("e", "change_email", "Change an email", show=False, id="support.change_email"),
+        Binding("escape", "leave_field", "Leave field", show=False, id="support.leave_field"),
+        Binding(
+            "j", "request_account_transfer", "Changing jobs: request a transfer", show=False,
+            id="support.request_transfer",
+        ),
     ]
 
     def compose_body(self) -> ComposeResult:

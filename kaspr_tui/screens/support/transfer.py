@@ -175,7 +175,7 @@ def what_moves(request: TransferRequest, source_workspace: str) -> str:
 
 
 class TransferScreen(Dialog[TransferOutcome | None]):
-    BINDINGS = [Binding("escape", "back", "Back")]
+    BINDINGS = [Binding("escape", "back", "Back", id="transfer.back")]
 
     def __init__(self, from_email: str = "") -> None:
         super().__init__()

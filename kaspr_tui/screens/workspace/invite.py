@@ -33,7 +33,7 @@ InviteResult = Member | Literal["add_licenses"] | None
 
 
 class InviteMemberScreen(Dialog[InviteResult]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="invite.cancel")]
 
     def __init__(self, workspace_name: str, seats_free: int) -> None:
         super().__init__()

@@ -87,9 +87,12 @@ class WorkspaceScreen(AccountScreen):
     AUTO_FOCUS = "#members"
 
     BINDINGS = [
-        Binding("a", "add_member", "Add member", tooltip="Invite someone by email to take a free license"),
+        Binding(
+            "a", "add_member", "Add member", tooltip="Invite someone by email to take a free license",
+            id="workspace.add_member",
+        ),
         # Not in the footer, which has no room left at 80 columns: the panel's subtitle says it.
-        Binding("x,delete", "remove_selected", "Remove", show=False),
+        Binding("x,delete", "remove_selected", "Remove", show=False, id="workspace.remove"),
     ]
 
     def __init__(self) -> None:
