@@ -161,7 +161,9 @@ class DashboardScreen(AccountScreen):
         words = scheduled_change_words(state.plan_name(change.plan), change.interval, change.seats, change.effective_at)
         keeps = format_plan(state.plan_name(state.subscription.plan), state.subscription.interval)
         question = f"{words}.\n\nCancel it and keep {keeps} with {state.subscription.seats} seats at the renewal?"
-        confirm = ConfirmScreen("Cancel the scheduled change?", question, "Yes, cancel it")
+        confirm = ConfirmScreen(
+            "Cancel the scheduled change?", question, "Cancel the change", cancel_label="Keep the change"
+        )
         if not await self.app.push_screen_wait(confirm):
             return
         client = host.client

@@ -269,6 +269,7 @@ class SupportConsole(ReportsFailedWorkers, Vertical):
                 "Change the email?",
                 f"{account.user.name} will log in as {new_email} instead of {old_email}.",
                 "Change email",
+                cancel_label="Keep the email",
             )
         )
         if not confirmed:

@@ -64,14 +64,16 @@ def member_row(member: Member) -> tuple[Text, ...]:
     )
 
 
-def removal_question(member: Member, workspace_name: str) -> tuple[str, str, str]:
-    """(title, message, button label) of the confirmation before removing `member`."""
+def removal_question(member: Member, workspace_name: str) -> tuple[str, str, str, str]:
+    """(title, message, the button that removes, the one that keeps) of the confirmation before
+    removing `member`."""
     if member.status == "invited":
         return (
             "Revoke this invitation?",
             f"The invitation of {member.email} to {workspace_name} is cancelled and can no longer "
             "be accepted. Its license becomes free for someone else.",
             "Revoke invitation",
+            "Keep invitation",
         )
     who = f"{member.name} ({member.email})" if member.name else member.email
     return (
@@ -79,6 +81,7 @@ def removal_question(member: Member, workspace_name: str) -> tuple[str, str, str
         f"{who} loses access to {workspace_name}. Their license becomes free for someone else; "
         "the number of licenses you pay for does not change.",
         "Remove member",
+        "Keep member",
     )
 
 
@@ -249,12 +252,15 @@ class WorkspaceScreen(AccountScreen):
         if member is None or not state.is_admin:
             return
         workspace_name = state.me.workspace.name if state.me and state.me.workspace else "this workspace"
-        title, message, label = removal_question(member, workspace_name)
+        title, message, label, keep = removal_question(member, workspace_name)
+
         def answered(confirmed: bool | None) -> None:
             if confirmed:
                 self.remove_member(member)
 
-        self.app.push_screen(ConfirmScreen(title, message, confirm_label=label, danger=True), callback=answered)
+        self.app.push_screen(
+            ConfirmScreen(title, message, confirm_label=label, danger=True, cancel_label=keep), callback=answered
+        )
 
     @work(exclusive=True, group="member-change", exit_on_error=False)
     async def remove_member(self, member: Member) -> None:
