@@ -71,6 +71,8 @@ SUPPORT_COMMANDS: dict[Role, tuple[tuple[str, str, str], ...]] = {
     ),
 }
 """Palette commands of the Support page, by role: (name, help, the page's action)."""
+READ_ONLY_SUPPORT_ACTIONS = frozenset({"lookup_account"})
+"""The Support page's actions that change nothing: the palette keeps them when read-only."""
 
 MODES_BY_ROLE: dict[Role, tuple[str, ...]] = {
     "admin": ("dashboard", "billing", "workspace", "support"),
@@ -165,7 +167,9 @@ class KasprApp(App[None]):
             self._import_http_transport()
             return
         if self._client is None:
-            self._client = BillingClient(self.settings.api_url or "", self.settings.api_key)
+            self._client = BillingClient(
+                self.settings.api_url or "", self.settings.api_key, read_only=self.settings.read_only
+            )
         self.load_account()
 
     def _apply_theme(self, theme: str) -> None:
@@ -208,7 +212,7 @@ class KasprApp(App[None]):
             problem = Problem("Could not start the bundled billing server", str(error))
             self.account = replace(self.account, starting_server=False, loading=False, error=problem)
             return
-        self._client = BillingClient(url, self.settings.api_key)
+        self._client = BillingClient(url, self.settings.api_key, read_only=self.settings.read_only)
         self.account = replace(self.account, starting_server=False)
         self.load_account()
 
@@ -260,11 +264,25 @@ class KasprApp(App[None]):
 
     def watch_account(self, old: AccountState, new: AccountState) -> None:
         if new.me is not None and new.me.workspace is not None:
-            self.title = f"Kaspr · {new.me.workspace.name}"
+            self.title = self._title(new.me.workspace.name)
         if old.role != new.role:
             self.refresh_bindings()
             if self.current_mode not in self.allowed_modes:
                 self.switch_mode(self.allowed_modes[0])
+
+    def _title(self, workspace_name: str) -> str:
+        """`Kaspr · Acme Corp`, with the profile when it is not the default and read-only when it is."""
+        parts = ["Kaspr", workspace_name]
+        if self.settings is not None and self.settings.profile is not None:
+            parts.append(f"profile {self.settings.profile}")
+        if self.read_only_reason is not None:
+            parts.append("read-only")
+        return " · ".join(parts)
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why nothing may be changed (`--read-only`, a profile's `read_only`); None when it may."""
+        return None if self.settings is None else self.settings.read_only_reason
 
     @property
     def allowed_modes(self) -> tuple[str, ...]:
@@ -308,7 +326,11 @@ class KasprApp(App[None]):
         await self.switch_mode("dashboard")
         await self.run_action("screen.cancel_scheduled_change")
 
-    def _billing_commands(self) -> Iterable[SystemCommand]:
+    def _billing_commands(self, *, writes: bool) -> Iterable[SystemCommand]:
+        """The Billing page's commands; those that buy or change something only when `writes`."""
+        yield from self._billing_reads()
+        if not writes:
+            return
         for credit_type in CREDIT_TYPES:
             label = CREDIT_LABELS[credit_type]
             yield SystemCommand(
@@ -324,6 +346,8 @@ class KasprApp(App[None]):
             "Update payment information", "A new card becomes the default",
             partial(_lazy("kaspr_tui.screens.billing.payment", "open_update_payment"), self),
         )
+
+    def _billing_reads(self) -> Iterable[SystemCommand]:
         yield SystemCommand(
             "Billing details", "Plan, seats, add-ons, renewal, billing address, VAT",
             partial(_lazy("kaspr_tui.screens.dialogs.billing_details", "open_billing_details"), self),
@@ -355,25 +379,27 @@ class KasprApp(App[None]):
             yield SystemCommand(
                 f"Go to {title.lower()}", f"Show the {title} page", lambda mode=mode: self.action_go(mode)
             )
-        if "billing" in self.allowed_modes:
+        writes = self.read_only_reason is None
+        if "billing" in self.allowed_modes and writes:
             yield SystemCommand(
                 "Change plan",
                 "Choose another plan, annual or monthly, users and add-on credits",
                 self.action_change_plan,
             )
         subscription = self.account.subscription
-        if self.account.is_admin and subscription is not None and subscription.scheduled_change is not None:
+        if writes and self.account.is_admin and subscription is not None and subscription.scheduled_change is not None:
             yield SystemCommand(
                 "Cancel scheduled change",
                 "Keep today's plan and seats at the renewal",
                 self.action_cancel_scheduled_change,
             )
         if self.account.is_admin:
-            yield from self._billing_commands()
+            yield from self._billing_commands(writes=writes)
         role = self.account.role
         if role is not None:
             for name, help_text, action in SUPPORT_COMMANDS[role]:
-                yield SystemCommand(name, help_text, partial(self._support_action, action))
+                if writes or action in READ_ONLY_SUPPORT_ACTIONS:
+                    yield SystemCommand(name, help_text, partial(self._support_action, action))
         if self.check_action("refresh", ()):
             yield SystemCommand(
                 "Refresh account", "Load plan, credits and card again from the billing server", self.action_refresh

@@ -138,7 +138,7 @@ class DashboardScreen(AccountScreen):
     def _can_cancel(state: AccountState) -> bool:
         return state.is_admin and state.subscription is not None and state.subscription.scheduled_change is not None
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def allows(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_scheduled_change":
             return self._can_cancel(app_host(self.app).account)
         return True

@@ -39,6 +39,7 @@ from kaspr_tui.billing.words import seats_ceiling_reason, seats_floor_reason
 from kaspr_tui.screens.billing.live_quote import LiveQuote, QuoteState
 from kaspr_tui.screens.checkout import run_checkout
 from kaspr_tui.screens.failures import ReportsFailedWorkers
+from kaspr_tui.screens.read_only import read_only_reason
 from kaspr_tui.state import AccountState, app_host
 from kaspr_tui.widgets.choices import Choices
 from kaspr_tui.widgets.quote_view import QuoteView
@@ -330,7 +331,7 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
             total.update(words, layout=False)
 
     def _enable_checkout(self, enabled: bool) -> None:
-        self.query_one("#checkout", Button).disabled = not enabled
+        self.query_one("#checkout", Button).disabled = not enabled or read_only_reason(self) is not None
 
     # ---- checkout -------------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ from kaspr_tui.billing.formatting import format_count, format_date, format_plan
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
 from kaspr_tui.screens.failures import ReportsFailedWorkers
+from kaspr_tui.screens.read_only import disable_write_buttons
 from kaspr_tui.screens.support.forms import (
     RetryKey,
     checked_email,
@@ -143,6 +144,7 @@ class SupportConsole(ReportsFailedWorkers, Vertical):
         self.query_one("#console-account").border_title = "Account"
         self.query_one("#transfer-result").display = False
         self.show_looked_up(None)
+        disable_write_buttons(self)  # mounted after the page has shown the account
         self.query_one("#lookup-status", Note).say("")
         for line in self.query(".field-error"):
             line.display = False

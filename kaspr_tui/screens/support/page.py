@@ -89,7 +89,7 @@ class SupportScreen(AccountScreen):
         panel = self.panel
         return panel if isinstance(panel, CustomerRequests) else None
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def allows(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         is_support = app_host(self.app).account.role == "support"
         if action in {"lookup_account", "transfer"}:
             return is_support

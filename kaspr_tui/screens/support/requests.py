@@ -27,6 +27,7 @@ from kaspr_tui.api.models import SupportRequestCreate, SupportTicket
 from kaspr_tui.billing.formatting import format_date
 from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
 from kaspr_tui.screens.failures import ReportsFailedWorkers
+from kaspr_tui.screens.read_only import disable_write_buttons
 from kaspr_tui.screens.support.forms import (
     RetryKey,
     checked_email,
@@ -142,6 +143,7 @@ class CustomerRequests(ReportsFailedWorkers, Vertical):
         self.query_one("#support-deleting").border_title = "Deleting your account"
         for line in self.query(".field-error, .request-status"):
             line.display = False
+        disable_write_buttons(self)  # mounted after the page has shown the account
 
     # ---- entry points -------------------------------------------------------------------------
 

@@ -164,7 +164,7 @@ class WorkspaceScreen(AccountScreen):
             if active.binding.action != f"go('{self.app.current_mode}')"
         }
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def allows(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("add_member", "remove_selected"):
             if not self.is_admin:
                 return False  # a member reads the list; nothing is offered they cannot do

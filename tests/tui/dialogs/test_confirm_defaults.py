@@ -10,8 +10,8 @@ from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
 from kaspr_tui.server.testing import ADMIN_KEY, SUPPORT_KEY, LiveServer
 from tests.helpers.app import app_for
 from tests.helpers.forms import type_into
-from tests.tui.test_dashboard import schedule_downgrade
 from tests.helpers.waiting import settle, until
+from tests.tui.test_dashboard import schedule_downgrade
 
 
 def buttons(app) -> dict[str, str]:
