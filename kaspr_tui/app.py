@@ -322,6 +322,18 @@ class KasprApp(App[None]):
             await self.switch_mode("billing")
             self.screen.query_one("#plan-select").focus()
 
+    async def _billing_tab(self, tab: str) -> None:
+        await self.switch_mode("billing")
+        await self.run_action(f"screen.show_tab('{tab}')")
+
+    async def _billing_invoices_action(self, action: str) -> None:
+        await self._billing_tab("plan-billing")
+        await self.screen.query_one("#invoices-section").run_action(action)
+
+    async def _workspace_action(self, action: str) -> None:
+        await self.switch_mode("workspace")
+        await self.run_action(f"screen.{action}")
+
     async def action_cancel_scheduled_change(self) -> None:
         await self.switch_mode("dashboard")
         await self.run_action("screen.cancel_scheduled_change")
@@ -343,7 +355,7 @@ class KasprApp(App[None]):
             partial(_lazy("kaspr_tui.screens.billing.plan", "open_licenses"), self),
         )
         yield SystemCommand(
-            "Update payment information", "A new card becomes the default",
+            "Update payment information: new card", "A new card becomes the default",
             partial(_lazy("kaspr_tui.screens.billing.payment", "open_update_payment"), self),
         )
 
@@ -360,18 +372,22 @@ class KasprApp(App[None]):
             "Download latest invoice", "Save the newest paid invoice's PDF",
             partial(_lazy("kaspr_tui.screens.billing.invoices", "download_latest_invoice"), self),
         )
+        yield SystemCommand(
+            "Download a year's invoices", "Save every invoice PDF of one year",
+            partial(self._billing_invoices_action, "download_year"),
+        )
 
     async def _support_action(self, action: str) -> None:
         await self.switch_mode("support")
         await self.run_action(f"screen.{action}")
 
     def action_show_keys(self) -> None:
-        from kaspr_tui.screens.dialogs.keys import KeysScreen, keys_from_bindings
+        from kaspr_tui.screens.dialogs.keys import KeysScreen, control_keys, keys_from_bindings
 
         if isinstance(self.screen, KeysScreen):
             return
         page_keys = keys_from_bindings(self.screen.active_bindings.values(), self.get_key_display)
-        self.push_screen(KeysScreen(page_keys))
+        self.push_screen(KeysScreen(page_keys, control_keys(self.screen, self.get_key_display)))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for mode in self.allowed_modes:
@@ -380,6 +396,11 @@ class KasprApp(App[None]):
                 f"Go to {title.lower()}", f"Show the {title} page", lambda mode=mode: self.action_go(mode)
             )
         writes = self.read_only_reason is None
+        if "billing" in self.allowed_modes:
+            yield SystemCommand(
+                "Plan & Billing", "Plan, licenses, credits, card, billing details, invoices (key p on Billing)",
+                partial(self._billing_tab, "plan-billing"),
+            )
         if "billing" in self.allowed_modes and writes:
             yield SystemCommand(
                 "Change plan",
@@ -395,6 +416,15 @@ class KasprApp(App[None]):
             )
         if self.account.is_admin:
             yield from self._billing_commands(writes=writes)
+        if writes and self.account.is_admin and "workspace" in self.allowed_modes:
+            yield SystemCommand(
+                "Invite a member", "Send an invitation to take a free license (key a on Workspace)",
+                partial(self._workspace_action, "add_member"),
+            )
+            yield SystemCommand(
+                "Remove a member or revoke an invitation", "The one selected on Workspace (key x there)",
+                partial(self._workspace_action, "remove_selected"),
+            )
         role = self.account.role
         if role is not None:
             for name, help_text, action in SUPPORT_COMMANDS[role]:

@@ -47,11 +47,12 @@ class AccountScreen(ReportsFailedWorkers, Screen[None]):
     def _focus_where_seen(self) -> None:
         """Keep the keyboard on something the person sees. Textual's first focus (AUTO_FOCUS) takes
         a focusable widget inside a hidden container, and a control hidden by a new account state
-        keeps its focus: then Tab, Enter and letters act on something not on screen."""
+        keeps its focus: then Tab, Enter and letters act on something not on screen. Nothing
+        focused, the first focus is given once there is something to focus."""
         focused = self.focused
         chain = self.focus_chain
-        if focused is None or focused in chain:
-            return
+        if focused in chain:
+            return  # None is not: the first focus can come once a state shows something (Retry)
         wanted = [widget for widget in self.query(self.AUTO_FOCUS or "*") if widget in chain]
         self.set_focus(wanted[0] if wanted else None)
 

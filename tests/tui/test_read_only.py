@@ -15,7 +15,7 @@ from tests.helpers.screen import screen_text
 from tests.helpers.waiting import settle
 
 WRITE_COMMANDS = {
-    "Change plan", "Buy phone credits", "Add licenses", "Update payment information",
+    "Change plan", "Buy phone credits", "Add licenses", "Update payment information: new card",
     "Request an email change", "Ask support before deleting my account",
 }
 
