@@ -136,6 +136,8 @@ class KasprApp(App[None]):
         self._client = client
         self._server: EmbeddedServer | None = None
         self._last_load = -REFRESH_INTERVAL
+        self._theme_applied = False
+        """Set once the configured theme is on: a theme change after that is the person's, and saved."""
         """When the latest account load started (time.monotonic)."""
 
     @property
@@ -178,6 +180,7 @@ class KasprApp(App[None]):
         else:
             names = ", ".join(sorted(self.available_themes))
             self.notify(f"Unknown theme {theme!r}; using {self.theme}. Themes: {names}", severity="warning")
+        self._theme_applied = True
 
     @work(thread=True, group="keymap", exit_on_error=False)
     def _check_keymap(self) -> None:
@@ -192,6 +195,20 @@ class KasprApp(App[None]):
             self.call_from_thread(
                 self.notify, "\n".join(problems), title="Keymap in config.toml", severity="warning", timeout=20
             )
+
+    def watch_theme(self, theme: str) -> None:
+        settings = self.settings
+        if settings is None or not self._theme_applied or theme == settings.theme:
+            return
+        from kaspr_tui.config import write_settings
+
+        try:
+            write_settings(settings.config_path, {"theme": theme})
+        except (ConfigError, OSError) as error:
+            self.notify(f"The theme {theme} is used now but not saved: {error}", severity="warning")
+            return
+        self.settings = replace(settings, theme=theme)
+        self.notify(f"Theme {theme} saved to {settings.config_path}.", title="Theme", timeout=4)
 
     async def on_unmount(self) -> None:
         if self._client is not None:

@@ -225,7 +225,14 @@ def write_login(config_path: Path, api_url: str, api_key: str, profile: str | No
     The file is replaced atomically and is 0600 from its first byte; a symlinked config file
     is written through to its target.
     """
-    import tempfile  # only `login` writes; keep these off every other command's startup path
+    write_settings(config_path, {"api_url": api_url, "api_key": api_key}, profile)
+
+
+def write_settings(config_path: Path, values: Mapping[str, object], profile: str | None = None) -> None:
+    """Set `values` in the config file (in `[profiles.NAME]` for a profile), keeping everything
+    else, comments included, as it was (tomlkit); atomically, 0600 from the first byte, through a
+    symlink to its target. `login` stores the URL and key with it, the app the theme picked."""
+    import tempfile  # only `login` and a theme change write; keep these off every other start-up path
 
     import tomlkit
 
@@ -255,8 +262,7 @@ def write_login(config_path: Path, api_url: str, api_key: str, profile: str | No
         if profile not in profiles:
             profiles[profile] = tomlkit.table()
         table = profiles[profile]
-    table["api_url"] = api_url
-    table["api_key"] = api_key
+    table.update(values)
 
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     # mkstemp creates the file with mode 0600, so the key is never readable by others.
