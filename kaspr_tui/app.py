@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -195,6 +195,20 @@ class KasprApp(App[None]):
             self.call_from_thread(
                 self.notify, "\n".join(problems), title="Keymap in config.toml", severity="warning", timeout=20
             )
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below the smallest size laid out for, a note over everything; gone once it fits again."""
+        from kaspr_tui.screens.dialogs.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+
+        width, height = event.size
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        shown = self.screen if isinstance(self.screen, TooSmallScreen) else None
+        if small and shown is None:
+            self.push_screen(TooSmallScreen(width, height))
+        elif small and shown is not None:
+            shown.show_size(width, height)
+        elif shown is not None:
+            self.pop_screen()
 
     def watch_theme(self, theme: str) -> None:
         settings = self.settings
