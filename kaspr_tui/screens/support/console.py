@@ -28,9 +28,9 @@ from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
 from kaspr_tui.api.models import EmailChangeRequest, SupportAccount
-from kaspr_tui.billing.catalog import CREDIT_LABELS, PLANS
-from kaspr_tui.billing.formatting import format_count, format_date, format_plan
+from kaspr_tui.billing.formatting import format_date
 from kaspr_tui.billing.money import format_money
+from kaspr_tui.billing.support_words import account_summary_lines
 from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
 from kaspr_tui.screens.failures import ReportsFailedWorkers
 from kaspr_tui.screens.read_only import disable_write_buttons
@@ -54,30 +54,8 @@ from kaspr_tui.widgets.note import Note
 
 def account_summary(account: SupportAccount) -> Content:
     """Who the user is and what their workspace has: plan, licenses, credits. No card."""
-    user = account.user
-    lines = [Content.styled(f"{user.name} <{user.email}>", "bold")]
-    subscription = account.subscription
-    if account.workspace is None or subscription is None:
-        what = "a Kaspr support agent" if account.role == "support" else "in no workspace"
-        lines.append(Content(f"{account.role.title()}, {what}."))
-        return Content("\n").join(lines)
-    plan = format_plan(PLANS[subscription.plan].name, subscription.interval)
-    lines.append(Content(f"{account.role.title()} of {account.workspace.name} ({account.workspace.id}) · {plan}"))
-    used = subscription.members + subscription.pending_invitations
-    lines.append(
-        Content(
-            f"Licenses: {used} of {subscription.seats} used · {subscription.seats_available} free "
-            f"({subscription.members} members, {subscription.pending_invitations} invited)"
-        )
-    )
-    for balance in account.credits:
-        lines.append(
-            Content(
-                f"{CREDIT_LABELS[balance.type]}: {format_count(balance.remaining)} left, "
-                f"{format_count(balance.used)} used · resets {format_date(balance.resets_at)}"
-            )
-        )
-    return Content("\n").join(lines)
+    name, *rest = account_summary_lines(account)
+    return Content("\n").join([Content.styled(name, "bold"), *(Content(line) for line in rest)])
 
 
 def invoices_table(account: SupportAccount) -> Table | str:

@@ -38,6 +38,7 @@ from kaspr_tui.api.models import (
 )
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, PLANS, CreditType
 from kaspr_tui.billing.formatting import format_count
+from kaspr_tui.billing.support_words import what_moves
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.screens.support.forms import (
     RetryKey,
@@ -161,17 +162,6 @@ def transfer_table(source: TransferSide, target: TransferSide, *, after_label: s
     table.caption = f"now → {after_label}; credits are what is left this period"
     table.caption_justify = "left"
     return table
-
-
-def what_moves(request: TransferRequest, source_workspace: str) -> str:
-    """`Moves the license (… leaves Acme Corp; no charge to either workspace), 150 phone credits.`"""
-    moved = [(credit_type, getattr(request.credits, credit_type)) for credit_type in CREDIT_TYPES]
-    parts = [
-        f"{format_count(quantity)} {CREDIT_LABELS[credit_type].lower()}" for credit_type, quantity in moved if quantity
-    ]
-    if request.license:
-        parts.insert(0, f"the license ({request.from_email} leaves {source_workspace}; no charge to either workspace)")
-    return f"Moves {', '.join(parts)}."
 
 
 class TransferScreen(Dialog[TransferOutcome | None]):
@@ -352,7 +342,9 @@ class TransferScreen(Dialog[TransferOutcome | None]):
     def show_confirmation(self, request: TransferRequest, sides: tuple[TransferSide, TransferSide]) -> None:
         self.request, self.sides = request, sides
         self.query_one("#transfer-preview", Static).update(transfer_table(*sides))
-        summary = f"{what_moves(request, sides[0].before.name)}\nReason: {request.reason}"
+        moved = {credit_type: getattr(request.credits, credit_type) for credit_type in CREDIT_TYPES}
+        moves = what_moves(request.from_email, request.license, moved, sides[0].before.name)
+        summary = f"{moves}\nReason: {request.reason}"
         self.query_one("#transfer-reason-shown", Static).update(summary)
         self.query_one("#transfer-confirm-status", Note).say("")
         self.query_one("#transfer-form").display = False
