@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -83,6 +83,8 @@ SUPPORT_COMMANDS: dict[Role, tuple[tuple[str, str, str], ...]] = {
     ),
 }
 """Palette commands of the Support page, by role: (name, help, the page's action)."""
+READ_ONLY_SUPPORT_ACTIONS = frozenset({"lookup_account"})
+"""The Support page's actions that change nothing: the palette keeps them when read-only."""
 
 MODES_BY_ROLE: dict[Role, tuple[str, ...]] = {
     "admin": ("dashboard", "billing", "workspace", "support"),
@@ -102,11 +104,11 @@ def _lazy(module: str, name: str) -> Callable[..., Any]:
     return call
 
 
-def _new_client(url: str, api_key: str | None) -> BillingClient:
+def _new_client(url: str, api_key: str | None, *, read_only: bool) -> BillingClient:
     """The app's client, imported (with httpx) only once the app is about to go online."""
     from kaspr_tui.api import BillingClient
 
-    return BillingClient(url, api_key)
+    return BillingClient(url, api_key, read_only=read_only)
 
 
 class KasprApp(App[None]):
@@ -120,19 +122,22 @@ class KasprApp(App[None]):
     }
     DEFAULT_MODE = "dashboard"
     BINDINGS = [
-        Binding("d", "go('dashboard')", "Dashboard", tooltip="Plan, seats, credits, card, recent activity"),
-        Binding("b", "go('billing')", "Billing", tooltip="Plans, credits, licenses, payment method"),
-        Binding("w", "go('workspace')", "Workspace", tooltip="Members and invitations"),
-        Binding("s", "go('support')", "Support", tooltip="How to reach support"),
-        Binding("r", "refresh", "Refresh", tooltip="Load the account again from the billing server"),
-        Binding("question_mark,f1", "show_keys", "Keys", tooltip="Every key, and how to move around"),
-        Binding("q", "quit", "Quit"),
+        Binding(
+            "d", "go('dashboard')", "Dashboard", tooltip="Plan, seats, credits, card, recent activity",
+            id="app.dashboard",
+        ),
+        Binding("b", "go('billing')", "Billing", tooltip="Plans, credits, licenses, payment method", id="app.billing"),
+        Binding("w", "go('workspace')", "Workspace", tooltip="Members and invitations", id="app.workspace"),
+        Binding("s", "go('support')", "Support", tooltip="How to reach support", id="app.support"),
+        Binding("r", "refresh", "Refresh", tooltip="Load the account again from the billing server", id="app.refresh"),
+        Binding("question_mark,f1", "show_keys", "Keys", tooltip="Every key, and how to move around", id="app.keys"),
+        Binding("q", "quit", "Quit", id="app.quit"),
         # Textual routes each key to the widget focused when the key is read, but a plain Tab moves
         # focus only once the focused input has handled it, so keys typed right after a Tab (a
         # burst from tmux, a paste, a fast typist) landed in the previous field of any form. A
         # priority binding moves focus before the next key is routed.
-        Binding("tab", "focus_next", "Next field", show=False, priority=True),
-        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True),
+        Binding("tab", "focus_next", "Next field", show=False, priority=True, id="app.next_field"),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True, id="app.previous_field"),
     ]
 
     account: reactive[AccountState] = reactive(AccountState, init=False)
@@ -151,6 +156,8 @@ class KasprApp(App[None]):
         self._server: EmbeddedServer | None = None
         self._last_load = -REFRESH_INTERVAL
         """When the latest account load started (time.monotonic)."""
+        self._theme_applied = False
+        """Set once the configured theme is on: a theme change after that is the person's, and saved."""
         self._last_known_checked = asyncio.Event()
         """Clear while the first frame's last known state is unchecked: another page opens only once it is set."""
         self._last_known_checked.set()
@@ -174,6 +181,9 @@ class KasprApp(App[None]):
             self.push_screen(ConfigErrorScreen(self.config_error or ""))
             return
         self._apply_theme(self.settings.theme)
+        if self.settings.keymap:
+            self.set_keymap(dict(self.settings.keymap))
+            self._check_keymap()
         for warning in self.settings.warnings:
             self.notify(warning, title="Settings", severity="warning", timeout=15)
         # The first frame shows what the previous run last saw, marked, until the live state arrives.
@@ -195,6 +205,49 @@ class KasprApp(App[None]):
         else:
             names = ", ".join(sorted(self.available_themes))
             self.notify(f"Unknown theme {theme!r}; using {self.theme}. Themes: {names}", severity="warning")
+        self._theme_applied = True
+
+    @work(thread=True, group="keymap", exit_on_error=False)
+    def _check_keymap(self) -> None:
+        """Say what is wrong in `[keymap]` (an unknown id, a clash) once, at start; in a thread, as
+        it imports every page and dialog, which the first frame does not wait for."""
+        from kaspr_tui.keymap import binding_scopes, keymap_problems
+
+        problems = keymap_problems(self._keymap, binding_scopes(type(self)))
+        for problem in problems:
+            log.warning("%s", problem)
+        if problems:
+            self.call_from_thread(
+                self.notify, "\n".join(problems), title="Keymap in config.toml", severity="warning", timeout=20
+            )
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below the smallest size laid out for, a note over everything; gone once it fits again."""
+        from kaspr_tui.screens.dialogs.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+
+        width, height = event.size
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        shown = self.screen if isinstance(self.screen, TooSmallScreen) else None
+        if small and shown is None:
+            self.push_screen(TooSmallScreen(width, height))
+        elif small and shown is not None:
+            shown.show_size(width, height)
+        elif shown is not None:
+            self.pop_screen()
+
+    def watch_theme(self, theme: str) -> None:
+        settings = self.settings
+        if settings is None or not self._theme_applied or theme == settings.theme:
+            return
+        from kaspr_tui.config import write_settings
+
+        try:
+            write_settings(settings.config_path, {"theme": theme})
+        except (ConfigError, OSError) as error:
+            self.notify(f"The theme {theme} is used now but not saved: {error}", severity="warning")
+            return
+        self.settings = replace(settings, theme=theme)
+        self.notify(f"Theme {theme} saved to {settings.config_path}.", title="Theme", timeout=4)
 
     async def on_unmount(self) -> None:
         if self._client is not None:
@@ -215,7 +268,7 @@ class KasprApp(App[None]):
             problem = Problem("Could not start the bundled billing server", str(error))
             self.account = replace(self.account, starting_server=False, loading=False, error=problem)
             return
-        self._client = _new_client(url, self.settings.api_key)
+        self._client = _new_client(url, self.settings.api_key, read_only=self.settings.read_only)
         self.account = replace(self.account, starting_server=False)
         self.load_account()
 
@@ -257,7 +310,7 @@ class KasprApp(App[None]):
         if going_online and settings is not None:
             # httpx is imported off the event loop, so that the first frame does not wait for it.
             await asyncio.to_thread(importlib.import_module, "kaspr_tui.api.client")
-            self._client = _new_client(settings.api_url or "", settings.api_key)
+            self._client = _new_client(settings.api_url or "", settings.api_key, read_only=settings.read_only)
         client = self._client
         assert client is not None
         await asyncio.sleep(max(0.0, not_before - time.monotonic()))
@@ -294,11 +347,25 @@ class KasprApp(App[None]):
 
     def watch_account(self, old: AccountState, new: AccountState) -> None:
         if new.me is not None and new.me.workspace is not None:
-            self.title = f"Kaspr · {new.me.workspace.name}"
+            self.title = self._title(new.me.workspace.name)
         if old.role != new.role:
             self.refresh_bindings()
             if self.current_mode not in self.allowed_modes:
                 self.switch_mode(self.allowed_modes[0])
+
+    def _title(self, workspace_name: str) -> str:
+        """`Kaspr · Acme Corp`, with the profile when it is not the default and read-only when it is."""
+        parts = ["Kaspr", workspace_name]
+        if self.settings is not None and self.settings.profile is not None:
+            parts.append(f"profile {self.settings.profile}")
+        if self.read_only_reason is not None:
+            parts.append("read-only")
+        return " · ".join(parts)
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why nothing may be changed (`--read-only`, a profile's `read_only`); None when it may."""
+        return None if self.settings is None else self.settings.read_only_reason
 
     @property
     def allowed_modes(self) -> tuple[str, ...]:
@@ -340,11 +407,27 @@ class KasprApp(App[None]):
             await self.switch_mode("billing")
             self.screen.query_one("#plan-select").focus()
 
+    async def _billing_tab(self, tab: str) -> None:
+        await self.switch_mode("billing")
+        await self.run_action(f"screen.show_tab('{tab}')")
+
+    async def _billing_invoices_action(self, action: str) -> None:
+        await self._billing_tab("plan-billing")
+        await self.screen.query_one("#invoices-section").run_action(action)
+
+    async def _workspace_action(self, action: str) -> None:
+        await self.switch_mode("workspace")
+        await self.run_action(f"screen.{action}")
+
     async def action_cancel_scheduled_change(self) -> None:
         await self.switch_mode("dashboard")
         await self.run_action("screen.cancel_scheduled_change")
 
-    def _billing_commands(self) -> Iterable[SystemCommand]:
+    def _billing_commands(self, *, writes: bool) -> Iterable[SystemCommand]:
+        """The Billing page's commands; those that buy or change something only when `writes`."""
+        yield from self._billing_reads()
+        if not writes:
+            return
         for credit_type in CREDIT_TYPES:
             label = CREDIT_LABELS[credit_type]
             yield SystemCommand(
@@ -357,9 +440,11 @@ class KasprApp(App[None]):
             partial(_lazy("kaspr_tui.screens.billing.plan", "open_licenses"), self),
         )
         yield SystemCommand(
-            "Update payment information", "A new card becomes the default",
+            "Update payment information: new card", "A new card becomes the default",
             partial(_lazy("kaspr_tui.screens.billing.payment", "open_update_payment"), self),
         )
+
+    def _billing_reads(self) -> Iterable[SystemCommand]:
         yield SystemCommand(
             "Manage cards", "The cards on file: make one the default, remove one, add one",
             partial(_lazy("kaspr_tui.screens.billing.cards", "open_cards"), self),
@@ -376,6 +461,10 @@ class KasprApp(App[None]):
             "Download latest invoice", "Save the newest paid invoice's PDF",
             partial(_lazy("kaspr_tui.screens.billing.invoices", "download_latest_invoice"), self),
         )
+        yield SystemCommand(
+            "Download a year's invoices", "Save every invoice PDF of one year",
+            partial(self._billing_invoices_action, "download_year"),
+        )
 
     async def _support_action(self, action: str) -> None:
         await self._last_known_checked.wait()  # no other page sees unchecked records
@@ -383,12 +472,12 @@ class KasprApp(App[None]):
         await self.run_action(f"screen.{action}")
 
     def action_show_keys(self) -> None:
-        from kaspr_tui.screens.dialogs.keys import KeysScreen, keys_from_bindings
+        from kaspr_tui.screens.dialogs.keys import KeysScreen, control_keys, keys_from_bindings
 
         if isinstance(self.screen, KeysScreen):
             return
         page_keys = keys_from_bindings(self.screen.active_bindings.values(), self.get_key_display)
-        self.push_screen(KeysScreen(page_keys))
+        self.push_screen(KeysScreen(page_keys, control_keys(self.screen, self.get_key_display)))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for mode in self.allowed_modes:
@@ -396,25 +485,41 @@ class KasprApp(App[None]):
             yield SystemCommand(
                 f"Go to {title.lower()}", f"Show the {title} page", lambda mode=mode: self.action_go(mode)
             )
+        writes = self.read_only_reason is None
         if "billing" in self.allowed_modes:
+            yield SystemCommand(
+                "Plan & Billing", "Plan, licenses, credits, card, billing details, invoices (key p on Billing)",
+                partial(self._billing_tab, "plan-billing"),
+            )
+        if "billing" in self.allowed_modes and writes:
             yield SystemCommand(
                 "Change plan",
                 "Choose another plan, annual or monthly, users and add-on credits",
                 self.action_change_plan,
             )
         subscription = self.account.subscription
-        if self.account.is_admin and subscription is not None and subscription.scheduled_change is not None:
+        if writes and self.account.is_admin and subscription is not None and subscription.scheduled_change is not None:
             yield SystemCommand(
                 "Cancel scheduled change",
                 "Keep today's plan and seats at the renewal",
                 self.action_cancel_scheduled_change,
             )
         if self.account.is_admin:
-            yield from self._billing_commands()
+            yield from self._billing_commands(writes=writes)
+        if writes and self.account.is_admin and "workspace" in self.allowed_modes:
+            yield SystemCommand(
+                "Invite a member", "Send an invitation to take a free license (key a on Workspace)",
+                partial(self._workspace_action, "add_member"),
+            )
+            yield SystemCommand(
+                "Remove a member or revoke an invitation", "The one selected on Workspace (key x there)",
+                partial(self._workspace_action, "remove_selected"),
+            )
         role = self.account.role
         if role is not None:
             for name, help_text, action in SUPPORT_COMMANDS[role]:
-                yield SystemCommand(name, help_text, partial(self._support_action, action))
+                if writes or action in READ_ONLY_SUPPORT_ACTIONS:
+                    yield SystemCommand(name, help_text, partial(self._support_action, action))
         if self.check_action("refresh", ()):
             yield SystemCommand(
                 "Refresh account", "Load plan, credits and card again from the billing server", self.action_refresh

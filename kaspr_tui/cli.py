@@ -78,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "read_only": _option(options, "read_only"),
                 "log_file": _option(options, "log_file"),
                 "debug": _option(options, "debug"),
+                "mouse": _option(options, "mouse"),
             }
         )
         configure_logging(settings, for_app=options.command is None)
@@ -91,10 +92,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not app_has_terminal():
             print(NO_TERMINAL_HINT, file=sys.stderr)
             return EXIT_USAGE
-        if settings.read_only and settings.embedded:
-            # The app builds its own client for the bundled server; only a given one can be read-only.
-            print(READ_ONLY_EMBEDDED_APP, file=sys.stderr)
-            return EXIT_USAGE
         return run_app(settings)
     return run_command(options, settings)
 
@@ -102,12 +99,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 NO_TERMINAL_HINT = (
     "kaspr-tui: the app needs a terminal (stdin and stdout); from a script use a command, "
     "e.g. `kaspr-tui status --json` (all of them: kaspr-tui --help)"
-)
-
-
-READ_ONLY_EMBEDDED_APP = (
-    "kaspr-tui: the app is read-only only against a configured server (--api-url or a profile); "
-    "with the bundled demo server, use the commands, e.g. `kaspr-tui --read-only status`"
 )
 
 
@@ -371,6 +362,13 @@ def _shared_options() -> argparse.ArgumentParser:
         help="allow a plain http:// API URL to another machine (sends the key unencrypted)",
     )
     group.add_argument("--read-only", action="store_true", help="refuse every change (exit code 2)")
+    group.add_argument(
+        "--no-mouse",
+        dest="mouse",
+        action="store_false",
+        default=None,
+        help="leave the mouse to the terminal, so text selects and copies natively (config: mouse = false)",
+    )
     group.add_argument("--debug", action="store_true", help="log each API request (to stderr, or to --log-file)")
     group.add_argument(
         "--log-file", metavar="PATH", type=Path, help=f"log to this file, rotated, mode 0600 ({ENV_VARS['log_file']})"
@@ -485,18 +483,12 @@ def run_app(settings: Settings) -> int:
 
         from kaspr_tui.app import KasprApp
 
-        client = None
-        if settings.read_only and settings.api_url is not None:
-            from kaspr_tui.api import BillingClient
-
-            # Until the app hides its write actions, its client refuses them (and says why).
-            client = BillingClient(settings.api_url, settings.api_key, read_only=True)
-        app = KasprApp(settings, client=client)
+        app = KasprApp(settings)
         # Textual prints the traceback of an error inside the app (with its local variables)
         # to the terminal once the app has closed; keep it here instead.
         textual_report = io.StringIO()
         app.error_console = Console(file=textual_report, color_system=None, markup=False)
-        app.run()
+        app.run(mouse=settings.mouse)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception as error:

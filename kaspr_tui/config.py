@@ -56,6 +56,8 @@ CONFIG_KEYS: Mapping[str, type] = MappingProxyType(
         "read_only": bool,
         "log_file": str,
         "cache": bool,
+        "mouse": bool,
+        "keymap": dict,
     }
 )
 CONNECTION_KEYS = frozenset({"api_url", "api_key", "insecure"})
@@ -84,6 +86,10 @@ class Settings:
     debug: bool = False
     cache: bool = True
     """Keep the last account state seen (0600, in the data folder) to show it at the next start."""
+    mouse: bool = True
+    """False (`--no-mouse`, `mouse = false`): the terminal keeps the mouse, so text selects natively."""
+    keymap: Mapping[str, str] = field(default_factory=dict)
+    """`[keymap]`: binding id → keys (`"ctrl+b"`, `"f2,ctrl+b"`), as Textual's `App.set_keymap` takes."""
     # value name → "cli" | "env" | "config" | "profile" | "default"
     sources: Mapping[str, str] = field(default_factory=dict)
     # Problems worth telling the user about that do not stop the app.
@@ -161,6 +167,8 @@ def resolve_settings(
     read_only = bool(pick("read_only", False))
     log_file = pick("log_file", None)
     cache = bool(pick("cache", True))
+    mouse = bool(pick("mouse", True))
+    keymap = _keymap(pick("keymap", {}), path, warnings)
 
     if api_url is not None:
         api_url = check_api_url(str(api_url), insecure=insecure, source=sources["api_url"])
@@ -178,6 +186,8 @@ def resolve_settings(
         log_file=None if log_file is None else Path(str(log_file)).expanduser(),
         debug=bool(cli_values.get("debug", False)),
         cache=cache,
+        mouse=mouse,
+        keymap=MappingProxyType(keymap),
         sources=MappingProxyType(sources),
         warnings=tuple(warnings),
     )
@@ -220,7 +230,14 @@ def write_login(config_path: Path, api_url: str, api_key: str, profile: str | No
     The file is replaced atomically and is 0600 from its first byte; a symlinked config file
     is written through to its target.
     """
-    import tomlkit  # only `login` writes TOML: keep it off every other command's startup path
+    write_settings(config_path, {"api_url": api_url, "api_key": api_key}, profile)
+
+
+def write_settings(config_path: Path, values: Mapping[str, object], profile: str | None = None) -> None:
+    """Set `values` in the config file (in `[profiles.NAME]` for a profile), keeping everything
+    else, comments included, as it was (tomlkit); atomically, 0600 from the first byte, through a
+    symlink to its target. `login` stores the URL and key with it, the app the theme picked."""
+    import tomlkit  # only `login` and a theme change write TOML: keep it off every other start-up path
 
     target = Path(os.path.realpath(config_path.expanduser()))
     try:
@@ -248,8 +265,7 @@ def write_login(config_path: Path, api_url: str, api_key: str, profile: str | No
         if profile not in profiles:
             profiles[profile] = tomlkit.table()
         table = profiles[profile]
-    table["api_url"] = api_url
-    table["api_key"] = api_key
+    table.update(values)
     write_private_file(target, tomlkit.dumps(document))
 
 
@@ -348,7 +364,19 @@ def _known_values(path: Path, table: Mapping[str, object], prefix: str, warnings
     return values
 
 
-_TYPE_WORDS = {str: "a string", bool: "true or false"}
+def _keymap(table: object, path: Path, warnings: list[str]) -> dict[str, str]:
+    """`[keymap]`'s entries whose keys are a string; others become warnings. Whether each id exists
+    and whether keys clash is for the app to say, which knows its bindings."""
+    keymap: dict[str, str] = {}
+    for binding_id, keys in dict(table).items() if isinstance(table, dict) else ():
+        if isinstance(keys, str) and keys.strip():
+            keymap[str(binding_id)] = keys.replace(" ", "")
+        else:
+            warnings.append(f'{path}: keymap.{binding_id} must be keys in a string, like "ctrl+b" — ignored')
+    return keymap
+
+
+_TYPE_WORDS = {str: "a string", bool: "true or false", dict: "a table"}
 _LOCATION = re.compile(r"\s*\(at line (\d+), column \d+\)$")
 
 

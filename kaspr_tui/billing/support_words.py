@@ -1,16 +1,16 @@
 """What a customer's request to support says, and what a support transfer moves: pure, no I/O.
 
-The TUI's support page (`screens/support.py`, `screens/support_transfer.py`) and the command
-line send and show the same words.
+The TUI's support page (`screens/support/`) and the command line send and show the same words.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Protocol
 
-from kaspr_tui.billing.catalog import CREDIT_LABELS, CreditType
-from kaspr_tui.billing.formatting import format_count, format_date
+from kaspr_tui.billing.catalog import CREDIT_LABELS, PLANS, CreditType, Interval, PlanId
+from kaspr_tui.billing.formatting import format_count, format_date, format_plan
 
 DELETE_CONFIRMATION = (
     "Deleting your account also deletes your subscription plan. Support will contact you before "
@@ -36,8 +36,8 @@ def deletion_message(email: str) -> str:
     return f"Please delete my account {email}; contact me first about my subscription."
 
 
-def ticket_line(ticket_id: str, status: str, created: datetime, email: str) -> str:
-    return f"Request sent: ticket {ticket_id} ({status}), {format_date(created)}. Support will answer at {email}."
+def ticket_line(ticket_id: str, status: str, created: datetime, email: str, lead: str = "Request sent") -> str:
+    return f"{lead}: ticket {ticket_id} ({status}), {format_date(created)}. Support will answer at {email}."
 
 
 def what_moves(from_email: str, license: bool, credits: Mapping[CreditType, int], source_workspace: str) -> str:
@@ -50,3 +50,82 @@ def what_moves(from_email: str, license: bool, credits: Mapping[CreditType, int]
     if license:
         parts.insert(0, f"the license ({from_email} leaves {source_workspace}; no charge to either workspace)")
     return f"Moves {', '.join(parts)}."
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+
+
+class _Workspace(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
+class _Subscription(Protocol):
+    @property
+    def plan(self) -> PlanId: ...
+    @property
+    def interval(self) -> Interval: ...
+    @property
+    def seats(self) -> int: ...
+    @property
+    def members(self) -> int: ...
+    @property
+    def pending_invitations(self) -> int: ...
+    @property
+    def seats_available(self) -> int: ...
+
+
+class _Balance(Protocol):
+    @property
+    def type(self) -> CreditType: ...
+    @property
+    def remaining(self) -> int: ...
+    @property
+    def used(self) -> int: ...
+    @property
+    def resets_at(self) -> datetime: ...
+
+
+class LookedUpAccount(Protocol):
+    """What a support look-up answers (`api.models.SupportAccount` is one; billing imports no wire models)."""
+
+    @property
+    def user(self) -> _Named: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def workspace(self) -> _Workspace | None: ...
+    @property
+    def subscription(self) -> _Subscription | None: ...
+    @property
+    def credits(self) -> Sequence[_Balance]: ...
+
+
+def account_summary_lines(account: LookedUpAccount) -> list[str]:
+    """Who the user is and what their workspace has: plan, licenses, credits. Never a card.
+
+    The first line is `Name <email>` (the TUI shows it bold)."""
+    user, subscription = account.user, account.subscription
+    lines = [f"{user.name} <{user.email}>"]
+    if account.workspace is None or subscription is None:
+        what = "a Kaspr support agent" if account.role == "support" else "in no workspace"
+        return [*lines, f"{account.role.title()}, {what}."]
+    plan = format_plan(PLANS[subscription.plan].name, subscription.interval)
+    used = subscription.members + subscription.pending_invitations
+    lines += [
+        f"{account.role.title()} of {account.workspace.name} ({account.workspace.id}) · {plan}",
+        f"Licenses: {used} of {subscription.seats} used · {subscription.seats_available} free "
+        f"({subscription.members} members, {subscription.pending_invitations} invited)",
+    ]
+    lines += [
+        f"{CREDIT_LABELS[balance.type]}: {format_count(balance.remaining)} left, {format_count(balance.used)} used · "
+        f"resets {format_date(balance.resets_at)}"
+        for balance in account.credits
+    ]
+    return lines

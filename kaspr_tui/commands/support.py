@@ -11,10 +11,11 @@ import argparse
 from kaspr_tui.api import ApiError, BillingClient, new_idempotency_key
 from kaspr_tui.api.models import CreditAmounts, SupportAccount, SupportRequestCreate, TransferRequest
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, CreditType
-from kaspr_tui.billing.formatting import format_count, format_date, format_plan
+from kaspr_tui.billing.formatting import format_count, format_date
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.billing.support_words import (
     DELETE_CONFIRMATION,
+    account_summary_lines,
     deletion_message,
     email_change_message,
     ticket_line,
@@ -24,7 +25,6 @@ from kaspr_tui.billing.support_words import (
 )
 from kaspr_tui.commands.members import checked_email
 from kaspr_tui.commands.runtime import CommandError, Context, Exit, confirm, table
-from kaspr_tui.state import AccountState
 
 # ---- a customer's requests ------------------------------------------------------------------
 
@@ -80,24 +80,9 @@ async def _look_up(client: BillingClient, email: str) -> SupportAccount:
 
 def account_lines(account: SupportAccount) -> list[str]:
     """Who the user is and what their workspace has: plan, licenses, credits, invoices, activity. No card."""
-    user = account.user
-    lines = [f"{user.name} <{user.email}>"]
-    subscription = account.subscription
-    if account.workspace is None or subscription is None:
-        what = "a Kaspr support agent" if account.role == "support" else "in no workspace"
-        return [*lines, f"{account.role.title()}, {what}."]
-    plan = format_plan(AccountState().plan_name(subscription.plan), subscription.interval)
-    used = subscription.members + subscription.pending_invitations
-    lines += [
-        f"{account.role.title()} of {account.workspace.name} ({account.workspace.id}) · {plan}",
-        f"Licenses: {used} of {subscription.seats} used · {subscription.seats_available} free "
-        f"({subscription.members} members, {subscription.pending_invitations} invited)",
-    ]
-    for balance in account.credits:
-        lines.append(
-            f"{CREDIT_LABELS[balance.type]}: {format_count(balance.remaining)} left, "
-            f"{format_count(balance.used)} used · resets {format_date(balance.resets_at)}"
-        )
+    lines = account_summary_lines(account)
+    if account.workspace is None or account.subscription is None:
+        return lines
     lines += ["", "Recent invoices"]
     invoice_rows = [
         (

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from kaspr_tui.screens.failures import ReportsFailedWorkers
+from kaspr_tui.screens.read_only import disable_write_buttons, refuses
 from kaspr_tui.state import AccountState, as_of
 from kaspr_tui.widgets.problem_banner import ProblemBanner
 
@@ -51,6 +52,21 @@ class AccountScreen(ReportsFailedWorkers, Screen[None]):
     def on_mount(self) -> None:
         self.watch(self.app, "account", self._account_changed, init=True)
 
+    def on_screen_resume(self) -> None:
+        self._focus_where_seen()
+
+    def _focus_where_seen(self) -> None:
+        """Keep the keyboard on something the person sees. Textual's first focus (AUTO_FOCUS) takes
+        a focusable widget inside a hidden container, and a control hidden by a new account state
+        keeps its focus: then Tab, Enter and letters act on something not on screen. Nothing
+        focused, the first focus is given once there is something to focus."""
+        focused = self.focused
+        chain = self.focus_chain
+        if focused in chain:
+            return  # None is not: the first focus can come once a state shows something (Retry)
+        wanted = [widget for widget in self.query(self.AUTO_FOCUS or "*") if widget in chain]
+        self.set_focus(wanted[0] if wanted else None)
+
     def _account_changed(self, state: AccountState) -> None:
         # A reload, or the last known state of an earlier run, keeps the data on screen; the header
         # says how old it is and that the live state is on its way.
@@ -80,6 +96,19 @@ class AccountScreen(ReportsFailedWorkers, Screen[None]):
                 self._account_changed(AccountState(loading=True, starting_server=state.starting_server))
         elif state.loaded:
             self.show_account(state)
+        if state.loaded:
+            disable_write_buttons(self)
+        self.call_after_refresh(self._focus_where_seen)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Read-only hides every write key; a page's own rules come after (`allows`)."""
+        if refuses(self, action):
+            return False
+        return self.allows(action, parameters)
+
+    def allows(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """As Textual's `check_action`, for the page's own rules (True: shown and enabled)."""
+        return True
 
 
 class AccountPanel(ReportsFailedWorkers, Vertical):

@@ -84,7 +84,10 @@ def recent_activity(state: AccountState) -> Content:
 class DashboardScreen(AccountScreen):
     MODE_TITLE = "Dashboard"
     BINDINGS = [
-        Binding("c", "cancel_scheduled_change", "Cancel change", tooltip="Keep the plan as it is at the renewal"),
+        Binding(
+            "c", "cancel_scheduled_change", "Cancel change", tooltip="Keep the plan as it is at the renewal",
+            id="dashboard.cancel_change",
+        ),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -134,7 +137,7 @@ class DashboardScreen(AccountScreen):
     def _can_cancel(state: AccountState) -> bool:
         return state.is_admin and state.subscription is not None and state.subscription.scheduled_change is not None
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def allows(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_scheduled_change":
             return self._can_cancel(app_host(self.app).account)
         return True
@@ -157,7 +160,9 @@ class DashboardScreen(AccountScreen):
         words = scheduled_change_words(state.plan_name(change.plan), change.interval, change.seats, change.effective_at)
         keeps = format_plan(state.plan_name(state.subscription.plan), state.subscription.interval)
         question = f"{words}.\n\nCancel it and keep {keeps} with {state.subscription.seats} seats at the renewal?"
-        confirm = ConfirmScreen("Cancel the scheduled change?", question, "Yes, cancel it")
+        confirm = ConfirmScreen(
+            "Cancel the scheduled change?", question, "Cancel the change", cancel_label="Keep the change"
+        )
         if not await self.app.push_screen_wait(confirm):
             return
         client = host.client

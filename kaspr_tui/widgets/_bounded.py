@@ -88,9 +88,9 @@ class BoundedValue(Widget):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "commit_entry", "Set", show=False),
-        Binding("escape", "cancel_entry", "Cancel", show=False),
-        Binding("backspace", "erase_digit", "Erase", show=False),
+        Binding("enter", "commit_entry", "Set", show=False, id="number.set"),
+        Binding("escape", "cancel_entry", "Cancel", show=False, id="number.cancel"),
+        Binding("backspace", "erase_digit", "Erase", show=False, id="number.erase"),
     ]
 
     value: reactive[int] = reactive(0, init=False)

@@ -3,8 +3,10 @@
 Unlike a Select, nothing folds away: every option (a plan with its price and what it includes)
 stays readable while the user moves between them, which is what comparing plans needs. The
 chosen option carries a filled radio mark (a character, so it reads without colour); the arrow
-keys move the choice, and a click picks the option under the mouse. It takes values and posts
-`Choices.Changed`; it never fetches anything.
+keys along the list move the choice (Up/Down one row per option, Left/Right on one line), and a
+click picks the option under the mouse. A list of rows may have a heading row over its columns:
+it is part of the widget, so it lines up with them and is on screen whenever they are. It takes
+values and posts `Choices.Changed`; it never fetches anything.
 """
 
 from __future__ import annotations
@@ -31,13 +33,16 @@ Option = tuple[str, Content | str]
 
 class Choices(Widget, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,left,k", "move(-1)", "Previous", show=False),
-        Binding("down,right,j", "move(1)", "Next", show=False),
-        Binding("home", "move_to(0)", "First", show=False),
-        Binding("end", "move_to(-1)", "Last", show=False),
+        Binding("up,k", "move(-1)", "Previous", show=False, id="choices.previous"),
+        Binding("down,j", "move(1)", "Next", show=False, id="choices.next"),
+        # Only on one line: across a list of rows, Left/Right changing the choice surprised people.
+        Binding("left,h", "move_across(-1)", "Previous", show=False, id="choices.left"),
+        Binding("right,l", "move_across(1)", "Next", show=False, id="choices.right"),
+        Binding("home", "move_to(0)", "First", show=False, id="choices.first"),
+        Binding("end", "move_to(-1)", "Last", show=False, id="choices.last"),
     ]
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"choices--chosen"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"choices--chosen", "choices--heading"}
 
     DEFAULT_CSS = """
     Choices {
@@ -46,6 +51,7 @@ class Choices(Widget, can_focus=True):
         border-left: blank;
         pointer: pointer;
         & > .choices--chosen { text-style: bold; }
+        & > .choices--heading { color: $text-muted; }
         &:focus {
             border-left: outer $accent;
             background-tint: $foreground 5%;
@@ -76,6 +82,7 @@ class Choices(Widget, can_focus=True):
         value: str,
         *,
         horizontal: bool = False,
+        heading: Content | str | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -83,6 +90,7 @@ class Choices(Widget, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.horizontal = horizontal
+        self.heading = None if horizontal else heading
         self._options: list[Option] = list(options)
         # No Changed for the option a widget starts with: nobody chose anything.
         self.set_reactive(Choices.value, self._validate_value(value))
@@ -112,6 +120,13 @@ class Choices(Widget, can_focus=True):
             index = values.index(self.value) if self.value in values else 0
             self.value = values[max(0, min(len(values) - 1, index + steps))]
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # False lets Left/Right go on to the container (a scroll) when the options are rows.
+        return self.horizontal if action == "move_across" else True
+
+    def action_move_across(self, steps: int) -> None:
+        self.action_move(steps)
+
     def action_move_to(self, index: int) -> None:
         if self._options:
             self.value = self.values[index]
@@ -127,19 +142,30 @@ class Choices(Widget, can_focus=True):
         return labels
 
     def render(self) -> Content:
-        separator = HORIZONTAL_GAP if self.horizontal else "\n"
-        return Content(separator).join(self._labels())
+        if self.horizontal:
+            return Content(HORIZONTAL_GAP).join(self._labels())
+        lines = self._labels()
+        if self.heading is not None:
+            heading_style = Style.from_rich_style(self.get_component_rich_style("choices--heading"))
+            # Indented by the marks' width, so each heading stands over its column.
+            lines.insert(0, Content.assemble(" " * len(CHOSEN_MARK), self.heading).stylize(heading_style))
+        return Content("\n").join(lines)
+
+    @property
+    def _heading_rows(self) -> int:
+        return 0 if self.heading is None else 1
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return 1 if self.horizontal else len(self._options)
+        return 1 if self.horizontal else self._heading_rows + len(self._options)
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None:
             return
         if not self.horizontal:
-            if 0 <= offset.y < len(self._options):
-                self.value = self._options[offset.y][0]
+            row = offset.y - self._heading_rows
+            if 0 <= row < len(self._options):
+                self.value = self._options[row][0]
             return
         start = 0
         for (value, _), label in zip(self._options, self._labels(), strict=True):

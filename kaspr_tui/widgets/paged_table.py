@@ -37,8 +37,8 @@ class PagedTable(DataTable[Text]):
     """End and Home go to the last and first row, not column; End asks for the rows not loaded yet."""
 
     BINDINGS = [
-        Binding("end,ctrl+end", "last_row", "Last", show=False),
-        Binding("home,ctrl+home", "scroll_top", "First", show=False),
+        Binding("end,ctrl+end", "last_row", "Last", show=False, id="table.last_row"),
+        Binding("home,ctrl+home", "scroll_top", "First", show=False, id="table.first_row"),
     ]
 
     class LastRowWanted(Message):

@@ -53,11 +53,14 @@ class ProblemBanner(Vertical):
         yield Static(id="problem-title", markup=False)
         with Horizontal(id="problem-row"):
             yield Static(id="problem-detail")
-            yield Button("Retry", id="retry", compact=True, tooltip="Try loading again (r)")
+            # Disabled while the banner is hidden: a screen's first focus (AUTO_FOCUS) does not look
+            # at the ancestors' display, and put the keyboard on this unseen button.
+            yield Button("Retry", id="retry", compact=True, tooltip="Try loading again (r)", disabled=True)
 
     def show_blocking(self, title: str, detail: str) -> None:
         """Nothing else to show: the problem fills the page."""
         self.set_classes("-blocking")
+        self.query_one("#retry").disabled = False
         self.border_title = "Problem"
         self.query_one("#problem-title", Static).update(title)
         self.query_one("#problem-detail", Static).update(Content(f"{detail}\n\nPress r or Retry to try again."))
@@ -65,6 +68,7 @@ class ProblemBanner(Vertical):
     def show_stale(self, last_updated: str, title: str, detail: str) -> None:
         """Older data stays visible below; say how old and why it could not be refreshed."""
         self.set_classes("-stale")
+        self.query_one("#retry").disabled = False
         self.border_title = None
         self.query_one("#problem-title", Static).update(title)
         notice = Content.assemble(("Stale", "bold"), f" — last updated {last_updated}; retrying failed: {detail}")
@@ -72,6 +76,7 @@ class ProblemBanner(Vertical):
 
     def clear(self) -> None:
         self.set_classes("")
+        self.query_one("#retry").disabled = True
 
     @property
     def showing(self) -> bool:

@@ -51,8 +51,8 @@ class SeatCounter(BoundedValue, can_focus=True):
     """The number of seats, between `min` and `max`, with the reason for each bound."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("minus,left,down", "step_by(-1)", "One less", show=False),
-        Binding("plus,right,up", "step_by(1)", "One more", show=False),
+        Binding("minus,left,down", "step_by(-1)", "One less", show=False, id="counter.less"),
+        Binding("plus,right,up", "step_by(1)", "One more", show=False, id="counter.more"),
     ]
 
     DEFAULT_CSS = """

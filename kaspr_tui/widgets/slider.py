@@ -34,12 +34,18 @@ class Slider(BoundedValue, can_focus=True):
     """`Phone credits      2,500` over `━━━━━━●──────────` over `25         5,000`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "step_by(-1)", "Less", show=False),
-        Binding("right", "step_by(1)", "More", show=False),
-        Binding("shift+left,pagedown", f"step_by(-{PAGE_STEPS})", f"{PAGE_STEPS} steps less", show=False),
-        Binding("shift+right,pageup", f"step_by({PAGE_STEPS})", f"{PAGE_STEPS} steps more", show=False),
-        Binding("home", "to_min", "Minimum", show=False),
-        Binding("end", "to_max", "Maximum", show=False),
+        Binding("left", "step_by(-1)", "Less", show=False, id="slider.less"),
+        Binding("right", "step_by(1)", "More", show=False, id="slider.more"),
+        Binding(
+            "shift+left,pagedown", f"step_by(-{PAGE_STEPS})", f"{PAGE_STEPS} steps less", show=False,
+            id="slider.much_less",
+        ),
+        Binding(
+            "shift+right,pageup", f"step_by({PAGE_STEPS})", f"{PAGE_STEPS} steps more", show=False,
+            id="slider.much_more",
+        ),
+        Binding("home", "to_min", "Minimum", show=False, id="slider.minimum"),
+        Binding("end", "to_max", "Maximum", show=False, id="slider.maximum"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

@@ -85,7 +85,7 @@ def app_runs(monkeypatch):
     started = Started()
     clients: list = []
 
-    def install(run=lambda self: None):
+    def install(run=lambda self, mouse=True: None):
         app_class = type("KasprApp", (), {
             "__init__": lambda self, settings, client=None: started.append(settings) or clients.append(client),
             "run": run,
@@ -112,20 +112,28 @@ def test_options_reach_the_app_as_settings(app_runs, tmp_path):
     assert {settings.sources[name] for name in ("api_url", "api_key", "theme", "insecure")} == {"cli"}
 
 
-def test_the_app_in_read_only_mode_gets_a_client_that_refuses_writes(app_runs, tmp_path):
+def test_the_app_in_read_only_mode_gets_the_setting_and_builds_its_own_refusing_client(app_runs, tmp_path):
+    # The app hides its writes and builds its client with read_only (tests/tui/test_read_only.py).
     started = app_runs()
     config = str(tmp_path / "x.toml")
     assert cli.main(["--read-only", "--api-url", "http://127.0.0.1:9", "--config", config]) == 0
-    [client] = started.clients
-    assert client.read_only
+    assert started.clients == [None]
     assert started[0].read_only
 
 
-def test_the_app_in_read_only_mode_with_the_bundled_server_refuses_to_start(app_runs, tmp_path, capsys):
+def test_the_app_in_read_only_mode_starts_with_the_bundled_server_too(app_runs, tmp_path, monkeypatch):
+    monkeypatch.setattr("kaspr_tui.embedded.start_early", lambda: None)
     started = app_runs()
-    assert cli.main(["--read-only", "--config", str(tmp_path / "x.toml")]) == 2
-    assert started == []
-    assert "kaspr-tui --read-only status" in capsys.readouterr().err
+    assert cli.main(["--read-only", "--config", str(tmp_path / "x.toml")]) == 0
+    assert started[0].read_only and started[0].embedded
+
+
+def test_no_mouse_reaches_the_app_run(app_runs, tmp_path):
+    mice: list[bool] = []
+    app_runs(run=lambda self, mouse=True: mice.append(mouse))
+    assert cli.main(["--no-mouse", "--api-url", "http://127.0.0.1:9", "--config", str(tmp_path / "x.toml")]) == 0
+    assert cli.main(["--api-url", "http://127.0.0.1:9", "--config", str(tmp_path / "x.toml")]) == 0
+    assert mice == [False, True]
 
 
 def server_processes_using(folder) -> set[int]:
@@ -150,7 +158,7 @@ def test_with_nothing_configured_the_server_boots_before_the_app_asks_for_it(
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     seen = {}
 
-    def run(self):
+    def run(self, mouse=True):
         async def start_and_stop() -> int:
             server = EmbeddedServer()
             await server.start()
@@ -181,7 +189,7 @@ def test_an_error_inside_the_app_is_one_line_not_textuals_traceback(tmp_path, mo
             card_number = "4242424242424242"  # a local that Textual's traceback would show
             raise RuntimeError(f"mount failed for a card ending {card_number[-4:]}")
 
-        def run(self) -> None:
+        def run(self, mouse: bool = True) -> None:
             super().run(headless=True)
 
     monkeypatch.setitem(sys.modules, "kaspr_tui.app", types.SimpleNamespace(KasprApp=ExplodingApp))
@@ -203,7 +211,7 @@ def test_an_error_inside_the_app_is_one_line_not_textuals_traceback(tmp_path, mo
 def test_an_app_crash_is_one_line_on_the_terminal_and_a_traceback_in_the_log(
     app_runs, tmp_path, monkeypatch, capsys
 ):
-    def crash(self):
+    def crash(self, mouse=True):
         raise RuntimeError("screen exploded\nwith a second line")
 
     app_runs(run=crash)

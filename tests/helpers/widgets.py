@@ -9,10 +9,11 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Static
+from textual.widgets import Button, RadioSet, Static
 
 from kaspr_tui.widgets.seat_counter import SeatCounter
 from kaspr_tui.widgets.slider import Slider
+from kaspr_tui.widgets.toggles import Radio, TickBox
 
 ACME_MIN_REASON = "Acme Corp has 7 members and 1 pending invitation: remove members first to go lower."
 STARTER_MAX_REASON = "The Starter plan allows at most 50 licenses."
@@ -102,3 +103,15 @@ class SnapshotApp(App[None]):
     def on_mount(self) -> None:
         if self.focused_at_start:
             self.widget.focus()
+
+
+class TogglesApp(App[None]):
+    """The transfer dialog's checkbox ticked and not, and the invite dialog's roles, compact as
+    the app draws them."""
+
+    def compose(self) -> ComposeResult:
+        yield TickBox("Move their license (one paid seat)", True, id="ticked", compact=True)
+        yield TickBox("Move their license (one paid seat)", id="unticked", compact=True)
+        with RadioSet(id="roles", compact=True):
+            yield Radio("Member", value=True, id="member", compact=True)
+            yield Radio("Admin", id="admin", compact=True)

@@ -19,7 +19,7 @@ BILLING_COMMANDS = {
     "Buy direct email credits",
     "Buy export credits",
     "Add licenses",
-    "Update payment information",
+    "Update payment information: new card",
     "Billing details",
     "Invoices",
     "Download latest invoice",

@@ -37,7 +37,7 @@ def card_option(card: PaymentMethod) -> str:
 
 
 class CardsScreen(Dialog[None]):
-    BINDINGS = [Binding("escape", "close", "Close")]
+    BINDINGS = [Binding("escape", "close", "Close", id="cards.close")]
 
     def __init__(self) -> None:
         super().__init__()

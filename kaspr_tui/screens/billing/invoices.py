@@ -53,8 +53,8 @@ class InvoicesPanel(AccountPanel):
     """A table of the workspace's invoices (`#invoices`), paginated from the API."""
 
     BINDINGS = [
-        Binding("d", "download", "Download PDF"),
-        Binding("y", "download_year", "Year's PDFs"),
+        Binding("d", "download", "Download PDF", id="invoices.download"),
+        Binding("y", "download_year", "Year's PDFs", id="invoices.download_year"),
     ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:

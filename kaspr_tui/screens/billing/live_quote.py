@@ -172,7 +172,7 @@ class PurchaseDialog(Dialog[Checkout | None]):
     FIRST_FOCUS: ClassVar[str] = ""
     """The input focused when the dialog opens."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="purchase.cancel")]
 
     def __init__(self) -> None:
         super().__init__()

@@ -8,7 +8,8 @@ pane by their own flows.
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.binding import Binding
+from textual.containers import ScrollableContainer, VerticalScroll
 from textual.widgets import TabbedContent, TabPane
 
 from kaspr_tui.screens.base import AccountPanel, AccountScreen
@@ -30,6 +31,11 @@ PLAN_BILLING_PANELS: tuple[tuple[type[AccountPanel], str, str], ...] = (
 class BillingScreen(AccountScreen):
     MODE_TITLE = "Billing"
     AUTO_FOCUS = "#plan-select"
+    BINDINGS = [
+        # Not in the footer (full at 80 columns): the Keys screen (?) and the palette list them.
+        Binding("u", "show_tab('upgrade')", "Upgrade tab", show=False, id="billing.upgrade_tab"),
+        Binding("p", "show_tab('plan-billing')", "Plan & Billing tab", show=False, id="billing.plan_billing_tab"),
+    ]
 
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="billing-tabs"):
@@ -44,6 +50,19 @@ class BillingScreen(AccountScreen):
         for _, panel_id, title in PLAN_BILLING_PANELS:
             self.query_one(f"#{panel_id}").border_title = title
         super().on_mount()
+
+    def action_show_tab(self, tab: str) -> None:
+        """Show a tab with the keyboard on its first control (Shift+Tab took up to 8 presses)."""
+        self.query_one(TabbedContent).active = tab
+        self.call_after_refresh(self._focus_first_in, tab)
+
+    def _focus_first_in(self, tab: str) -> None:
+        pane = self.query_one(f"#{tab}")
+        in_pane = [widget for widget in self.focus_chain if pane in widget.ancestors]
+        # A control before the scroll that holds it (which only scrolls).
+        controls = [widget for widget in in_pane if not isinstance(widget, ScrollableContainer)] or in_pane
+        if controls:
+            controls[0].focus()
 
     def show_account(self, state: AccountState) -> None:
         if state.catalog is None or state.subscription is None:

@@ -37,6 +37,7 @@ from kaspr_tui.billing.words import seats_ceiling_reason, seats_floor_reason
 from kaspr_tui.screens.billing.live_quote import LiveQuote, QuoteState
 from kaspr_tui.screens.checkout import run_checkout
 from kaspr_tui.screens.failures import ReportsFailedWorkers
+from kaspr_tui.screens.read_only import read_only_reason
 from kaspr_tui.state import AccountState, app_host
 from kaspr_tui.widgets.choices import Choices
 from kaspr_tui.widgets.quote_view import QuoteView
@@ -70,10 +71,9 @@ def plan_label(plan: PlanWire, interval: Interval, currency: str, *, is_current:
 
 
 def plans_heading() -> str:
-    # Two columns to the right, as the rows start with the radio mark.
-    return "  " + "".join(
+    return "".join(
         [
-            "".ljust(NAME_WIDTH),
+            "Plan".ljust(NAME_WIDTH),
             "€/user/mo".rjust(PRICE_WIDTH),
             "Users".rjust(USERS_WIDTH),
             "Phone".rjust(CREDIT_WIDTH),
@@ -110,6 +110,9 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
         self._subscription: Subscription | None = None
         self._catalog: Catalog | None = None
         self._workspace_name = "This workspace"
+        self._wanted_seats = 1
+        """The users the person chose (or today's): a plan too small for them clamps the counter on
+        screen, and moving on to a plan that fits shows them again."""
         self._live_quote = LiveQuote(self, self.current_request, self._show_quote_state)
 
     def compose(self) -> ComposeResult:
@@ -119,8 +122,7 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
             with Plain(id="choices"):
                 with Plain(classes="field"):
                     yield Static("Plan · prices excl. VAT, credits per user per month", classes="field-label")
-                    yield Static(plans_heading(), id="plans-heading", markup=False)
-                    yield Choices([], "", id="plan-select")
+                    yield Choices([], "", heading=plans_heading(), id="plan-select")
                 with Plain(classes="field"):
                     yield Static("Billing", classes="field-label")
                     yield Choices(INTERVAL_OPTIONS, "year", horizontal=True, id="interval")
@@ -173,6 +175,7 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
         picker.set_options(self._plan_options(subscription.interval))
         picker.value = subscription.plan
         self._set_seat_bounds()
+        self._wanted_seats = subscription.seats
         self.query_one("#seats", SeatCounter).value = subscription.seats
         for credit_type in CREDIT_TYPES:
             pack = packs[credit_type]
@@ -236,9 +239,19 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
         event.stop()
         if self._catalog is not None:
             self._set_seat_bounds()
+            self.query_one("#seats", SeatCounter).value = self._wanted_seats  # clamped into the plan's bounds
         self._live_quote.inputs_changed()
 
     @on(SeatCounter.Changed)
+    def _seats_changed(self, event: SeatCounter.Changed) -> None:
+        # The counter as it is now, not as the message says: keys may have moved it (and its
+        # bounds) since. At a bound the wanted count lies beyond, the plan clamped it, not the person.
+        counter = event.control
+        value = counter.value
+        if not (value == counter.max < self._wanted_seats or value == counter.min > self._wanted_seats):
+            self._wanted_seats = value
+        self._amount_changed(event)
+
     @on(Slider.Changed)
     def _amount_changed(self, event: SeatCounter.Changed | Slider.Changed) -> None:
         event.stop()
@@ -301,7 +314,7 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
             total.update(words, layout=False)
 
     def _enable_checkout(self, enabled: bool) -> None:
-        self.query_one("#checkout", Button).disabled = not enabled
+        self.query_one("#checkout", Button).disabled = not enabled or read_only_reason(self) is not None
 
     # ---- checkout -------------------------------------------------------------------------
 

@@ -52,6 +52,7 @@ from kaspr_tui.state import app_host
 from kaspr_tui.widgets.forms.card_input import CARD_PARAM_INPUTS, CardInput
 from kaspr_tui.widgets.forms.field_input import FieldInput
 from kaspr_tui.widgets.forms.form_field import FormField
+from kaspr_tui.widgets.toggles import TickBox
 
 MAX_POSTAL_CODE_LENGTH = 20
 MAX_VAT_NUMBER_LENGTH = 32
@@ -139,7 +140,7 @@ def as_update(details: BillingDetails | BillingDetailsUpdate) -> BillingDetailsU
 
 class BillingFormScreen(Dialog["PaymentChoice | None"]):
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "cancel", "Cancel", id="billing_form.cancel"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
@@ -221,7 +222,7 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
                     card_refused = any(param in CARD_PARAM_INPUTS for param in self.errors)
                     use_saved = saved is not None and self.new_card is None and not card_refused
                     label = saved_card_label(saved) if saved else ""
-                    checkbox = Checkbox(label, use_saved, id="use-saved-card", compact=True)
+                    checkbox = TickBox(label, use_saved, id="use-saved-card", compact=True)
                     checkbox.display = saved is not None
                     yield checkbox
                     card = CardInput(id="card-input")

@@ -83,7 +83,7 @@ def form_errors_of(error: ApiError) -> dict[str, str]:
 
 
 class ProcessingScreen(Dialog[CheckoutResult]):
-    BINDINGS = [Binding("escape", "close", "Close", show=False)]
+    BINDINGS = [Binding("escape", "close", "Close", show=False, id="payment.close")]
 
     def __init__(
         self, quote: Quote, choice: PaymentChoice, *, idempotency_key: str, earlier: frozenset[str] = frozenset()

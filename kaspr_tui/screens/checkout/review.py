@@ -33,7 +33,7 @@ ReviewAnswer = Literal["pay", "back"] | None
 
 
 class OrderReviewScreen(Dialog[ReviewAnswer]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="review.cancel")]
 
     def __init__(self, quote: Quote, choice: PaymentChoice, *, renewed: str | None = None) -> None:
         super().__init__()

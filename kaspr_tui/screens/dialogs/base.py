@@ -32,8 +32,8 @@ from kaspr_tui.screens.failures import ReportsFailedWorkers
 DialogResult = TypeVar("DialogResult")
 
 BUTTON_ROW_KEYS = [
-    Binding("left", "app.focus_previous", "Previous button", show=False),
-    Binding("right", "app.focus_next", "Next button", show=False),
+    Binding("left", "app.focus_previous", "Previous button", show=False, id="dialog.previous_button"),
+    Binding("right", "app.focus_next", "Next button", show=False, id="dialog.next_button"),
 ]
 """Left and right move between the buttons of a dialog that has nothing else to focus."""
 

@@ -148,7 +148,7 @@ def upcoming_grid(charges: list[UpcomingCharge]) -> Table:
 class BillingDetailsScreen(Dialog[None]):
     """The subscription's billing details, read only."""
 
-    BINDINGS = [Binding("escape", "close", "Close")]
+    BINDINGS = [Binding("escape", "close", "Close", id="billing_details.close")]
 
     def __init__(self, state: AccountState) -> None:
         super().__init__()

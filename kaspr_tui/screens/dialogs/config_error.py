@@ -10,7 +10,7 @@ from textual.widgets import Button, Footer, Static
 
 
 class ConfigErrorScreen(Screen[None]):
-    BINDINGS = [Binding("q,escape", "app.quit", "Quit")]
+    BINDINGS = [Binding("q,escape", "app.quit", "Quit", id="config_error.quit")]
 
     def __init__(self, message: str) -> None:
         super().__init__()

@@ -3,9 +3,11 @@
     if await self.app.push_screen_wait(ConfirmScreen("Remove Bastien?", "…", "Remove", danger=True)):
         ...
 
-Dismisses with True for the confirm button (`#confirm`), False for Cancel (`#cancel`), escape
-or a click outside the dialog. Focus starts on Cancel when `danger` is set, so a reflexive
-enter never destroys anything.
+Dismisses with True for the confirm button (`#confirm`), False for the other (`#cancel`), escape
+or a click outside the dialog. Focus always starts on `#cancel`, the button that changes nothing,
+so a reflexive Enter never does anything; each button's label says what it does ("Keep the
+change" beside "Cancel the change", never "Cancel" beside "Yes, cancel it"). `danger` tints the
+dialog and its confirm button for what cannot be undone.
 """
 
 from __future__ import annotations
@@ -20,23 +22,32 @@ from kaspr_tui.screens.dialogs.base import BUTTON_ROW_KEYS, Dialog
 
 class ConfirmScreen(Dialog[bool]):
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "cancel", "Cancel", id="confirm.cancel"),
         *BUTTON_ROW_KEYS,
     ]
     CLICK_OUTSIDE = "cancel"
 
-    def __init__(self, title: str, message: str, confirm_label: str = "Confirm", danger: bool = False) -> None:
+    def __init__(
+        self,
+        title: str,
+        message: str,
+        confirm_label: str = "Confirm",
+        danger: bool = False,
+        *,
+        cancel_label: str = "Cancel",
+    ) -> None:
         super().__init__()
         self.dialog_title = title
         self.message = message
         self.confirm_label = confirm_label
+        self.cancel_label = cancel_label
         self.danger = danger
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog -error" if self.danger else "dialog"):
             yield Static(self.message, id="confirm-message", markup=False)
             with Horizontal(id="confirm-buttons", classes="dialog-buttons"):
-                yield Button("Cancel", id="cancel", compact=True, action="screen.cancel")
+                yield Button(self.cancel_label, id="cancel", compact=True, action="screen.cancel")
                 yield Button(
                     self.confirm_label,
                     id="confirm",
@@ -47,7 +58,7 @@ class ConfirmScreen(Dialog[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#confirm-dialog").border_title = self.dialog_title
-        self.query_one("#cancel" if self.danger else "#confirm", Button).focus()
+        self.query_one("#cancel", Button).focus()
 
     def action_confirm(self) -> None:
         self.dismiss(True)

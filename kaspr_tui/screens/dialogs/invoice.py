@@ -85,8 +85,8 @@ class InvoiceScreen(Dialog[None]):
     """The invoice `summary` names, fetched in full when the dialog opens."""
 
     BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("d", "download", "Download PDF"),
+        Binding("escape", "close", "Close", id="invoice.close"),
+        Binding("d", "download", "Download PDF", id="invoice.download"),
     ]
     CLICK_OUTSIDE = "close"
 

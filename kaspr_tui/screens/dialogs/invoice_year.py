@@ -14,7 +14,7 @@ from kaspr_tui.widgets.forms.field_input import FieldInput
 class YearScreen(Dialog[int | None]):
     """Which year's invoices to save; dismisses with the year, or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="year.cancel")]
 
     def __init__(self, default_year: int) -> None:
         super().__init__()

@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.widgets import Button, Static
 
 from kaspr_tui.screens.dialogs.base import Dialog
@@ -35,18 +36,53 @@ class KeyHelp:
     description: str
 
 
+MOVING_FOCUS = frozenset({"focus_next", "focus_previous", "app.focus_next", "app.focus_previous"})
+"""Said once under "Everywhere" (Tab / Shift+Tab), not on every page."""
+
+
 def keys_from_bindings(bindings: Iterable[ActiveBinding], key_display: Callable[[Binding], str]) -> list[KeyHelp]:
-    """One line per action shown in the footer, its keys joined: `? / f1  Keys`."""
+    """One line per action the page answers to, in the footer or an action of the app's own that
+    is not (`x  Remove`), its keys joined: `? / f1  Keys`."""
     grouped: dict[tuple[int, str], list[str]] = {}
     descriptions: dict[tuple[int, str], str] = {}
     for active in bindings:
         binding = active.binding
-        if not binding.show or not binding.description:
+        if not binding.description or binding.action in MOVING_FOCUS or not active.enabled:
             continue
+        if not binding.show and binding.id is None:
+            continue  # Textual's own hidden keys (scrolling, copy), said under "Everywhere"
         group = (id(active.node), binding.action)
         grouped.setdefault(group, []).append(key_display(binding))
         descriptions[group] = binding.description
     return [KeyHelp(" / ".join(dict.fromkeys(keys)), descriptions[group]) for group, keys in grouped.items()]
+
+
+def control_keys(screen: DOMNode, key_display: Callable[[Binding], str]) -> list[tuple[str, list[KeyHelp]]]:
+    """For each kind of control on `screen` with keys of its own (a slider, a counter, a plan list,
+    a table), what its keys do while it has focus: `?` lists them even when another has focus."""
+    kinds: dict[type[DOMNode], None] = {}
+    for widget in screen.query("*"):
+        if type(widget).__module__.startswith("kaspr_tui.widgets") and widget.focusable:
+            kinds.setdefault(type(widget))
+    sections = []
+    for kind in kinds:
+        grouped: dict[str, list[str]] = {}
+        for bindings in kind._merge_bindings().key_to_bindings.values():
+            for binding in bindings:
+                if binding.description:
+                    grouped.setdefault(binding.description, []).append(key_display(binding))
+        if grouped:
+            rows = [KeyHelp(" / ".join(dict.fromkeys(keys)), description) for description, keys in grouped.items()]
+            sections.append((CONTROL_NAMES.get(kind.__name__, kind.__name__), rows))
+    return sections
+
+
+CONTROL_NAMES = {
+    "Slider": "On a slider (credits)",
+    "SeatCounter": "On a counter (users, licenses)",
+    "Choices": "On a list of choices (plans, billing period)",
+    "PagedTable": "In a table",
+}
 
 
 def keys_table(rows: Iterable[tuple[str, str]]) -> Content:
@@ -57,18 +93,22 @@ def keys_table(rows: Iterable[tuple[str, str]]) -> Content:
 
 class KeysScreen(Dialog[None]):
     BINDINGS = [
-        Binding("escape,question_mark,f1", "dismiss", "Close", key_display="esc"),
+        Binding("escape,question_mark,f1", "dismiss", "Close", key_display="esc", id="keys.close"),
     ]
 
-    def __init__(self, page_keys: list[KeyHelp]) -> None:
+    def __init__(self, page_keys: list[KeyHelp], controls: list[tuple[str, list[KeyHelp]]] | None = None) -> None:
         super().__init__()
         self.page_keys = page_keys
+        self.controls = controls or []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="keys-dialog", classes="dialog"):
             with VerticalScroll(id="keys-scroll"):
                 yield Static("Keys of this page", classes="keys-heading")
                 yield Static(keys_table((key.keys, key.description) for key in self.page_keys), id="page-keys")
+                for heading, rows in self.controls:
+                    yield Static(heading, classes="keys-heading")
+                    yield Static(keys_table((key.keys, key.description) for key in rows), classes="control-keys")
                 yield Static("Everywhere", classes="keys-heading")
                 yield Static(keys_table(GENERAL_KEYS), id="general-keys")
                 mouse = "The mouse works too: click tabs, buttons and the keys in the footer."

@@ -68,8 +68,8 @@ class SavedScreen(Dialog[None]):
     """Where the PDFs went, with the path to copy: over SSH the path is what the user needs."""
 
     BINDINGS = [
-        Binding("escape,enter", "close", "Close"),
-        Binding("c", "copy_path", "Copy path"),
+        Binding("escape,enter", "close", "Close", id="saved.close"),
+        Binding("c", "copy_path", "Copy path", id="saved.copy_path"),
         *BUTTON_ROW_KEYS,
     ]
     CLICK_OUTSIDE = "close"

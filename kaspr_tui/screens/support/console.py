@@ -28,11 +28,12 @@ from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
 from kaspr_tui.api.models import EmailChangeRequest, SupportAccount
-from kaspr_tui.billing.catalog import CREDIT_LABELS, PLANS
-from kaspr_tui.billing.formatting import format_count, format_date, format_plan
+from kaspr_tui.billing.formatting import format_date
 from kaspr_tui.billing.money import format_money
+from kaspr_tui.billing.support_words import account_summary_lines
 from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
 from kaspr_tui.screens.failures import ReportsFailedWorkers
+from kaspr_tui.screens.read_only import disable_write_buttons
 from kaspr_tui.screens.support.forms import (
     RetryKey,
     checked_email,
@@ -53,30 +54,8 @@ from kaspr_tui.widgets.note import Note
 
 def account_summary(account: SupportAccount) -> Content:
     """Who the user is and what their workspace has: plan, licenses, credits. No card."""
-    user = account.user
-    lines = [Content.styled(f"{user.name} <{user.email}>", "bold")]
-    subscription = account.subscription
-    if account.workspace is None or subscription is None:
-        what = "a Kaspr support agent" if account.role == "support" else "in no workspace"
-        lines.append(Content(f"{account.role.title()}, {what}."))
-        return Content("\n").join(lines)
-    plan = format_plan(PLANS[subscription.plan].name, subscription.interval)
-    lines.append(Content(f"{account.role.title()} of {account.workspace.name} ({account.workspace.id}) · {plan}"))
-    used = subscription.members + subscription.pending_invitations
-    lines.append(
-        Content(
-            f"Licenses: {used} of {subscription.seats} used · {subscription.seats_available} free "
-            f"({subscription.members} members, {subscription.pending_invitations} invited)"
-        )
-    )
-    for balance in account.credits:
-        lines.append(
-            Content(
-                f"{CREDIT_LABELS[balance.type]}: {format_count(balance.remaining)} left, "
-                f"{format_count(balance.used)} used · resets {format_date(balance.resets_at)}"
-            )
-        )
-    return Content("\n").join(lines)
+    name, *rest = account_summary_lines(account)
+    return Content("\n").join([Content.styled(name, "bold"), *(Content(line) for line in rest)])
 
 
 def invoices_table(account: SupportAccount) -> Table | str:
@@ -143,6 +122,7 @@ class SupportConsole(ReportsFailedWorkers, Vertical):
         self.query_one("#console-account").border_title = "Account"
         self.query_one("#transfer-result").display = False
         self.show_looked_up(None)
+        disable_write_buttons(self)  # mounted after the page has shown the account
         self.query_one("#lookup-status", Note).say("")
         for line in self.query(".field-error"):
             line.display = False
@@ -269,6 +249,7 @@ class SupportConsole(ReportsFailedWorkers, Vertical):
                 "Change the email?",
                 f"{account.user.name} will log in as {new_email} instead of {old_email}.",
                 "Change email",
+                cancel_label="Keep the email",
             )
         )
         if not confirmed:

@@ -22,6 +22,8 @@ from kaspr_tui.state import AccountState, app_host
 
 SupportPanel = SupportConsole | CustomerRequests
 
+FIRST_FIELD = "#support-scroll Input"
+
 
 def panel_for(role: Role | None) -> SupportPanel | None:
     """The console for support staff, the requests for customers; nothing while the role is unknown."""
@@ -32,15 +34,20 @@ def panel_for(role: Role | None) -> SupportPanel | None:
 
 class SupportScreen(AccountScreen):
     MODE_TITLE = "Support"
-    AUTO_FOCUS = "#support-scroll"
+    # The first field of the form (the look-up, or the new email), so what is typed goes in it and
+    # never into a letter shortcut; Escape leaves it for the page's keys.
+    AUTO_FOCUS = FIRST_FIELD
 
     BINDINGS = [
-        Binding("slash", "lookup_account", "Look up"),
-        Binding("t", "transfer", "Transfer"),
+        Binding("slash", "lookup_account", "Look up", id="support.lookup"),
+        Binding("t", "transfer", "Transfer", id="support.transfer"),
         # Not in the footer, full at 80 columns for customers: the Keys screen (?) lists them.
-        Binding("e", "change_email", "Change an email", show=False),
-        Binding("escape", "leave_field", "Leave field", show=False),
-        Binding("j", "request_account_transfer", "Changing jobs: request a transfer", show=False),
+        Binding("e", "change_email", "Change an email", show=False, id="support.change_email"),
+        Binding("escape", "leave_field", "Leave field", show=False, id="support.leave_field"),
+        Binding(
+            "j", "request_account_transfer", "Changing jobs: request a transfer", show=False,
+            id="support.request_transfer",
+        ),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -62,6 +69,7 @@ class SupportScreen(AccountScreen):
             if new_panel is not None:
                 # It shows the account itself once mounted.
                 self.query_one("#support-scroll").mount(new_panel)
+                self.call_after_refresh(self._focus_first_field)
         elif isinstance(panel, SupportConsole):
             panel.show_account(state)
 
@@ -81,7 +89,7 @@ class SupportScreen(AccountScreen):
         panel = self.panel
         return panel if isinstance(panel, CustomerRequests) else None
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def allows(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         is_support = app_host(self.app).account.role == "support"
         if action in {"lookup_account", "transfer"}:
             return is_support
@@ -104,6 +112,14 @@ class SupportScreen(AccountScreen):
             console.focus_email_change()
         else:
             self.action_request_email_change()
+
+    def _focus_first_field(self) -> None:
+        """Into the panel mounted after the page (the role was not known yet), unless the person
+        has already moved elsewhere."""
+        if self.focused is None or self.focused.id == "support-scroll":
+            fields = self.query(FIRST_FIELD)
+            if fields:
+                fields.first().focus()
 
     def action_leave_field(self) -> None:
         self.query_one("#support-scroll").focus()

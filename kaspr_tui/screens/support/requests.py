@@ -24,9 +24,17 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from kaspr_tui.api.models import SupportRequestCreate, SupportTicket
-from kaspr_tui.billing.formatting import format_date
+from kaspr_tui.billing.support_words import (
+    DELETE_CONFIRMATION,
+    deletion_message,
+    email_change_message,
+    ticket_line,
+    transfer_message,
+    with_note,
+)
 from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
 from kaspr_tui.screens.failures import ReportsFailedWorkers
+from kaspr_tui.screens.read_only import disable_write_buttons
 from kaspr_tui.screens.support.forms import (
     RetryKey,
     checked_email,
@@ -63,10 +71,6 @@ DELETING = (
     "Deleting your account will also delete your subscription plan, so it's best practice to "
     "contact our team beforehand if you wish to keep your plan."
 )
-DELETE_CONFIRMATION = (
-    "Deleting your account also deletes your subscription plan. Support will contact you before "
-    "anything is deleted, so you can keep your plan if you wish."
-)
 
 
 @dataclass
@@ -82,13 +86,6 @@ class RequestForm:
     """A request is in flight: another Enter or click sends nothing."""
     sent: tuple[SupportRequestCreate, SupportTicket] | None = None
     """The last request filed and its ticket: the same one again is not filed twice."""
-
-
-def ticket_line(ticket: SupportTicket, email: str, lead: str = "Request sent") -> str:
-    return (
-        f"{lead}: ticket {ticket.id} ({ticket.status}), {format_date(ticket.created)}. "
-        f"Support will answer at {email}."
-    )
 
 
 class CustomerRequests(ReportsFailedWorkers, Vertical):
@@ -146,6 +143,7 @@ class CustomerRequests(ReportsFailedWorkers, Vertical):
         self.query_one("#support-deleting").border_title = "Deleting your account"
         for line in self.query(".field-error, .request-status"):
             line.display = False
+        disable_write_buttons(self)  # mounted after the page has shown the account
 
     # ---- entry points -------------------------------------------------------------------------
 
@@ -172,7 +170,7 @@ class CustomerRequests(ReportsFailedWorkers, Vertical):
         new_email = checked_email(self, "request-new-email")
         if new_email is None:
             return
-        message = f"Please change the email address of my account from {self.signed_in_email} to {new_email}."
+        message = email_change_message(self.signed_in_email, new_email)
         self.send_request(
             self.email_change_form, SupportRequestCreate(kind="change_email", message=message, new_email=new_email)
         )
@@ -184,14 +182,11 @@ class CustomerRequests(ReportsFailedWorkers, Vertical):
         if new_email is None:
             return
         note = self.query_one("#request-transfer-message", Input).value.strip()
-        message = (
-            f"I am changing jobs: please transfer the license and credits of {self.signed_in_email} "
-            f"to my new account {new_email}."
-        )
+        message = with_note(transfer_message(self.signed_in_email, new_email), note)
         self.send_request(
             self.transfer_form,
             SupportRequestCreate(
-                kind="account_transfer", message=f"{message}\n\n{note}" if note else message, new_email=new_email
+                kind="account_transfer", message=message, new_email=new_email
             ),
         )
 
@@ -202,7 +197,7 @@ class CustomerRequests(ReportsFailedWorkers, Vertical):
             ConfirmScreen("Delete your account?", DELETE_CONFIRMATION, "Ask support", danger=True)
         )
         if confirmed:
-            message = f"Please delete my account {self.signed_in_email}; contact me first about my subscription."
+            message = deletion_message(self.signed_in_email)
             self.send_request(self.delete_form, SupportRequestCreate(kind="delete_account", message=message))
 
     @work(group="support-requests", exit_on_error=False)
@@ -215,7 +210,9 @@ class CustomerRequests(ReportsFailedWorkers, Vertical):
         if form.sending:
             return
         if form.sent is not None and form.sent[0] == request:
-            status.say(ticket_line(form.sent[1], self.signed_in_email, lead="This request was already sent"))
+            sent = form.sent[1]
+            lead = "This request was already sent"
+            status.say(ticket_line(sent.id, sent.status, sent.created, self.signed_in_email, lead=lead))
             return
         form.sending = True
         button.disabled = True
@@ -230,6 +227,6 @@ class CustomerRequests(ReportsFailedWorkers, Vertical):
             button.disabled = False
         form.key.succeeded()
         form.sent = (request, ticket)
-        status.say(ticket_line(ticket, self.signed_in_email))
+        status.say(ticket_line(ticket.id, ticket.status, ticket.created, self.signed_in_email))
         # The request is now in the workspace's activity feed, which the dashboard shows.
         app_host(self.app).load_account()

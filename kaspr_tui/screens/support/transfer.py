@@ -38,6 +38,7 @@ from kaspr_tui.api.models import (
 )
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, PLANS, CreditType
 from kaspr_tui.billing.formatting import format_count
+from kaspr_tui.billing.support_words import what_moves
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.screens.support.forms import (
     RetryKey,
@@ -48,6 +49,7 @@ from kaspr_tui.screens.support.forms import (
 from kaspr_tui.state import app_host, gather_or_raise
 from kaspr_tui.widgets.forms.field_input import FieldInput
 from kaspr_tui.widgets.note import Note
+from kaspr_tui.widgets.toggles import TickBox
 
 TRANSFER_FIELDS = {
     "from_email": "transfer-from",
@@ -162,19 +164,8 @@ def transfer_table(source: TransferSide, target: TransferSide, *, after_label: s
     return table
 
 
-def what_moves(request: TransferRequest, source_workspace: str) -> str:
-    """`Moves the license (… leaves Acme Corp; no charge to either workspace), 150 phone credits.`"""
-    moved = [(credit_type, getattr(request.credits, credit_type)) for credit_type in CREDIT_TYPES]
-    parts = [
-        f"{format_count(quantity)} {CREDIT_LABELS[credit_type].lower()}" for credit_type, quantity in moved if quantity
-    ]
-    if request.license:
-        parts.insert(0, f"the license ({request.from_email} leaves {source_workspace}; no charge to either workspace)")
-    return f"Moves {', '.join(parts)}."
-
-
 class TransferScreen(Dialog[TransferOutcome | None]):
-    BINDINGS = [Binding("escape", "back", "Back")]
+    BINDINGS = [Binding("escape", "back", "Back", id="transfer.back")]
 
     def __init__(self, from_email: str = "") -> None:
         super().__init__()
@@ -197,7 +188,7 @@ class TransferScreen(Dialog[TransferOutcome | None]):
                 )
                 to_field = FieldInput(placeholder="new@company.com", id="transfer-to", compact=True)
                 yield from self._row("To (new)", to_field)
-                yield Checkbox("Move their license (one paid seat)", id="transfer-license", compact=True)
+                yield TickBox("Move their license (one paid seat)", id="transfer-license", compact=True)
                 yield Static(id="transfer-license-error", classes="field-error", markup=False)
                 with Horizontal(id="transfer-credits", classes="form-row"):
                     for index, credit_type in enumerate(CREDIT_TYPES):
@@ -351,7 +342,9 @@ class TransferScreen(Dialog[TransferOutcome | None]):
     def show_confirmation(self, request: TransferRequest, sides: tuple[TransferSide, TransferSide]) -> None:
         self.request, self.sides = request, sides
         self.query_one("#transfer-preview", Static).update(transfer_table(*sides))
-        summary = f"{what_moves(request, sides[0].before.name)}\nReason: {request.reason}"
+        moved = {credit_type: getattr(request.credits, credit_type) for credit_type in CREDIT_TYPES}
+        moves = what_moves(request.from_email, request.license, moved, sides[0].before.name)
+        summary = f"{moves}\nReason: {request.reason}"
         self.query_one("#transfer-reason-shown", Static).update(summary)
         self.query_one("#transfer-confirm-status", Note).say("")
         self.query_one("#transfer-form").display = False

@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from kaspr_tui.api import ApiError
 from kaspr_tui.api.models import InvitationCreate, Member, MemberRole
@@ -23,6 +23,7 @@ from kaspr_tui.billing.words import plural
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.state import Problem, app_host
 from kaspr_tui.widgets.forms.field_input import FieldInput
+from kaspr_tui.widgets.toggles import Radio
 
 ADD_LICENSES: Literal["add_licenses"] = "add_licenses"
 """The dialog's result when the admin chose to add licenses instead."""
@@ -32,7 +33,7 @@ InviteResult = Member | Literal["add_licenses"] | None
 
 
 class InviteMemberScreen(Dialog[InviteResult]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="invite.cancel")]
 
     def __init__(self, workspace_name: str, seats_free: int) -> None:
         super().__init__()
@@ -52,8 +53,8 @@ class InviteMemberScreen(Dialog[InviteResult]):
             yield Static(id="invite-email-error", classes="error-line", markup=False)
             yield Label("Role", id="invite-role-label")
             with RadioSet(id="invite-role", compact=True):
-                yield RadioButton("Member", value=True, id="role-member", compact=True)
-                yield RadioButton("Admin", id="role-admin", compact=True)
+                yield Radio("Member", value=True, id="role-member", compact=True)
+                yield Radio("Admin", id="role-admin", compact=True)
             yield Static("Admins manage billing, licenses and members.", id="invite-role-hint")
             with Horizontal(id="invite-buttons", classes="dialog-buttons"):
                 yield Button("Add licenses", id="invite-add-licenses", compact=True, action="screen.add_licenses")
@@ -67,7 +68,7 @@ class InviteMemberScreen(Dialog[InviteResult]):
 
     @property
     def role(self) -> MemberRole:
-        return "admin" if self.query_one("#role-admin", RadioButton).value else "member"
+        return "admin" if self.query_one("#role-admin", Radio).value else "member"
 
     @on(Input.Submitted, "#invite-email")
     @on(Button.Pressed, "#send-invite")

@@ -64,14 +64,16 @@ def member_row(member: Member) -> tuple[Text, ...]:
     )
 
 
-def removal_question(member: Member, workspace_name: str) -> tuple[str, str, str]:
-    """(title, message, button label) of the confirmation before removing `member`."""
+def removal_question(member: Member, workspace_name: str) -> tuple[str, str, str, str]:
+    """(title, message, the button that removes, the one that keeps) of the confirmation before
+    removing `member`."""
     if member.status == "invited":
         return (
             "Revoke this invitation?",
             f"The invitation of {member.email} to {workspace_name} is cancelled and can no longer "
             "be accepted. Its license becomes free for someone else.",
             "Revoke invitation",
+            "Keep invitation",
         )
     who = f"{member.name} ({member.email})" if member.name else member.email
     return (
@@ -79,6 +81,7 @@ def removal_question(member: Member, workspace_name: str) -> tuple[str, str, str
         f"{who} loses access to {workspace_name}. Their license becomes free for someone else; "
         "the number of licenses you pay for does not change.",
         "Remove member",
+        "Keep member",
     )
 
 
@@ -87,9 +90,12 @@ class WorkspaceScreen(AccountScreen):
     AUTO_FOCUS = "#members"
 
     BINDINGS = [
-        Binding("a", "add_member", "Add member", tooltip="Invite someone by email to take a free license"),
+        Binding(
+            "a", "add_member", "Add member", tooltip="Invite someone by email to take a free license",
+            id="workspace.add_member",
+        ),
         # Not in the footer, which has no room left at 80 columns: the panel's subtitle says it.
-        Binding("x,delete", "remove_selected", "Remove", show=False),
+        Binding("x,delete", "remove_selected", "Remove", show=False, id="workspace.remove"),
     ]
 
     def __init__(self) -> None:
@@ -158,7 +164,7 @@ class WorkspaceScreen(AccountScreen):
             if active.binding.action != f"go('{self.app.current_mode}')"
         }
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def allows(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("add_member", "remove_selected"):
             if not self.is_admin:
                 return False  # a member reads the list; nothing is offered they cannot do
@@ -246,12 +252,15 @@ class WorkspaceScreen(AccountScreen):
         if member is None or not state.is_admin:
             return
         workspace_name = state.me.workspace.name if state.me and state.me.workspace else "this workspace"
-        title, message, label = removal_question(member, workspace_name)
+        title, message, label, keep = removal_question(member, workspace_name)
+
         def answered(confirmed: bool | None) -> None:
             if confirmed:
                 self.remove_member(member)
 
-        self.app.push_screen(ConfirmScreen(title, message, confirm_label=label, danger=True), callback=answered)
+        self.app.push_screen(
+            ConfirmScreen(title, message, confirm_label=label, danger=True, cancel_label=keep), callback=answered
+        )
 
     @work(exclusive=True, group="member-change", exit_on_error=False)
     async def remove_member(self, member: Member) -> None:
