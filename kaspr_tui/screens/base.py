@@ -10,14 +10,14 @@ import logging
 from datetime import datetime
 from typing import ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from kaspr_tui.screens.failures import ReportsFailedWorkers
 from kaspr_tui.screens.read_only import disable_write_buttons, refuses
-from kaspr_tui.state import AccountState, as_of
+from kaspr_tui.state import AccountState, app_host, as_of
 from kaspr_tui.widgets.problem_banner import ProblemBanner
 
 log = logging.getLogger(__name__)
@@ -116,3 +116,16 @@ class AccountPanel(ReportsFailedWorkers, Vertical):
 
     def show_account(self, state: AccountState) -> None:
         raise NotImplementedError
+
+
+def ready_for_admin(app: App[object], title: str, only_admins: str) -> bool:
+    """Whether an admin's window (from the palette, over any page) may open now; if not, the person
+    is told why: the account is still loading, or they are not an admin (`only_admins`)."""
+    host = app_host(app)
+    if host.client is None or host.account.subscription is None:
+        app.notify("The account is not loaded yet; try again in a moment.", title=title, severity="warning")
+        return False
+    if not host.account.is_admin:
+        app.notify(only_admins, title=title, severity="warning")
+        return False
+    return True

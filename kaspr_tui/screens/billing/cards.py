@@ -22,6 +22,7 @@ from kaspr_tui.api import ApiError, new_idempotency_key
 from kaspr_tui.api.models import PaymentMethod
 from kaspr_tui.billing.formatting import format_card
 from kaspr_tui.billing.order_words import card_line
+from kaspr_tui.screens.base import ready_for_admin
 from kaspr_tui.screens.billing.payment import open_update_payment
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
@@ -134,14 +135,8 @@ class CardsScreen(Dialog[None]):
 
 def open_cards(app: App[object]) -> None:
     """"Manage cards": the dialog over whatever is on screen, for an admin of a loaded account."""
-    host = app_host(app)
-    if host.client is None or not host.account.loaded:
-        app.notify("The account is not loaded yet; try again in a moment.", title=TITLE, severity="warning")
-        return
-    if not host.account.is_admin:
-        app.notify("Only an admin of the workspace can manage its cards.", title=TITLE, severity="warning")
-        return
-    app.push_screen(CardsScreen())
+    if ready_for_admin(app, TITLE, "Only an admin of the workspace can manage its cards."):
+        app.push_screen(CardsScreen())
 
 
 __all__ = ["CardsScreen", "card_option", "open_cards"]

@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from kaspr_tui.billing.formatting import format_card, format_expiry
-from kaspr_tui.screens.base import AccountPanel
+from kaspr_tui.screens.base import AccountPanel, ready_for_admin
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen, PaymentChoice
 from kaspr_tui.screens.dialogs.billing_details import (
     billing_details_section,
@@ -44,13 +44,9 @@ def payment_section(state: AccountState) -> Content:
 
 def open_update_payment(app: App[object]) -> None:
     """"Update payment information": the billing form with a new card; on Confirm the card is the default."""
+    if not ready_for_admin(app, UPDATE_TITLE, "Only an admin of the workspace can change its card."):
+        return
     host = app_host(app)
-    if host.client is None or not host.account.loaded:
-        app.notify("The account is not loaded yet; try again in a moment.", title=UPDATE_TITLE, severity="warning")
-        return
-    if not host.account.is_admin:
-        app.notify("Only an admin of the workspace can change its card.", title=UPDATE_TITLE, severity="warning")
-        return
 
     def updated(choice: PaymentChoice | None) -> None:
         if choice is None:

@@ -40,6 +40,7 @@ from kaspr_tui.billing.order_words import pack_words
 from kaspr_tui.billing.quotes import PriceChange, Terms, price_change
 from kaspr_tui.billing.tax import tax_decision
 from kaspr_tui.billing.words import vat_charge_words
+from kaspr_tui.screens.base import ready_for_admin
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen, PaymentChoice
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.state import AccountState, app_host
@@ -228,11 +229,5 @@ class BillingDetailsScreen(Dialog[None]):
 
 def open_billing_details(app: App[object]) -> None:
     """"Billing details": the modal over whatever is on screen, from the account already loaded."""
-    state = app_host(app).account
-    if state.subscription is None:
-        app.notify("The account is not loaded yet; try again in a moment.", title=TITLE, severity="warning")
-        return
-    if not state.is_admin:
-        app.notify("Only an admin of the workspace can see its billing details.", title=TITLE, severity="warning")
-        return
-    app.push_screen(BillingDetailsScreen(state))
+    if ready_for_admin(app, TITLE, "Only an admin of the workspace can see its billing details."):
+        app.push_screen(BillingDetailsScreen(app_host(app).account))

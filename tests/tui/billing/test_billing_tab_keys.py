@@ -51,4 +51,4 @@ async def test_card_finds_update_payment_information(live_server: LiveServer) ->
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen) if "card" in command.title.lower()]
-        assert titles == ["Update payment information: new card"]
+        assert sorted(titles) == ["Manage cards", "Update payment information: new card"]
