@@ -529,19 +529,24 @@ def post_support_request(
                                      workspace_id=principal.workspace_id)
 
 
+SupportStatusFilter = Annotated[
+    SupportRequestStatus | None, Query(description="Only requests in this status: `open` for those still to answer.")
+]
+
+
 @router.get("/v1/support_requests", response_model=ListResponse[SupportTicket], tags=["support"],
             responses=documented(400, 403))
 def list_support_requests(
     context: Context, scope: Annotated[Scope, Depends(own_workspace("admin", "member"))],
-    limit: Limit = 20, starting_after: StartingAfter = None,
+    limit: Limit = 20, starting_after: StartingAfter = None, status: SupportStatusFilter = None,
 ) -> ListResponse[SupportTicket]:
-    """The workspace's requests to support, newest first, open or closed: an admin's list has
-    everyone's, a member's their own."""
-    where, params = "workspace_id = ?", (scope.workspace_id,)
-    if scope.principal.role == "member":
-        where, params = "workspace_id = ? AND user_id = ?", (scope.workspace_id, scope.principal.user_id)
+    """The workspace's requests to support, newest first: an admin's list has everyone's, a
+    member's their own."""
+    sender = scope.principal.user_id if scope.principal.role == "member" else None
     with context.transaction() as tx:
-        data, has_more = support.list_tickets(tx, where, params, limit, starting_after)
+        data, has_more = support.list_tickets(
+            tx, limit, starting_after, workspace_id=scope.workspace_id, user_id=sender, status=status
+        )
     return ListResponse[SupportTicket](data=data, has_more=has_more)
 
 
@@ -549,16 +554,11 @@ def list_support_requests(
             responses=documented(400, 403))
 def list_support_inbox(
     context: Context, principal: Annotated[Principal, Depends(require("support"))],
-    limit: Limit = 20, starting_after: StartingAfter = None,
-    status: Annotated[SupportRequestStatus | None, Query(
-        description="Only requests in this status: `open` for the ones still to answer.")] = None,
+    limit: Limit = 20, starting_after: StartingAfter = None, status: SupportStatusFilter = None,
 ) -> ListResponse[SupportTicket]:
     """Every workspace's requests to support (and those of users in none), newest first."""
-    where, params = "1 = 1", ()
-    if status is not None:
-        where, params = "status = ?", (status,)
     with context.transaction() as tx:
-        data, has_more = support.list_tickets(tx, where, params, limit, starting_after)
+        data, has_more = support.list_tickets(tx, limit, starting_after, status=status)
     return ListResponse[SupportTicket](data=data, has_more=has_more)
 
 

@@ -4,7 +4,7 @@ user's old and new accounts (rule 10), and email changes."""
 from __future__ import annotations
 
 import sqlite3
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from kaspr_tui.api.models import (
     EmailChangeRequest,
@@ -228,9 +228,13 @@ def ticket_wire(tx: Tx, row: sqlite3.Row) -> SupportTicket:
 
 
 def list_tickets(
-    tx: Tx, where: str, params: tuple[Any, ...], limit: int, starting_after: str | None
+    tx: Tx, limit: int, starting_after: str | None, **columns: str | None
 ) -> tuple[list[SupportTicket], bool]:
-    rows, has_more = page(tx, "support_tickets", where, params, limit, starting_after)
+    """A page of the requests whose `columns` (`workspace_id`, `user_id`, `status`) have the values
+    given; a None value does not filter."""
+    wanted = {column: value for column, value in columns.items() if value is not None}
+    where = " AND ".join(f"{column} = ?" for column in wanted) or "1 = 1"
+    rows, has_more = page(tx, "support_tickets", where, tuple(wanted.values()), limit, starting_after)
     return [ticket_wire(tx, row) for row in rows], has_more
 
 

@@ -137,3 +137,10 @@ def test_a_database_from_before_the_inbox_gains_the_closing_columns(tmp_path: Pa
     with sqlite3.connect(path) as migrated:
         row = migrated.execute("SELECT id, status, closed_at, closed_by FROM support_tickets").fetchone()
     assert row == ("sr_000001", "open", None, None)
+
+
+def test_a_customer_lists_only_the_open_or_the_closed_ones(support: httpx.Client, admin: httpx.Client) -> None:
+    answered, waiting = send(admin, "Answered"), send(admin, "Waiting")
+    support.post(f"/v1/support/requests/{answered['id']}/close").raise_for_status()
+    assert ids(admin.get("/v1/support_requests", params={"status": "open"})) == [waiting["id"]]
+    assert ids(admin.get("/v1/support_requests", params={"status": "closed"})) == [answered["id"]]
