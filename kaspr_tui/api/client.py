@@ -25,8 +25,8 @@ import random
 import re
 import time
 import uuid
-from functools import partial
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 from typing import Any, Literal, Protocol, TypeVar
 from urllib.parse import quote
 

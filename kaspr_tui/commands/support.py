@@ -24,11 +24,11 @@ from kaspr_tui.billing.money import format_money
 from kaspr_tui.billing.support_words import (
     DELETE_CONFIRMATION,
     account_summary_lines,
+    deletion_message,
+    email_change_message,
     request_cells,
     request_status,
     request_summary,
-    deletion_message,
-    email_change_message,
     ticket_line,
     transfer_message,
     what_moves,
