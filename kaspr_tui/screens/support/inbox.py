@@ -96,6 +96,7 @@ class RequestList(AccountPanel):
     def show_selected(self) -> None:
         """The highlighted request in full (who sent it, the message), or that there is none."""
         self.table.display = bool(self.rows.items)
+        self.set_class(not self.rows.items, "-empty")
         selected = self.rows.selected
         detail = self.EMPTY if selected is None else "\n".join(request_summary(selected))
         self.query_one(f"#{self.TABLE_ID}-detail", Static).update(detail)
@@ -143,7 +144,6 @@ class OpenRequests(RequestList):
             yield Button("Close request", id="request-close", compact=True)
 
     def on_mount(self) -> None:  # Textual runs RequestList's on_mount too
-        self.border_subtitle = "Enter look up the sender · c close"
         self.query_one("#open-requests-status", Note).say("")
 
     def fetch_page(self, limit: int, starting_after: str | None) -> Awaitable[ListResponse[SupportTicket]]:
@@ -154,6 +154,7 @@ class OpenRequests(RequestList):
     def show_selected(self) -> None:
         super().show_selected()
         self.query_one("#open-requests-actions").display = self.table.display
+        self.border_subtitle = "Enter look up the sender · c close" if self.table.display else ""
 
     @on(DataTable.RowSelected, "#open-requests")
     @on(Button.Pressed, "#request-lookup")
