@@ -72,6 +72,7 @@ CUSTOMER_SUPPORT_COMMANDS = (
         "Deleting the account deletes the subscription",
         "request_account_deletion",
     ),
+    ("My support requests", "The requests you sent support: ticket, status, date (key i on Support)", "show_requests"),
 )
 SUPPORT_COMMANDS: dict[Role, tuple[tuple[str, str, str], ...]] = {
     "admin": CUSTOMER_SUPPORT_COMMANDS,
@@ -80,10 +81,12 @@ SUPPORT_COMMANDS: dict[Role, tuple[tuple[str, str, str], ...]] = {
         ("Look up an account", "Find a user by email: workspace, plan, seats, credits", "lookup_account"),
         ("Transfer license and credits", "Move a license and credits from one user to another", "transfer"),
         ("Change a user's email", "Apply an email change for the account looked up", "change_email"),
+        ("Open support requests", "Every workspace's requests not closed yet (key i on Support)", "show_requests"),
+        ("Close a support request", "The open request highlighted in the list (key c on Support)", "close_request"),
     ),
 }
 """Palette commands of the Support page, by role: (name, help, the page's action)."""
-READ_ONLY_SUPPORT_ACTIONS = frozenset({"lookup_account"})
+READ_ONLY_SUPPORT_ACTIONS = frozenset({"lookup_account", "show_requests"})
 """The Support page's actions that change nothing: the palette keeps them when read-only."""
 
 MODES_BY_ROLE: dict[Role, tuple[str, ...]] = {

@@ -289,7 +289,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     update.add_argument("--name", metavar="NAME", help="name on the card (asked when not given)")
 
-    support = command(commands, "support", "ask support, or (support keys) look up accounts and transfer")
+    support = command(
+        commands, "support", "ask support and list your requests, or (support keys) answer them, look up and transfer"
+    )
     support_commands = subcommands(support, "support_command")
     request = command(support_commands, "request", "ask Kaspr support for a change to your account")
     request_kinds = request.add_subparsers(dest="request_kind", metavar="KIND", title="kinds", required=True)
@@ -309,6 +311,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for kind in (email_change, transfer_request, delete_request):
         kind.add_argument("--message", metavar="M", help="a note for support")
+    support_requests = command(
+        support_commands, "requests",
+        "your requests to support, newest first (support keys: every workspace's)", "support:list_requests",
+        json=True,
+    )
+    support_requests.add_argument("--open", action="store_true", help="only the requests not closed yet")
+    close = command(
+        support_commands, "close", "support keys: close a request once it is answered", "support:close_request",
+        writes=True, json=True, yes=True,
+    )
+    close.add_argument("ticket", metavar="TICKET", help="the request's ticket (sr_…)")
     lookup = command(support_commands, "lookup", "support keys: find an account by email", "support:lookup", json=True)
     lookup.add_argument("email", metavar="EMAIL")
     transfer = command(

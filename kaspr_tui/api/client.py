@@ -26,6 +26,7 @@ import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 from typing import Any, Literal, Protocol, TypeVar
 from urllib.parse import quote
 
@@ -68,6 +69,7 @@ from kaspr_tui.api.models import (
     Subscription,
     SupportAccount,
     SupportRequestCreate,
+    SupportRequestStatus,
     SupportTicket,
     Transfer,
     TransferRequest,
@@ -553,6 +555,54 @@ class BillingClient:
             SupportTicket,
             body=request,
             idempotency_key=idempotency_key,
+        )
+
+    async def support_requests(
+        self,
+        *,
+        status: SupportRequestStatus | None = None,
+        limit: int = 20,
+        starting_after: str | None = None,
+        workspace: str | None = None,
+    ) -> ListResponse[SupportTicket]:
+        """The caller's requests to support, newest first (an admin's: the whole workspace's)."""
+        return await self._list(
+            "/v1/support_requests", SupportTicket, limit=limit, starting_after=starting_after, workspace=workspace,
+            extra={"status": status} if status is not None else None,
+        )
+
+    def iter_support_requests(
+        self, *, status: SupportRequestStatus | None = None, page_size: int = 100
+    ) -> AsyncIterator[SupportTicket]:
+        """Every one of the caller's requests (in `status`), fetching `page_size` at a time."""
+        return _walk(partial(self.support_requests, status=status), page_size=page_size, workspace=None)
+
+    async def support_inbox(
+        self, *, status: SupportRequestStatus | None = None, limit: int = 20, starting_after: str | None = None
+    ) -> ListResponse[SupportTicket]:
+        """Support staff: every workspace's requests, newest first; `status="open"` for those to answer."""
+        return await self._list(
+            "/v1/support/requests", SupportTicket, limit=limit, starting_after=starting_after, workspace=None,
+            extra={"status": status} if status is not None else None,
+        )
+
+    def iter_support_inbox(
+        self, *, status: SupportRequestStatus | None = None, page_size: int = 100
+    ) -> AsyncIterator[SupportTicket]:
+        """Every request of the inbox (in `status`), fetching `page_size` at a time."""
+
+        def fetch_page(*, workspace: str | None, **page: Any) -> Awaitable[ListResponse[SupportTicket]]:
+            return self.support_inbox(status=status, **page)  # the inbox spans every workspace: no header
+
+        return _walk(fetch_page, page_size=page_size, workspace=None)
+
+    async def support_request(self, id: str) -> SupportTicket:
+        return await self._call("GET", f"/v1/support/requests/{_segment(id)}", SupportTicket)
+
+    async def close_support_request(self, id: str, *, idempotency_key: str | None = None) -> SupportTicket:
+        """Closed by the caller (support staff); one already closed comes back as it was closed."""
+        return await self._call(
+            "POST", f"/v1/support/requests/{_segment(id)}/close", SupportTicket, idempotency_key=idempotency_key
         )
 
     async def events(

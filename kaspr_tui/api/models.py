@@ -458,6 +458,7 @@ class InvitationCreate(RequestModel):
 # ---- support --------------------------------------------------------------------------------
 
 SupportRequestKind = Literal["change_email", "account_transfer", "delete_account", "other"]
+SupportRequestStatus = Literal["open", "closed"]
 
 
 class SupportRequestCreate(RequestModel):
@@ -472,8 +473,15 @@ class SupportTicket(WireModel):
     kind: SupportRequestKind
     message: str
     new_email: str | None
-    status: Literal["open", "closed"]
+    status: SupportRequestStatus
     created: datetime
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    """Email of the support agent who closed it."""
+    requester: User | None = None
+    """Who sent it, as they are now (an email changed since shows the new one)."""
+    workspace: WorkspaceRef | None = None
+    """The workspace the requester was in when they sent it (None: no workspace)."""
 
 
 class Event(WireModel):

@@ -5,7 +5,7 @@ The TUI's support page (`screens/support/`) and the command line send and show t
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -34,6 +34,20 @@ def transfer_message(email: str, new_email: str) -> str:
 
 def deletion_message(email: str) -> str:
     return f"Please delete my account {email}; contact me first about my subscription."
+
+
+REQUEST_KINDS = {
+    "change_email": "Email change",
+    "account_transfer": "Account transfer",
+    "delete_account": "Account deletion",
+    "other": "Other",
+}
+"""A request's kind as the inbox lists it (the API's `kind` → words)."""
+
+
+def request_status(status: str, closed_at: datetime | None) -> str:
+    """`open`, or `closed 3 Dec 2026`: a closed request says when."""
+    return f"closed {format_date(closed_at)}" if status == "closed" and closed_at else status
 
 
 def ticket_line(ticket_id: str, status: str, created: datetime, email: str, lead: str = "Request sent") -> str:
@@ -129,3 +143,49 @@ def account_summary_lines(account: LookedUpAccount) -> list[str]:
         for balance in account.credits
     ]
     return lines
+
+
+class SupportRequest(Protocol):
+    """A request to support as the inbox lists it (`api.models.SupportTicket` is one)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def created(self) -> datetime: ...
+    @property
+    def closed_at(self) -> datetime | None: ...
+    @property
+    def requester(self) -> _Named | None: ...
+    @property
+    def workspace(self) -> _Workspace | None: ...
+
+
+REQUEST_COLUMNS: dict[str, Callable[[SupportRequest], str]] = {
+    "Ticket": lambda request: request.id,
+    "Kind": lambda request: REQUEST_KINDS.get(request.kind, request.kind),
+    "Status": lambda request: request_status(request.status, request.closed_at),
+    "Sent": lambda request: format_date(request.created),
+    "From": lambda request: request.requester.email if request.requester else "—",
+    "Workspace": lambda request: request.workspace.name if request.workspace else "—",
+}
+"""The inbox's columns, by heading: the app's tables and the command line pick theirs."""
+
+
+def request_cells(request: SupportRequest, columns: Sequence[str]) -> tuple[str, ...]:
+    return tuple(REQUEST_COLUMNS[column](request) for column in columns)
+
+
+def request_summary(request: SupportRequest) -> list[str]:
+    """`sr_000001 · Email change · open · sent 3 Dec 2026`, who sent it from where, then the message."""
+    kind, status, sent = request_cells(request, ("Kind", "Status", "Sent"))
+    lines = [f"{request.id} · {kind} · {status} · sent {sent}"]
+    if request.requester is not None:
+        where = f" ({request.workspace.name})" if request.workspace else ""
+        lines.append(f"From {request.requester.name} <{request.requester.email}>{where}")
+    return [*lines, request.message]

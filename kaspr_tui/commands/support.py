@@ -1,7 +1,9 @@
-"""`kaspr-tui support request …` (ask support for a change) and, with a support key,
-`support lookup EMAIL` and `support transfer --from --to` (API.md rule 10).
+"""`kaspr-tui support request …` (ask support for a change), `support requests [--open]` (a
+customer's own requests; with a support key, every workspace's), and with a support key
+`support close TICKET`, `support lookup EMAIL` and `support transfer --from --to` (API.md rule 10).
 
-`--json` prints the `SupportTicket`, the `SupportAccount` or the `Transfer`.
+`--json` prints the `SupportTicket` (a list of them for `requests`), the `SupportAccount` or the
+`Transfer`.
 """
 
 from __future__ import annotations
@@ -9,7 +11,13 @@ from __future__ import annotations
 import argparse
 
 from kaspr_tui.api import ApiError, BillingClient, new_idempotency_key
-from kaspr_tui.api.models import CreditAmounts, SupportAccount, SupportRequestCreate, TransferRequest
+from kaspr_tui.api.models import (
+    CreditAmounts,
+    SupportAccount,
+    SupportRequestCreate,
+    SupportRequestStatus,
+    TransferRequest,
+)
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, CreditType
 from kaspr_tui.billing.formatting import format_count, format_date
 from kaspr_tui.billing.money import format_money
@@ -18,6 +26,9 @@ from kaspr_tui.billing.support_words import (
     account_summary_lines,
     deletion_message,
     email_change_message,
+    request_cells,
+    request_status,
+    request_summary,
     ticket_line,
     transfer_message,
     what_moves,
@@ -64,6 +75,55 @@ async def request_deletion(context: Context) -> Exit:
             kind="delete_account", message=with_note(deletion_message(email), context.args.message)
         )
         return await _send_request(context, client, request, email)
+
+
+# ---- the inbox ------------------------------------------------------------------------------
+
+CUSTOMER_COLUMNS = ("Ticket", "Kind", "Status", "Sent", "From")
+STAFF_COLUMNS = ("Ticket", "Kind", "Status", "Sent", "From", "Workspace")
+
+
+async def list_requests(context: Context) -> Exit:
+    """A customer's own requests (an admin's: the workspace's); a support key's: every workspace's."""
+    status: SupportRequestStatus | None = "open" if context.args.open else None
+    async with context.session() as client:
+        staff = (await client.me()).role == "support"
+        listing = client.iter_support_inbox(status=status) if staff else client.iter_support_requests(status=status)
+        tickets = [ticket async for ticket in listing]
+    if context.args.json:
+        context.out.data(tickets)
+        return Exit.OK
+    if not tickets:
+        context.out.note("No open support requests." if status else "No support requests yet.")
+        return Exit.OK
+    columns = STAFF_COLUMNS if staff else CUSTOMER_COLUMNS
+    for line in table(columns, [request_cells(ticket, columns) for ticket in tickets]):
+        context.out.say(line)
+    return Exit.OK
+
+
+async def close_request(context: Context) -> Exit:
+    ticket_id = context.args.ticket.strip()
+    async with context.session() as client:
+        try:
+            ticket = await client.support_request(ticket_id)
+        except ApiError as error:
+            if error.status == 404:
+                raise CommandError(f"No support request {ticket_id}.", Exit.NOT_FOUND) from None
+            raise
+        if ticket.status == "open":
+            for line in request_summary(ticket):
+                context.out.say(line)
+            confirm("Close this request?", yes=context.args.yes, out=context.out)
+            ticket = await client.close_support_request(ticket.id, idempotency_key=new_idempotency_key())
+            verb = "is now"
+        else:
+            verb = "was already"  # closing twice changes nothing
+    if context.args.json:
+        context.out.data(ticket)
+    by = f" by {ticket.closed_by}" if ticket.closed_by else ""
+    context.out.say(f"{ticket.id} {verb} {request_status(ticket.status, ticket.closed_at)}{by}.")
+    return Exit.OK
 
 
 # ---- support staff --------------------------------------------------------------------------

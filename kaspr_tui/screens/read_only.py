@@ -23,6 +23,7 @@ WRITE_ACTIONS = frozenset(
         "request_email_change",
         "request_account_transfer",
         "request_account_deletion",
+        "close_request",
     }
 )
 """The pages' actions that change something (their keys, and the palette entries that run them)."""
@@ -41,6 +42,7 @@ WRITE_BUTTONS = ", ".join(
         "#request-email-change",
         "#request-transfer",
         "#request-delete",
+        "#request-close",
     ]
 )
 """The buttons that change something, on any page."""

@@ -43,6 +43,7 @@ from kaspr_tui.api.models import (
     Subscription,
     SupportAccount,
     SupportRequestCreate,
+    SupportRequestStatus,
     SupportTicket,
     Transfer,
     TransferRequest,
@@ -526,6 +527,59 @@ def post_support_request(
     with context.transaction() as tx:
         return support.create_ticket(tx, body, user_id=principal.user_id, email=principal.email,
                                      workspace_id=principal.workspace_id)
+
+
+SupportStatusFilter = Annotated[
+    SupportRequestStatus | None, Query(description="Only requests in this status: `open` for those still to answer.")
+]
+
+
+@router.get("/v1/support_requests", response_model=ListResponse[SupportTicket], tags=["support"],
+            responses=documented(400, 403))
+def list_support_requests(
+    context: Context, scope: Annotated[Scope, Depends(own_workspace("admin", "member"))],
+    limit: Limit = 20, starting_after: StartingAfter = None, status: SupportStatusFilter = None,
+) -> ListResponse[SupportTicket]:
+    """The workspace's requests to support, newest first: an admin's list has everyone's, a
+    member's their own."""
+    sender = scope.principal.user_id if scope.principal.role == "member" else None
+    with context.transaction() as tx:
+        data, has_more = support.list_tickets(
+            tx, limit, starting_after, workspace_id=scope.workspace_id, user_id=sender, status=status
+        )
+    return ListResponse[SupportTicket](data=data, has_more=has_more)
+
+
+@router.get("/v1/support/requests", response_model=ListResponse[SupportTicket], tags=["support"],
+            responses=documented(400, 403))
+def list_support_inbox(
+    context: Context, principal: Annotated[Principal, Depends(require("support"))],
+    limit: Limit = 20, starting_after: StartingAfter = None, status: SupportStatusFilter = None,
+) -> ListResponse[SupportTicket]:
+    """Every workspace's requests to support (and those of users in none), newest first."""
+    with context.transaction() as tx:
+        data, has_more = support.list_tickets(tx, limit, starting_after, status=status)
+    return ListResponse[SupportTicket](data=data, has_more=has_more)
+
+
+@router.get("/v1/support/requests/{request_id}", response_model=SupportTicket, tags=["support"],
+            responses=documented(400, 403, 404))
+def get_support_request(
+    context: Context, principal: Annotated[Principal, Depends(require("support"))], request_id: ObjectId
+) -> SupportTicket:
+    with context.transaction() as tx:
+        return support.get_ticket(tx, request_id)
+
+
+@router.post("/v1/support/requests/{request_id}/close", response_model=SupportTicket, tags=["support"],
+             responses=documented(400, 403, 404))
+def close_support_request(
+    context: Context, principal: Annotated[Principal, Depends(require("support"))], request_id: ObjectId,
+    _key: IdempotencyKey = None,
+) -> SupportTicket:
+    """Closed now, by the caller; closing a closed request answers it as it was closed."""
+    with context.transaction() as tx:
+        return support.close_ticket(tx, request_id, actor=principal.email)
 
 
 @router.get("/v1/support/accounts", response_model=SupportAccount, tags=["support"],

@@ -186,7 +186,10 @@ CREATE TABLE IF NOT EXISTS support_tickets (
     new_email TEXT,
     status TEXT NOT NULL,
     created TEXT NOT NULL
+    -- closed_at, closed_by (added columns): when a support agent closed it, and their email.
 );
+CREATE INDEX IF NOT EXISTS support_tickets_by_workspace ON support_tickets (workspace_id, seq);
+CREATE INDEX IF NOT EXISTS support_tickets_by_status ON support_tickets (status, seq);
 CREATE TABLE IF NOT EXISTS transfers (
     seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
@@ -202,6 +205,8 @@ ADDED_COLUMNS = (
     ("checkouts", "pending_card", "TEXT"),
     ("checkouts", "pending_billing_details", "TEXT"),
     ("invoices", "payment_error", "TEXT"),
+    ("support_tickets", "closed_at", "TEXT"),
+    ("support_tickets", "closed_by", "TEXT"),
 )
 """Columns added since the first release, added to a database made before them."""
 

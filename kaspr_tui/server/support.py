@@ -186,6 +186,11 @@ def change_email(tx: Tx, request: EmailChangeRequest, *, actor: str) -> User:
     return User(id=user["id"], email=request.new_email, name=user["name"])
 
 
+def _kind_words(kind: str) -> str:
+    """`change_email` → `change email`, as the workspace's activity says it."""
+    return kind.replace("_", " ")
+
+
 def create_ticket(
     tx: Tx, request: SupportRequestCreate, *, user_id: str, email: str, workspace_id: str | None
 ) -> SupportTicket:
@@ -202,8 +207,56 @@ def create_ticket(
     )
     if workspace_id:
         record_event(tx, workspace_id, "support.request_created",
-                     f"Support request ({request.kind.replace('_', ' ')}) sent", actor=email,
+                     f"Support request ({_kind_words(request.kind)}) sent", actor=email,
                      data={"support_request": ticket_id, "kind": request.kind})
-    row = tx.row("SELECT * FROM support_tickets WHERE id = ?", (ticket_id,))
-    return SupportTicket(id=row["id"], kind=row["kind"], message=row["message"], new_email=row["new_email"],
-                         status=row["status"], created=from_db_time(row["created"]))
+    return ticket_wire(tx, tx.row("SELECT * FROM support_tickets WHERE id = ?", (ticket_id,)))
+
+
+def ticket_wire(tx: Tx, row: sqlite3.Row) -> SupportTicket:
+    """A stored request with who sent it, as they are now, and the workspace they sent it from."""
+    user = tx.row("SELECT id, email, name FROM users WHERE id = ?", (row["user_id"],))
+    workspace = None
+    if row["workspace_id"]:
+        name = tx.row("SELECT name FROM workspaces WHERE id = ?", (row["workspace_id"],))["name"]
+        workspace = WorkspaceRef(id=row["workspace_id"], name=name)
+    return SupportTicket(
+        id=row["id"], kind=row["kind"], message=row["message"], new_email=row["new_email"], status=row["status"],
+        created=from_db_time(row["created"]),
+        closed_at=from_db_time(row["closed_at"]) if row["closed_at"] else None, closed_by=row["closed_by"],
+        requester=User(id=user["id"], email=user["email"], name=user["name"]), workspace=workspace,
+    )
+
+
+def list_tickets(
+    tx: Tx, limit: int, starting_after: str | None, **columns: str | None
+) -> tuple[list[SupportTicket], bool]:
+    """A page of the requests whose `columns` (`workspace_id`, `user_id`, `status`) have the values
+    given; a None value does not filter."""
+    wanted = {column: value for column, value in columns.items() if value is not None}
+    where = " AND ".join(f"{column} = ?" for column in wanted) or "1 = 1"
+    rows, has_more = page(tx, "support_tickets", where, tuple(wanted.values()), limit, starting_after)
+    return [ticket_wire(tx, row) for row in rows], has_more
+
+
+def _ticket_row(tx: Tx, ticket_id: str) -> sqlite3.Row:
+    row = tx.one("SELECT * FROM support_tickets WHERE id = ?", (ticket_id,))
+    if row is None:
+        raise not_found("support request")
+    return row
+
+
+def get_ticket(tx: Tx, ticket_id: str) -> SupportTicket:
+    return ticket_wire(tx, _ticket_row(tx, ticket_id))
+
+
+def close_ticket(tx: Tx, ticket_id: str, *, actor: str) -> SupportTicket:
+    """Closed by `actor` now; a request already closed stays as it was closed (closing is a no-op)."""
+    row = _ticket_row(tx, ticket_id)
+    if row["status"] == "open":
+        tx.run("UPDATE support_tickets SET status = 'closed', closed_at = ?, closed_by = ? WHERE id = ?",
+               (to_db_time(tx.now), actor, ticket_id))
+        if row["workspace_id"]:
+            record_event(tx, row["workspace_id"], "support.request_closed",
+                         f"Support request {ticket_id} ({_kind_words(row['kind'])}) closed", actor=actor,
+                         data={"support_request": ticket_id, "kind": row["kind"]})
+    return get_ticket(tx, ticket_id)

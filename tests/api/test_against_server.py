@@ -14,6 +14,7 @@ from kaspr_tui.api.models import (
     CardInput,
     PaymentMethodCreate,
     QuoteRequest,
+    SupportRequestCreate,
 )
 from kaspr_tui.server.testing import (
     ADMIN_KEY,
@@ -187,3 +188,29 @@ async def test_a_lost_checkout_is_found_by_status_and_failed_payments_are_marked
     assert void.id == failed.invoice_id and void.payment_error is not None
     assert void.payment_error.code == "card_declined"
     assert all(invoice.status == "paid" for invoice in (await admin.invoices(status="paid", limit=100)).data)
+
+
+async def test_the_support_inbox_lists_open_requests_and_closing_reaches_the_customer(
+    admin: BillingClient, client_for: ClientFor
+) -> None:
+    staff = client_for(SUPPORT_KEY)
+    sent = [await admin.create_support_request(SupportRequestCreate(kind="other", message=f"Question {n}"))
+            for n in range(3)]
+    open_ids = [ticket.id async for ticket in staff.iter_support_inbox(status="open", page_size=2)]
+    assert open_ids == [ticket.id for ticket in reversed(sent)]
+    closed = await staff.close_support_request(sent[0].id)
+    assert (closed.status, closed.closed_by) == ("closed", "sofia@kaspr.example")
+    assert await staff.close_support_request(sent[0].id) == closed
+    assert (await staff.support_request(sent[0].id)).status == "closed"
+    mine = (await admin.support_requests()).data
+    assert [(t.id, t.status, t.closed_at) for t in mine][-1] == (sent[0].id, "closed", closed.closed_at)
+    assert sent[0].id not in [ticket.id async for ticket in staff.iter_support_inbox(status="open")]
+
+
+async def test_a_read_only_client_sends_no_close(live_server: LiveServer, client_for: ClientFor) -> None:
+    ticket = await client_for(ADMIN_KEY).create_support_request(SupportRequestCreate(kind="other", message="Hi"))
+    async with BillingClient(live_server.url, SUPPORT_KEY, read_only=True) as looking:
+        with pytest.raises(ApiError) as refused:
+            await looking.close_support_request(ticket.id)
+        assert refused.value.code == "read_only"
+        assert (await looking.support_request(ticket.id)).status == "open"

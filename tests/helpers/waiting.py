@@ -10,7 +10,9 @@ from kaspr_tui.screens.billing.live_quote import UPDATING_PRICE, PurchaseDialog
 from kaspr_tui.screens.billing.upgrade import QUOTING, UpgradePane
 from tests.helpers.screen import shown
 
-DIALOG_WORKERS = frozenset({"support-transfer", "support-email-change", "support-delete-confirm"})
+DIALOG_WORKERS = frozenset(
+    {"support-transfer", "support-email-change", "support-delete-confirm", "support-close-request"}
+)
 """Workers that wait for a dialog to close: waiting for them would wait forever."""
 
 

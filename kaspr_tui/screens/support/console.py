@@ -13,8 +13,11 @@ a user's old account to the new one, apply an email change.
   afterwards `#transfer-result` shows both workspaces before and after, read again from the server.
 - `#email-change-new` (message `#email-change-new-error`), `#email-change-apply`: give the user
   shown another email (`POST /v1/support/email_changes`) after a confirmation.
+- `#support-open-requests`: every workspace's open requests (`inbox.OpenRequests`); choosing one
+  looks its sender up here.
 
-Keys (the page's): `/` look up, `t` transfer, `e` change the email; escape leaves a field.
+Keys (the page's): `/` look up, `t` transfer, `e` change the email, `i` the open requests, `c`
+close the highlighted one; escape leaves a field.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from kaspr_tui.screens.support.forms import (
     show_field_error,
     show_request_failure,
 )
+from kaspr_tui.screens.support.inbox import OpenRequests
 from kaspr_tui.screens.support.transfer import (
     TransferOutcome,
     TransferScreen,
@@ -114,6 +118,7 @@ class SupportConsole(ReportsFailedWorkers, Vertical):
             yield Static(id="email-change-new-error", classes="field-error", markup=False)
         yield Static(id="lookup-invoices", classes="panel")
         yield Static(id="lookup-events", classes="panel")
+        yield OpenRequests()
 
     def on_mount(self) -> None:
         self.query_one("#console-search").border_title = "Support console"
@@ -129,6 +134,7 @@ class SupportConsole(ReportsFailedWorkers, Vertical):
         self.show_account(app_host(self.app).account)
 
     def show_account(self, state: AccountState) -> None:
+        self.query_one(OpenRequests).show_account(state)
         if state.me is not None:
             self.query_one("#console-signed-in", Static).update(
                 f"Signed in as {state.me.user.name} <{state.me.user.email}>, support agent. "
@@ -152,9 +158,15 @@ class SupportConsole(ReportsFailedWorkers, Vertical):
         if email is not None:
             self.look_up(email)
 
+    @on(OpenRequests.RequesterWanted)
+    def look_up_requester(self, wanted: OpenRequests.RequesterWanted) -> None:
+        self.query_one("#lookup-email", Input).value = wanted.email
+        self.look_up(wanted.email, reveal=True)
+
     @work(exclusive=True, group="support-lookup", exit_on_error=False)
-    async def look_up(self, email: str, note: str = "") -> None:
-        """Show the account of `email`, with `note` (what was just done) on the status line."""
+    async def look_up(self, email: str, note: str = "", *, reveal: bool = False) -> None:
+        """Show the account of `email`, with `note` (what was just done) on the status line;
+        `reveal` scrolls the account into view (asked from a request further down)."""
         client = app_host(self.app).client
         if client is None:
             return
@@ -168,6 +180,8 @@ class SupportConsole(ReportsFailedWorkers, Vertical):
         status.say(note)
         self.query_one("#transfer-result", Static).display = False
         self.show_looked_up(account)
+        if reveal:
+            self.call_after_refresh(self.query_one("#console-search").scroll_visible, top=True, animate=False)
 
     def show_looked_up(self, account: SupportAccount | None) -> None:
         self.looked_up = account

@@ -5,7 +5,8 @@ panel the signed-in role uses, once the role is known.
 Entry points for the command palette (run on this screen, e.g.
 `await app.switch_mode("support"); await app.run_action("screen.request_email_change")`):
 `request_email_change`, `request_account_transfer`, `request_account_deletion` (customers) and
-`lookup_account`, `transfer`, `change_email` (support; `change_email` is a customer's request too).
+`lookup_account`, `transfer`, `change_email`, `close_request` (support; `change_email` is a
+customer's request too), and `show_requests` (both: the customer's requests, or the open ones).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from textual.containers import VerticalScroll
 from kaspr_tui.api.models import Role
 from kaspr_tui.screens.base import AccountScreen
 from kaspr_tui.screens.support.console import SupportConsole
+from kaspr_tui.screens.support.inbox import OpenRequests, RequestList
 from kaspr_tui.screens.support.requests import CustomerRequests
 from kaspr_tui.state import AccountState, app_host
 
@@ -41,6 +43,12 @@ class SupportScreen(AccountScreen):
     BINDINGS = [
         Binding("slash", "lookup_account", "Look up", id="support.lookup"),
         Binding("t", "transfer", "Transfer", id="support.transfer"),
+        # "Close", not "Close request": the support footer then fits 80 columns; ? says the rest.
+        Binding(
+            "c", "close_request", "Close", tooltip="Close the open request highlighted in the list",
+            id="support.close_request",
+        ),
+        Binding("i", "show_requests", "Requests", show=False, id="support.requests"),
         # Not in the footer, full at 80 columns for customers: the Keys screen (?) lists them.
         Binding("e", "change_email", "Change an email", show=False, id="support.change_email"),
         Binding("escape", "leave_field", "Leave field", show=False, id="support.leave_field"),
@@ -70,7 +78,7 @@ class SupportScreen(AccountScreen):
                 # It shows the account itself once mounted.
                 self.query_one("#support-scroll").mount(new_panel)
                 self.call_after_refresh(self._focus_first_field)
-        elif isinstance(panel, SupportConsole):
+        else:
             panel.show_account(state)
 
     @property
@@ -91,7 +99,7 @@ class SupportScreen(AccountScreen):
 
     def allows(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         is_support = app_host(self.app).account.role == "support"
-        if action in {"lookup_account", "transfer"}:
+        if action in {"lookup_account", "transfer", "close_request"}:
             return is_support
         if action.startswith("request_"):
             return not is_support
@@ -102,6 +110,14 @@ class SupportScreen(AccountScreen):
     def action_lookup_account(self) -> None:
         if (console := self.console) is not None:
             console.focus_lookup()
+
+    def action_show_requests(self) -> None:
+        if (panel := self.panel) is not None:
+            panel.query_one(RequestList).focus_list()
+
+    def action_close_request(self) -> None:
+        if (console := self.console) is not None:
+            console.query_one(OpenRequests).close_selected()
 
     def action_transfer(self) -> None:
         if (console := self.console) is not None:

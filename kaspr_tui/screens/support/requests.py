@@ -9,6 +9,7 @@
   `#request-transfer`, `#request-transfer-status`. Option 2, keep logging in, is explained only.
 - `#support-deleting`: deleting the account deletes the subscription: `#request-delete` asks
   support first (`delete_account`), after a confirmation; `#request-delete-status`.
+- `#support-your-requests`: the requests sent, with their ticket and status (`inbox.YourRequests`).
 
 Each request is one `POST /v1/support_requests` with one idempotency key, reused while that same
 request is retried.
@@ -40,7 +41,8 @@ from kaspr_tui.screens.support.forms import (
     checked_email,
     show_request_failure,
 )
-from kaspr_tui.state import app_host
+from kaspr_tui.screens.support.inbox import YourRequests
+from kaspr_tui.state import AccountState, app_host
 from kaspr_tui.widgets.forms.field_input import FieldInput
 from kaspr_tui.widgets.note import Note
 
@@ -135,6 +137,7 @@ class CustomerRequests(ReportsFailedWorkers, Vertical):
             yield Static(DELETING, markup=False)
             yield Button("Contact support before deleting", id="request-delete", compact=True)
             yield Note(id="request-delete-status", classes="request-status status-line", markup=False)
+        yield YourRequests()
 
     def on_mount(self) -> None:
         self.query_one("#support-contact").border_title = "Contact support"
@@ -144,6 +147,9 @@ class CustomerRequests(ReportsFailedWorkers, Vertical):
         for line in self.query(".field-error, .request-status"):
             line.display = False
         disable_write_buttons(self)  # mounted after the page has shown the account
+
+    def show_account(self, state: AccountState) -> None:
+        self.query_one(YourRequests).show_account(state)
 
     # ---- entry points -------------------------------------------------------------------------
 
@@ -228,5 +234,6 @@ class CustomerRequests(ReportsFailedWorkers, Vertical):
         form.key.succeeded()
         form.sent = (request, ticket)
         status.say(ticket_line(ticket.id, ticket.status, ticket.created, self.signed_in_email))
-        # The request is now in the workspace's activity feed, which the dashboard shows.
+        # The request is now in the workspace's activity feed, which the dashboard shows, and in
+        # "Your requests", which a new load of the account reads again.
         app_host(self.app).load_account()
