@@ -34,6 +34,7 @@ from kaspr_tui.state import (
     AppHost,
     Problem,
     fetch_account,
+    forget_last_known,
     load_last_known,
     peek_last_known,
     save_last_known,
@@ -186,6 +187,8 @@ class KasprApp(App[None]):
             self._check_keymap()
         for warning in self.settings.warnings:
             self.notify(warning, title="Settings", severity="warning", timeout=15)
+        if not self.settings.cache:
+            forget_last_known(self.settings)
         # The first frame shows what the previous run last saw, marked, until the live state arrives.
         last_known = peek_last_known(self.settings)
         if last_known is not None:
