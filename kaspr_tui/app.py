@@ -62,8 +62,8 @@ MODE_TITLES = {
 
 REFRESH_INTERVAL = 1.0
 """Seconds from one account load to the next asked for with r: presses sooner (r held down) share
-one load, so a burst stays far below the server's per-key rate limit (an admin's load is 1 request, 7 to a
-server without GET /v1/account)."""
+one load, so a burst stays far below the server's per-key rate limit (an admin's load is 1 request, 6 to a
+server without GET /v1/account, after the first load's 404)."""
 
 CUSTOMER_SUPPORT_COMMANDS = (
     ("Request an email change", "Ask support to change your login email", "request_email_change"),
