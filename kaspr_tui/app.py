@@ -34,6 +34,7 @@ from kaspr_tui.state import (
     AppHost,
     Problem,
     fetch_account,
+    forget_last_known,
     load_last_known,
     peek_last_known,
     save_last_known,
@@ -61,8 +62,8 @@ MODE_TITLES = {
 
 REFRESH_INTERVAL = 1.0
 """Seconds from one account load to the next asked for with r: presses sooner (r held down) share
-one load, so a burst stays far below the server's per-key rate limit (an admin's load is 1 request, 7 to a
-server without GET /v1/account)."""
+one load, so a burst stays far below the server's per-key rate limit (an admin's load is 1 request, 6 to a
+server without GET /v1/account, after the first load's 404)."""
 
 CUSTOMER_SUPPORT_COMMANDS = (
     ("Request an email change", "Ask support to change your login email", "request_email_change"),
@@ -105,6 +106,13 @@ def _lazy(module: str, name: str) -> Callable[..., Any]:
         return getattr(importlib.import_module(module), name)(*args)
 
     return call
+
+
+def _import_http_client() -> None:
+    """Import the API client (httpx, pydantic, the wire models) and httpx's transport, httpcore, which
+    httpx imports only when the first client is built: on the event loop, that held up the screen."""
+    importlib.import_module("kaspr_tui.api.client")
+    importlib.import_module("httpcore")
 
 
 def _new_client(url: str, api_key: str | None, *, read_only: bool) -> BillingClient:
@@ -189,6 +197,8 @@ class KasprApp(App[None]):
             self._check_keymap()
         for warning in self.settings.warnings:
             self.notify(warning, title="Settings", severity="warning", timeout=15)
+        if not self.settings.cache:
+            forget_last_known(self.settings)
         # The first frame shows what the previous run last saw, marked, until the live state arrives.
         last_known = peek_last_known(self.settings)
         if last_known is not None:
@@ -277,10 +287,9 @@ class KasprApp(App[None]):
 
     @work(thread=True, group="import", exit_on_error=False)
     def _import_http_transport(self) -> None:
-        """Import the API client (httpx, httpcore) while the bundled server boots (it takes longer
-        than this), rather than after it has started."""
-        importlib.import_module("kaspr_tui.api.client")
-        importlib.import_module("httpcore")
+        """Import the API client while the bundled server boots (it takes longer than this), rather
+        than after it has started."""
+        _import_http_client()
 
     # ---- the account state ------------------------------------------------------------------
 
@@ -312,7 +321,7 @@ class KasprApp(App[None]):
         self.account = self.account.reloading()  # "refreshing…" at once, even while the load waits
         if going_online and settings is not None:
             # httpx is imported off the event loop, so that the first frame does not wait for it.
-            await asyncio.to_thread(importlib.import_module, "kaspr_tui.api.client")
+            await asyncio.to_thread(_import_http_client)
             self._client = _new_client(settings.api_url or "", settings.api_key, read_only=settings.read_only)
         client = self._client
         assert client is not None
@@ -326,7 +335,12 @@ class KasprApp(App[None]):
         else:
             self.account = state
             if settings is not None:
-                await asyncio.to_thread(save_last_known, settings, state)
+                # Kept once the live state is on screen: the writing (pydantic) would compete with the paint.
+                self.call_after_refresh(self._keep_last_known, settings, state)
+
+    @work(thread=True, group="keep-last-known", exit_on_error=False)
+    def _keep_last_known(self, settings: Settings, state: AccountState) -> None:
+        save_last_known(settings, state)
 
     # ---- workers that fail ------------------------------------------------------------------
 

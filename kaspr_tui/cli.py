@@ -51,6 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # httpx imports its own command line (click, rich, pygments: ~0.07 s) unless that import fails;
     # a None in sys.modules makes it fail, and kaspr-tui never runs httpx's command line.
     sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+    # httpcore imports trio when it is installed (~0.05 s, with attrs), for clients run under trio;
+    # kaspr-tui runs on asyncio only, so the same None keeps it out.
+    sys.modules.setdefault("trio", None)  # type: ignore[arg-type]
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["mock-server"]:
         # The server parses its own flags (kaspr-tui mock-server --help lists them).

@@ -220,6 +220,9 @@ class _Child:
         # Losing the log must not stop the server; the tail still feeds error messages.
         try:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
-            return open(self.log_path, "w", encoding="utf-8")  # left open: the reader closes it
+            # Who asked for what is for the owner only; an earlier version's 0644 log becomes 0600.
+            descriptor = os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.fchmod(descriptor, 0o600)
+            return open(descriptor, "w", encoding="utf-8")  # left open: the reader closes it
         except OSError:
             return None

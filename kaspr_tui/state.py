@@ -18,6 +18,7 @@ import functools
 import hashlib
 import json
 import logging
+import weakref
 from collections.abc import Awaitable
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
@@ -169,11 +170,14 @@ async def fetch_account(client: BillingClient, now: datetime) -> AccountState:
     """
     from kaspr_tui.api.errors import ApiError
 
+    if client in _CLIENTS_WITHOUT_ACCOUNT:
+        return await _fetch_one_resource_at_a_time(client, now)
     try:
         answer = await client.account(events_limit=RECENT_EVENTS)
     except ApiError as error:
         if error.status != 404:
             raise
+        _CLIENTS_WITHOUT_ACCOUNT.add(client)
     else:
         return AccountState(
             me=answer.me,
@@ -186,6 +190,11 @@ async def fetch_account(client: BillingClient, now: datetime) -> AccountState:
             loaded_at=now,
         )
     return await _fetch_one_resource_at_a_time(client, now)
+
+
+_CLIENTS_WITHOUT_ACCOUNT: weakref.WeakSet[BillingClient] = weakref.WeakSet()
+"""Clients whose server answered GET /v1/account with 404: their later loads do not ask again
+(the app has one client per run, so this is per run and URL)."""
 
 
 async def _fetch_one_resource_at_a_time(client: BillingClient, now: datetime) -> AccountState:
@@ -271,6 +280,16 @@ def save_last_known(settings: Settings, state: AccountState) -> None:
         write_private_file(path, json.dumps(body, default=_encode_value))
     except Exception as error:  # a cache that cannot be written must not stop the app
         log.warning("Could not keep the last known account state in %s: %s", path, error)
+
+
+def forget_last_known(settings: Settings) -> None:
+    """Remove what an earlier run kept for this profile, URL and key (`cache = false`: whoever turns
+    the cache off expects the account state stored on this machine gone); a failure is logged."""
+    path = last_known_path(settings)
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as error:
+        log.warning("Could not remove the last known account state in %s: %s", path, error)
 
 
 def load_last_known(settings: Settings) -> AccountState | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import stat
 import subprocess
 import sys
 import time
@@ -80,6 +81,24 @@ async def test_the_server_writes_to_a_log_beside_its_database_never_to_the_termi
     out, err = capfd.readouterr()
     assert (out, err) == ("", "")
     assert f"Kaspr billing API listening on {url}" in (tmp_path / "billing.log").read_text()
+
+
+async def test_the_database_with_the_demo_keys_and_the_log_are_readable_by_their_owner_only(tmp_path):
+    """billing.db holds the demo API keys; its log, who asked for what: neither is for other users."""
+    database, log = tmp_path / "data" / "billing.db", tmp_path / "server.log"
+    database.parent.mkdir()
+    database.touch(mode=0o644)  # as an earlier version left it
+    server = EmbeddedServer(database, log_path=log)
+    try:
+        url = await server.start()
+        async with BillingClient(url, DEMO_ADMIN_KEY) as client:
+            await client.me()
+        files = [database, log, *database.parent.glob("billing.db-*")]
+        modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in files}
+    finally:
+        await server.stop()
+    assert "billing.db-wal" in modes  # the journal, while the server runs
+    assert modes == {path.name: 0o600 for path in files}
 
 
 async def test_stop_now_ends_the_process_without_an_event_loop(server):

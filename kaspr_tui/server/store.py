@@ -8,6 +8,7 @@ WAL keeps the file consistent across a crash. Card numbers and CVCs never reach 
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 import sqlite3
 import threading
@@ -277,6 +278,10 @@ class Store:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
         self.path = path
+        # It holds the API keys: readable by its owner only, an earlier version's 0644 file too
+        # (SQLite gives the -wal and -shm files the database's mode).
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        os.chmod(path, 0o600)
         self._lock = threading.Lock()
         self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
         self._conn.row_factory = sqlite3.Row

@@ -50,3 +50,15 @@ async def test_one_request_brings_the_same_account_as_the_resources_one_by_one(
     assert at_once == one_by_one
     assert combined.paths == ["/v1/account"]
     assert separate.paths[0] == "/v1/account" and "/v1/me" in separate.paths
+
+
+async def test_a_server_without_the_combined_answer_is_asked_for_it_only_once(live_server: LiveServer) -> None:
+    """Every later load of the same client goes straight to the resources: no 404 on each refresh."""
+    separate = CountingTransport(without_account=True)
+    async with BillingClient(live_server.url, ADMIN_KEY, transport=separate, max_retries=0) as client:
+        first = await fetch_account(client, now=NOW)
+        again = await fetch_account(client, now=NOW)
+
+    assert first == again
+    assert separate.paths.count("/v1/account") == 1
+    assert separate.paths.count("/v1/me") == 2

@@ -106,3 +106,17 @@ def test_a_kept_state_is_read_for_the_first_frame_without_the_wire_models(tmp_pa
     )
     offending = {name for name in loaded if name.startswith(FIRST_FRAME_NEEDS_NONE_OF)}
     assert not offending, sorted(offending)
+
+
+def test_the_http_client_of_the_app_and_the_commands_loads_no_trio() -> None:
+    """httpcore imports trio when it is installed (~0.05 s); kaspr-tui runs on asyncio only."""
+    pytest.importorskip("trio")  # where it is not installed, there is nothing to keep out
+    loaded = modules_loaded_by(
+        "import contextlib, io, httpx, kaspr_tui.cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    kaspr_tui.cli.main(['completion', 'bash'])\n"
+        "httpx.AsyncClient()\n"
+    )
+    assert "httpcore" in loaded  # the probe built a client
+    # `trio` itself is listed, as the None that keeps it out; importing it would load its parts.
+    assert not {name for name in loaded if name.startswith(("trio.", "attr."))}

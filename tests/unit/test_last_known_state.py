@@ -23,6 +23,7 @@ from kaspr_tui.state import (
     AccountState,
     as_of,
     fetch_account,
+    forget_last_known,
     last_known_path,
     load_last_known,
     peek_last_known,
@@ -164,6 +165,21 @@ def test_cache_false_writes_nothing_and_reads_nothing(live_state: AccountState, 
     last_known_path(settings).unlink()
     save_last_known(off, live_state)
     assert not any(path.is_file() for path in own_data_folder.rglob("*"))
+
+
+def test_forgetting_removes_what_this_profile_url_and_key_kept_and_nothing_else(
+    live_state: AccountState, own_data_folder: Path
+) -> None:
+    settings = settings_for("http://127.0.0.1:8787", ADMIN_KEY)
+    staging = replace(settings, profile="staging")
+    save_last_known(settings, live_state)
+    save_last_known(staging, live_state)
+
+    forget_last_known(replace(settings, cache=False))
+
+    assert not last_known_path(settings).exists()
+    assert load_last_known(staging) is not None
+    forget_last_known(settings)  # nothing left to forget: not an error
 
 
 def test_the_last_known_state_itself_is_never_saved_again(live_state: AccountState) -> None:
