@@ -202,6 +202,7 @@ ADDED_COLUMNS = (
     ("checkouts", "pending_card", "TEXT"),
     ("checkouts", "pending_billing_details", "TEXT"),
     ("invoices", "payment_error", "TEXT"),
+    ("memberships", "sent_at", "TEXT"),
 )
 """Columns added since the first release, added to a database made before them."""
 
