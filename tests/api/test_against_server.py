@@ -187,3 +187,23 @@ async def test_a_lost_checkout_is_found_by_status_and_failed_payments_are_marked
     assert void.id == failed.invoice_id and void.payment_error is not None
     assert void.payment_error.code == "card_declined"
     assert all(invoice.status == "paid" for invoice in (await admin.invoices(status="paid", limit=100)).data)
+
+
+async def test_a_role_change_and_a_resend_come_back_as_models_and_the_last_admin_as_an_error(
+    admin: BillingClient,
+) -> None:
+    members = {member.email: member async for member in admin.iter_members()}
+    bastien, hugo, alice = (members[f"{name}@acme.example"] for name in ("bastien", "hugo", "alice"))
+
+    promoted = await admin.change_role(bastien.id, "admin")
+    assert (promoted.email, promoted.role) == ("bastien@acme.example", "admin")
+
+    resent = await admin.resend_invitation(hugo.id)
+    again = await admin.resend_invitation(hugo.id)
+    assert (resent.sent, resent.invitation.email, resent.sent_at) == (True, "hugo@acme.example", FROZEN_NOW)
+    assert (again.sent, again.sent_at) == (False, FROZEN_NOW)
+
+    await admin.change_role(bastien.id, "member")
+    with pytest.raises(ApiError) as refused:
+        await admin.change_role(alice.id, "member")
+    assert (refused.value.status, refused.value.code) == (409, "last_admin")
