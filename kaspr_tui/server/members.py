@@ -6,8 +6,8 @@ import sqlite3
 from datetime import timedelta
 
 from kaspr_tui.api.models import InvitationResent, Member, MemberRole
+from kaspr_tui.billing.member_words import person_words, role_words
 from kaspr_tui.billing.validation import validate_email
-from kaspr_tui.billing.words import role_words
 from kaspr_tui.server.errors import conflict, field_errors, not_found
 from kaspr_tui.server.events import record_event
 from kaspr_tui.server.pagination import page
@@ -128,7 +128,7 @@ def change_role(tx: Tx, workspace_id: str, member_id: str, role: MemberRole, *, 
         record_event(tx, workspace_id, "invitation.role_changed", f"The invitation of {row['email']} is now for {was}",
                      actor=actor, data={"invitation": member_id, "role": role, "previous_role": previous})
     else:
-        record_event(tx, workspace_id, "member.role_changed", f"{row['name']} ({row['email']}) is now {was}",
+        record_event(tx, workspace_id, "member.role_changed", f"{person_words(row['name'], row['email'])} is now {was}",
                      actor=actor, data={"user": member_id, "role": role, "previous_role": previous})
     return _wire(_load(tx, workspace_id, member_id, row["status"]))
 

@@ -41,7 +41,8 @@ def test_an_admin_makes_a_member_an_admin_who_can_then_do_what_admins_do(
     assert member.get("/v1/events").status_code == 403  # Bastien, a member, may not read the feed
     response = set_role(admin, member_id(admin, BASTIEN), "admin")
     assert response.status_code == 200, response.text
-    assert (response.json()["email"], response.json()["role"], response.json()["status"]) == (BASTIEN, "admin", "active")
+    changed = response.json()
+    assert (changed["email"], changed["role"], changed["status"]) == (BASTIEN, "admin", "active")
     assert role_of(admin, BASTIEN) == "admin"
     assert member.get("/v1/events").status_code == 200  # his key is an admin's now
     latest = events(admin)[0]
