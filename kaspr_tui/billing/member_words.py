@@ -31,7 +31,7 @@ def role_change_question(
         return f"Make {who} an admin of {workspace_name}? {ADMIN_POWERS}"
     if yourself:
         return (
-            f"Make yourself ({who}) a member of {workspace_name}? You will no longer manage billing, "
+            f"Make yourself a member of {workspace_name}? You will no longer manage billing, "
             "licenses or members here; only another admin can make you an admin again."
         )
     return f"Make {who} a member of {workspace_name}? They will no longer manage billing, licenses or members."

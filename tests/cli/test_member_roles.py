@@ -52,7 +52,9 @@ def test_resend_sends_once_a_minute_and_only_a_pending_invitation(kaspr, admin):
     assert "The invitation of hugo@acme.example was sent again." in sent.stderr
     again = kaspr("members", "resend", "hugo@acme.example")
     assert again.code == 0
-    assert again.stdout == "The invitation of hugo@acme.example went out less than a minute ago, so it was not sent again.\n"
+    assert again.stdout == (
+        "The invitation of hugo@acme.example went out less than a minute ago, so it was not sent again.\n"
+    )
     joined = kaspr("members", "resend", "bastien@acme.example")
     assert joined.code == 5
     assert "bastien@acme.example has joined already: there is no pending invitation to resend." in joined.stderr
