@@ -199,7 +199,7 @@ class PagedRows(Generic[Item]):
             items.extend(page.data)
             has_more = page.has_more and bool(page.data)
             if has_more and len(items) % PROGRESS_EVERY_ROWS == 0:
-                loaded = len(items) + (0 if starting_after is None else self._table.row_count)
+                loaded = len(items) + (0 if starting_after is None else len(self.items))
                 self._note.say(f"Loading {self._noun}… {self._count(loaded)}", error=False)
         return items, has_more
 

@@ -12,7 +12,6 @@ from textual.widgets import DataTable, Input, Static
 from kaspr_tui.app import KasprApp
 from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
 from kaspr_tui.screens.dialogs.keys import KeysScreen
-from kaspr_tui.screens.workspace.invite import InviteMemberScreen
 from kaspr_tui.server.bulk_seed import add_members, workspace_id_named
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, LiveServer
 from kaspr_tui.widgets.table_filter import TableFilter
@@ -21,6 +20,7 @@ from tests.helpers.pages import open_page, show_invoices
 from tests.helpers.screen import notifications, screen_text, shown
 from tests.helpers.waiting import settle
 from tests.tui.test_read_only import palette_titles, read_only_app
+from tests.tui.workspace.test_members import open_invite_form
 
 
 def roles(admin: httpx.Client) -> dict[str, str]:
@@ -128,6 +128,28 @@ async def test_an_admin_asked_to_step_down_is_warned_it_is_themselves(live_serve
         await pilot.press("m")
         await pilot.pause()
         assert app.screen.message.startswith("Make yourself a member of Acme Corp? You will no longer manage billing")
+
+
+async def test_an_admin_who_steps_down_is_offered_what_a_member_is_at_once(
+    live_server: LiveServer, admin: httpx.Client
+) -> None:
+    bastien = next(m["id"] for m in admin.get("/v1/members").json()["data"] if m["email"] == "bastien@acme.example")
+    admin.patch(f"/v1/members/{bastien}", json={"role": "admin"}).raise_for_status()
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_page(pilot, "w")
+        await select(pilot, "end")  # Alice, signed in
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("right", "enter")
+        await settle(pilot)
+        assert app.account.role == "member"
+        assert "billing" not in app.allowed_modes
+        assert not app.screen.query_one("#add-member").display
+        await pilot.press("m")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+    assert roles(admin)["alice@acme.example"] == "member"
 
 
 # ---- resending ---------------------------------------------------------------------------------------
@@ -258,9 +280,7 @@ async def test_a_slash_typed_in_the_invite_form_is_part_of_the_address(live_serv
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_page(pilot, "w")
-        await pilot.press("a")
-        await pilot.pause()
-        assert isinstance(app.screen, InviteMemberScreen)
+        await open_invite_form(pilot)
         await pilot.press(*"a/b")
         await pilot.pause()
         assert app.screen.query_one("#invite-email", Input).value == "a/b"
