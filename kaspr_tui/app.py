@@ -531,7 +531,7 @@ class KasprApp(App[None]):
         if self.account.is_admin and "billing" in self.allowed_modes:
             yield SystemCommand(
                 "Filter invoices", "Type to narrow the invoices (key / in the Invoices table)",
-                partial(self._billing_invoices_action, "filter"),
+                partial(_lazy("kaspr_tui.screens.billing.invoices", "filter_invoices"), self),
             )
         role = self.account.role
         if role is not None:

@@ -5,7 +5,8 @@ first, a page at a time (more as the user scrolls; End walks to the oldest). A f
 attempt leaves a void invoice without a number on the server: it is not a bill, so, as billing
 portals do, it is not listed (the payment dialog said why it failed when it did). Enter opens
 one (`InvoiceScreen`), `d` saves its PDF, `y` saves every paid invoice of a year, `/` filters the
-rows (`TableFilter`). `open_invoices` and `download_latest_invoice` are the command palette's ways in.
+rows (`TableFilter`). `open_invoices`, `filter_invoices` and `download_latest_invoice` are the command
+palette's ways in.
 """
 
 from __future__ import annotations
@@ -171,6 +172,12 @@ async def open_invoices(app: App[object]) -> None:
     table.focus()
     # The whole section, not only the table: the line under it says how much is loaded.
     app.call_after_refresh(app.screen.query_one(InvoicesPanel).scroll_visible, animate=False)
+
+
+async def filter_invoices(app: App[object]) -> None:
+    """"Filter invoices": the invoices as "Invoices" shows them, the filter open to type in."""
+    await open_invoices(app)
+    app.screen.query_one(InvoicesPanel).action_filter()
 
 
 def download_latest_invoice(app: App[object]) -> None:
