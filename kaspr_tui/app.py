@@ -532,6 +532,24 @@ class KasprApp(App[None]):
                 "Remove a member or revoke an invitation", "The one selected on Workspace (key x there)",
                 partial(self._workspace_action, "remove_selected"),
             )
+            yield SystemCommand(
+                "Make admin / make member", "Change the role of the one selected on Workspace (key m there)",
+                partial(self._workspace_action, "change_role"),
+            )
+            yield SystemCommand(
+                "Resend an invitation", "Send the pending invitation selected on Workspace again (key e there)",
+                partial(self._workspace_action, "resend_invitation"),
+            )
+        if "workspace" in self.allowed_modes:
+            yield SystemCommand(
+                "Filter members", "Type to narrow the members and invitations (key / on Workspace)",
+                partial(self._workspace_action, "filter"),
+            )
+        if self.account.is_admin and "billing" in self.allowed_modes:
+            yield SystemCommand(
+                "Filter invoices", "Type to narrow the invoices (key / in the Invoices table)",
+                partial(_lazy("kaspr_tui.screens.billing.invoices", "filter_invoices"), self),
+            )
         role = self.account.role
         if role is not None:
             for name, help_text, action in SUPPORT_COMMANDS[role]:

@@ -266,6 +266,17 @@ def build_parser() -> argparse.ArgumentParser:
         members_commands, "remove", "remove a member or revoke an invitation", "members:remove", writes=True, yes=True
     )
     remove.add_argument("email", metavar="EMAIL")
+    role = command(
+        members_commands, "role", "make a member (or a pending invitation) an admin or a member", "members:change_role",
+        writes=True, json=True, yes=True,
+    )
+    role.add_argument("email", metavar="EMAIL")
+    role.add_argument("role", metavar="ROLE", choices=("admin", "member"), help="admin | member")
+    resend = command(
+        members_commands, "resend", "send a pending invitation again (once a minute at most)", "members:resend",
+        writes=True, json=True,
+    )
+    resend.add_argument("email", metavar="EMAIL")
 
     invoices = command(commands, "invoices", "invoices, newest first", "invoices:show", json=True)
     invoices_commands = subcommands(invoices, "invoices_command", required=False)

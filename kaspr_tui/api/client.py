@@ -55,12 +55,15 @@ from kaspr_tui.api.models import (
     Event,
     Health,
     InvitationCreate,
+    InvitationResent,
     Invoice,
     InvoiceStatus,
     InvoiceSummary,
     ListResponse,
     Me,
     Member,
+    MemberRole,
+    MemberUpdate,
     PaymentMethod,
     PaymentMethodCreate,
     Quote,
@@ -542,6 +545,29 @@ class BillingClient:
     async def remove_member(self, id: str, *, idempotency_key: str | None = None) -> None:
         await self._request(
             "DELETE", f"/v1/members/{_segment(id)}", idempotency_key=idempotency_key
+        )
+
+    async def change_role(
+        self, id: str, role: MemberRole, *, idempotency_key: str | None = None
+    ) -> Member:
+        """A member's role, or the role a pending invitation grants (`409 last_admin` for the last admin)."""
+        return await self._call(
+            "PATCH",
+            f"/v1/members/{_segment(id)}",
+            Member,
+            body=MemberUpdate(role=role),
+            idempotency_key=idempotency_key,
+        )
+
+    async def resend_invitation(
+        self, id: str, *, idempotency_key: str | None = None
+    ) -> InvitationResent:
+        """Send a pending invitation again; `sent` is False when it went out less than a minute ago."""
+        return await self._call(
+            "POST",
+            f"/v1/invitations/{_segment(id)}/resend",
+            InvitationResent,
+            idempotency_key=idempotency_key,
         )
 
     # ---- support ----------------------------------------------------------------------------

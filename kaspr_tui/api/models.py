@@ -455,6 +455,23 @@ class InvitationCreate(RequestModel):
     role: MemberRole = "member"
 
 
+class MemberUpdate(RequestModel):
+    """`PATCH /v1/members/{id}`: a member's role, or the role a pending invitation grants."""
+
+    role: MemberRole
+
+
+class InvitationResent(WireModel):
+    """`POST /v1/invitations/{id}/resend`: whether the invitation went out again, and when it last did."""
+
+    object: Literal["invitation_resent"] = "invitation_resent"
+    invitation: Member
+    sent: bool
+    """False when it went out less than a minute ago: it is not sent again (a double Enter sends one)."""
+    sent_at: datetime
+    """When the latest invitation email went out: now, or the one that made this resend unnecessary."""
+
+
 # ---- support --------------------------------------------------------------------------------
 
 SupportRequestKind = Literal["change_email", "account_transfer", "delete_account", "other"]

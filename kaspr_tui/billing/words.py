@@ -16,6 +16,11 @@ def plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
+def role_words(role: str) -> str:
+    """`an admin`, `a member`: a workspace role in a sentence."""
+    return f"an {role}" if role[0] in "aeiou" else f"a {role}"
+
+
 def terms_words(plan_name: str, interval: str, seats: int, seat_word: str = "seat") -> str:
     """`Business (annual) × 10 seats`: a plan's terms, as quote lines and the screens read them."""
     return f"{plan_name} ({INTERVAL_WORDS.get(interval, interval)}) × {plural(seats, seat_word)}"

@@ -4,6 +4,11 @@ One page of 100 at first; the next only when the cursor or the view comes near t
 row; End walks the remaining pages and lands on the last row. The DataTable draws only the rows
 in view, so a list of thousands costs a few requests, not thousands of widgets. The requests run
 in workers of the screen or panel that owns the table (never in the widget).
+
+A filter (the `TableFilter` line `/` opens) shows only the rows with the text in one of their
+cells, ignoring case. The API lists have no search, so the filter runs here, on the loaded rows;
+it first loads the pages not loaded yet (as End does), so it covers the whole list, and the note
+under the table says how many rows match of how many.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from textual.worker import Worker
 from kaspr_tui.state import Problem
 from kaspr_tui.widgets.note import Note
 from kaspr_tui.widgets.paged_table import PagedTable
+from kaspr_tui.widgets.table_filter import TableFilter
 
 if TYPE_CHECKING:
     from kaspr_tui.api.models import ListResponse
@@ -49,7 +55,8 @@ class PagedRows(Generic[Item]):
 
     `row_cells` makes an item's cells; `noun` names the items in the note ("members");
     `total` counts every item of the list when the owner knows it (None: unknown); `loaded` is
-    called after rows are added (what the owner shows of the selection may change).
+    called after rows are added or filtered (what the owner shows of the selection may change);
+    the rows follow the text of `filter` as it is typed.
     """
 
     def __init__(
@@ -64,6 +71,7 @@ class PagedRows(Generic[Item]):
         group: str,
         total: Callable[[], int | None] = lambda: None,
         loaded: Callable[[], None] = lambda: None,
+        filter: TableFilter | None = None,
     ) -> None:
         self._owner = owner
         self._table = table
@@ -75,7 +83,13 @@ class PagedRows(Generic[Item]):
         self._total = total
         self._loaded = loaded
         self.items: dict[str, Item] = {}
-        """Every loaded item by id, in the table's order."""
+        """Every loaded item by id, in the list's order (the table shows those the filter matches)."""
+        self._cells: dict[str, tuple[Text, ...]] = {}
+        """Each loaded item's cells by id, made once: a filter shows them again."""
+        self._searched: dict[str, str] = {}
+        """Each loaded item's cells' text, casefolded, by id: what the filter looks in."""
+        self._filter = ""
+        """The filter's text, casefolded; empty: every row is shown."""
         self.has_more = False
         self._last_loaded_id: str | None = None
         """Where the next page starts (`starting_after`)."""
@@ -84,6 +98,8 @@ class PagedRows(Generic[Item]):
         """The latest fetch: at most one runs at a time."""
         owner.watch(table, "scroll_y", self.load_more_if_view_near_end, init=False)
         table.cursor_row_changed = self.load_more_if_cursor_near_end
+        if filter is not None:
+            owner.watch(filter, "value", self.filter, init=False)
 
     @property
     def selected(self) -> Item | None:
@@ -108,7 +124,25 @@ class PagedRows(Generic[Item]):
     def go_to_last_row(self) -> None:
         self._want_last_row = True
         if not self.loading:
-            self._continue_to_last_row()
+            self._load_rest_if_wanted()
+
+    def filter(self, text: str) -> None:
+        """Show only the rows with `text` in a cell, ignoring case ("": every row), the cursor kept
+        on the row it was on if that row is still shown; then load the rows not loaded yet."""
+        wanted = text.strip().casefold()
+        if wanted == self._filter:
+            return
+        selected = self.selected
+        self._filter = wanted
+        table = self._table
+        table.clear()
+        self._show_rows(list(self.items.values()))
+        if selected is not None and selected.id in table.rows:
+            table.move_cursor(row=table.get_row_index(selected.id), animate=False)
+        self.say_progress()
+        self._loaded()
+        if not self.loading:
+            self._load_rest_if_wanted()
 
     def load_more_if_cursor_near_end(self) -> None:
         table = self._table
@@ -126,24 +160,27 @@ class PagedRows(Generic[Item]):
     async def _reload(self) -> None:
         table = self._table
         try:
-            items, has_more = await self._fetch(None, wanted=max(table.row_count, 1))
+            # As many as were loaded; every row when a filter wants them all.
+            items, has_more = await self._fetch(None, wanted=None if self._filter else max(len(self.items), 1))
         except Exception as error:  # shown under the table; the account banner covers retrying
             self._note.say(f"Could not load the {self._noun}: {Problem.from_error(error).detail}", error=True)
             return
         cursor_row = table.cursor_row
         table.clear()
         self.items.clear()
+        self._cells.clear()
+        self._searched.clear()
         self._last_loaded_id = None
         self._add_rows(items, has_more)
         if table.row_count:
             table.move_cursor(row=min(cursor_row, table.row_count - 1), animate=False)
-        self._continue_to_last_row()
+        self._load_rest_if_wanted()
 
     async def _load_more(self) -> None:
         """The pages after the last row shown: one, or all of them when End asked for the last row."""
         # Walking to the end adds the rows once, at the end: the table re-measures and redraws
         # on every addition, which would cost more than the requests themselves.
-        wanted = None if self._want_last_row else PAGE_SIZE
+        wanted = None if self._want_last_row or self._filter else PAGE_SIZE
         try:
             items, has_more = await self._fetch(self._last_loaded_id, wanted=wanted)
         except Exception as error:
@@ -151,7 +188,7 @@ class PagedRows(Generic[Item]):
             self._note.say(f"Could not load more {self._noun}: {Problem.from_error(error).detail}", error=True)
             return
         self._add_rows(items, has_more)
-        self._continue_to_last_row()
+        self._load_rest_if_wanted()
 
     async def _fetch(self, starting_after: str | None, *, wanted: int | None) -> tuple[list[Item], bool]:
         """Pages after `starting_after` until `wanted` rows are in (None: all); (rows, more after them)."""
@@ -162,38 +199,58 @@ class PagedRows(Generic[Item]):
             items.extend(page.data)
             has_more = page.has_more and bool(page.data)
             if has_more and len(items) % PROGRESS_EVERY_ROWS == 0:
-                loaded = len(items) + (0 if starting_after is None else self._table.row_count)
+                loaded = len(items) + (0 if starting_after is None else len(self.items))
                 self._note.say(f"Loading {self._noun}… {self._count(loaded)}", error=False)
         return items, has_more
 
     def _add_rows(self, items: list[Item], has_more: bool) -> None:
+        for item in items:
+            self.items[item.id] = item
+            self._last_loaded_id = item.id
+        self.has_more = has_more
+        self._show_rows(items)
+        self.say_progress()
+        self._loaded()
+
+    def _show_rows(self, items: list[Item]) -> None:
+        """Add the rows of `items` the filter matches (all of them without one) to the table."""
         table = self._table
         widths = [0] * len(table.columns)
         for item in items:
-            self.items[item.id] = item
-            cells = self._row_cells(item)
+            cells = self._cells.get(item.id)
+            if cells is None:
+                cells = self._cells[item.id] = self._row_cells(item)
+                self._searched[item.id] = "\t".join(cell.plain for cell in cells).casefold()
+            if self._filter not in self._searched[item.id]:
+                continue
             table.add_row(*cells, key=item.id)
             widths = [max(width, cell.cell_len) for width, cell in zip(widths, cells, strict=True)]
-            self._last_loaded_id = item.id
         table.widen_columns(widths)
-        self.has_more = has_more
-        if has_more:
-            shown = f"{self._count(table.row_count)} shown · more as you scroll · End: the last"
-            self._note.say(shown, error=False)
+
+    def say_progress(self) -> None:
+        """The note: how many rows the filter matches, or how many are loaded while more are to come
+        (in place of what the owner said there, such as a refusal now out of date)."""
+        if self._filter:
+            matched = self._table.row_count
+            loaded = f"{len(self.items):,} {self._noun}" + (" loaded so far" if self.has_more else "")
+            matches = f"{matched:,} of {loaded}" if matched else f"no match among {loaded} · Esc clears"
+            self._note.say(f"Filter: {matches}", error=False)
+        elif self.has_more:
+            self._note.say(f"{self._count(self._table.row_count)} shown · more as you scroll · End: the last")
         else:
             self._note.say("", error=False)
-        self._loaded()
 
     def _count(self, loaded: int) -> str:
         total = self._total()
         return f"{loaded:,}" if total is None else f"{loaded:,} of {total:,}"
 
-    def _continue_to_last_row(self) -> None:
-        """Land on the last row once every page is in; fetch the rest first if End asked for it."""
-        if not self._want_last_row:
-            return
-        if self.has_more:
+    def _load_rest_if_wanted(self) -> None:
+        """Fetch the pages left if End or a filter wants every row; once they are in, land on the
+        last row if End asked for it."""
+        if self.has_more and (self._want_last_row or self._filter):
             self._run(self._load_more())
             return
-        self._want_last_row = False
-        self._table.move_cursor(row=self._table.row_count - 1, animate=False)
+        if self._want_last_row:
+            self._want_last_row = False
+            if self._table.row_count:
+                self._table.move_cursor(row=self._table.row_count - 1, animate=False)

@@ -17,6 +17,8 @@ WRITE_ACTIONS = frozenset(
     {
         "add_member",
         "remove_selected",
+        "change_role",
+        "resend_invitation",
         "cancel_scheduled_change",
         "transfer",
         "change_email",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 
-from kaspr_tui.api.models import Member, MemberRole
+from kaspr_tui.api.models import InvitationResent, Member, MemberRole
+from kaspr_tui.billing.member_words import person_words, role_words
 from kaspr_tui.billing.validation import validate_email
 from kaspr_tui.server.errors import conflict, field_errors, not_found
 from kaspr_tui.server.events import record_event
@@ -13,9 +15,12 @@ from kaspr_tui.server.store import Tx, from_db_time, to_db_time
 from kaspr_tui.server.workspaces import load_workspace, member_counts
 
 MEMBER_LIST = (
-    "(SELECT m.seq, m.id, m.workspace_id, m.role, m.status, m.created, u.name, "
+    "(SELECT m.seq, m.id, m.workspace_id, m.role, m.status, m.created, m.sent_at, u.name, "
     "COALESCE(u.email, m.invited_email) AS email FROM memberships m LEFT JOIN users u ON u.id = m.user_id)"
 )
+RESEND_INTERVAL = timedelta(minutes=1)
+"""An invitation resent this soon after it last went out is not sent again: a double Enter, or two
+admins at once, send the invitee one email."""
 
 
 def _wire(row: sqlite3.Row) -> Member:
@@ -78,18 +83,24 @@ def revoke_invitation(tx: Tx, workspace_id: str, invitation_id: str, *, actor: s
                  actor=actor, data={"invitation": invitation_id})
 
 
+def _keep_an_admin(tx: Tx, workspace_id: str, row: sqlite3.Row) -> None:
+    """Refuse to take away the admin role of the workspace's last active admin."""
+    if row["role"] != "admin" or row["status"] != "active":
+        return
+    admins = tx.row("SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = ? AND role = 'admin' "
+                    "AND status = 'active'", (workspace_id,))["n"]
+    if admins == 1:
+        raise conflict(
+            "last_admin",
+            f"{row['name']} is the only admin of this workspace, and a workspace needs one: "
+            "make another member an admin first.",
+        )
+
+
 def leave_workspace(tx: Tx, workspace_id: str, user_id: str) -> sqlite3.Row:
     """Take an active member out, unless they are its last admin."""
     row = _load(tx, workspace_id, user_id, "active")
-    if row["role"] == "admin":
-        admins = tx.row("SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = ? AND role = 'admin' "
-                        "AND status = 'active'", (workspace_id,))["n"]
-        if admins == 1:
-            raise conflict(
-                "last_admin",
-                f"{row['name']} is the only admin of this workspace, and a workspace needs one: "
-                "make another member an admin first.",
-            )
+    _keep_an_admin(tx, workspace_id, row)
     tx.run("DELETE FROM memberships WHERE id = ?", (user_id,))
     return row
 
@@ -98,3 +109,37 @@ def remove_member(tx: Tx, workspace_id: str, user_id: str, *, actor: str) -> Non
     row = leave_workspace(tx, workspace_id, user_id)
     record_event(tx, workspace_id, "member.removed", f"{row['name']} ({row['email']}) removed; their seat is free",
                  actor=actor, data={"user": user_id})
+
+
+def change_role(tx: Tx, workspace_id: str, member_id: str, role: MemberRole, *, actor: str) -> Member:
+    """A member's role, or the role a pending invitation will grant; never the last admin's away.
+    The same role again changes nothing and records nothing."""
+    row = tx.one(f"SELECT * FROM {MEMBER_LIST} WHERE id = ? AND workspace_id = ?", (member_id, workspace_id))
+    if row is None:
+        raise not_found("member or invitation")
+    previous = row["role"]
+    if previous == role:
+        return _wire(row)
+    if role == "member":
+        _keep_an_admin(tx, workspace_id, row)
+    tx.run("UPDATE memberships SET role = ? WHERE id = ?", (role, member_id))
+    was = f"{role_words(role)} (was {role_words(previous)})"
+    if row["status"] == "invited":
+        record_event(tx, workspace_id, "invitation.role_changed", f"The invitation of {row['email']} is now for {was}",
+                     actor=actor, data={"invitation": member_id, "role": role, "previous_role": previous})
+    else:
+        record_event(tx, workspace_id, "member.role_changed", f"{person_words(row['name'], row['email'])} is now {was}",
+                     actor=actor, data={"user": member_id, "role": role, "previous_role": previous})
+    return _wire(_load(tx, workspace_id, member_id, row["status"]))
+
+
+def resend_invitation(tx: Tx, workspace_id: str, invitation_id: str, *, actor: str) -> InvitationResent:
+    """Send a pending invitation again, unless it went out less than `RESEND_INTERVAL` ago."""
+    row = _load(tx, workspace_id, invitation_id, "invited")
+    last_sent = from_db_time(row["sent_at"] or row["created"])
+    if tx.now - last_sent < RESEND_INTERVAL:
+        return InvitationResent(invitation=_wire(row), sent=False, sent_at=last_sent)
+    tx.run("UPDATE memberships SET sent_at = ? WHERE id = ?", (to_db_time(tx.now), invitation_id))
+    record_event(tx, workspace_id, "invitation.resent", f"Invitation of {row['email']} sent again", actor=actor,
+                 data={"invitation": invitation_id})
+    return InvitationResent(invitation=_wire(row), sent=True, sent_at=tx.now)

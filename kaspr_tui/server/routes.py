@@ -29,12 +29,14 @@ from kaspr_tui.api.models import (
     Event,
     Health,
     InvitationCreate,
+    InvitationResent,
     Invoice,
     InvoiceStatus,
     InvoiceSummary,
     ListResponse,
     Me,
     Member,
+    MemberUpdate,
     PaymentMethod,
     PaymentMethodCreate,
     PlanWire,
@@ -502,6 +504,29 @@ def delete_member(
     with context.workspace_transaction(scope.workspace_id) as tx:
         member_service.remove_member(tx, scope.workspace_id, member_id, actor=scope.principal.email)
     return Response(status_code=204)
+
+
+@router.patch("/v1/members/{member_id}", response_model=Member, tags=["workspace"],
+              responses=documented(400, 403, 404, 409))
+def patch_member(
+    context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))], member_id: ObjectId,
+    body: MemberUpdate, _key: IdempotencyKey = None,
+) -> Member:
+    """Change a member's role, or the role a pending invitation grants. The last admin stays one
+    (`409 last_admin`); the same role again changes nothing."""
+    with context.workspace_transaction(scope.workspace_id) as tx:
+        return member_service.change_role(tx, scope.workspace_id, member_id, body.role, actor=scope.principal.email)
+
+
+@router.post("/v1/invitations/{invitation_id}/resend", response_model=InvitationResent, tags=["workspace"],
+             responses=documented(400, 403, 404))
+def resend_invitation(
+    context: Context, scope: Annotated[Scope, Depends(own_workspace("admin"))], invitation_id: ObjectId,
+    _key: IdempotencyKey = None,
+) -> InvitationResent:
+    """Send a pending invitation again; within a minute of the last one, nothing is sent (`sent: false`)."""
+    with context.workspace_transaction(scope.workspace_id) as tx:
+        return member_service.resend_invitation(tx, scope.workspace_id, invitation_id, actor=scope.principal.email)
 
 
 @router.get("/v1/events", response_model=ListResponse[Event], tags=["workspace"], responses=READ_ERRORS)

@@ -208,6 +208,7 @@ ADDED_COLUMNS = (
     ("invoices", "payment_error", "TEXT"),
     ("support_tickets", "closed_at", "TEXT"),
     ("support_tickets", "closed_by", "TEXT"),
+    ("memberships", "sent_at", "TEXT"),
 )
 """Columns added since the first release, added to a database made before them."""
 

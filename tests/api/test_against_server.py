@@ -214,3 +214,21 @@ async def test_a_read_only_client_sends_no_close(live_server: LiveServer, client
             await looking.close_support_request(ticket.id)
         assert refused.value.code == "read_only"
         assert (await looking.support_request(ticket.id)).status == "open"
+async def test_a_role_change_and_a_resend_come_back_as_models_and_the_last_admin_as_an_error(
+    admin: BillingClient,
+) -> None:
+    members = {member.email: member async for member in admin.iter_members()}
+    bastien, hugo, alice = (members[f"{name}@acme.example"] for name in ("bastien", "hugo", "alice"))
+
+    promoted = await admin.change_role(bastien.id, "admin")
+    assert (promoted.email, promoted.role) == ("bastien@acme.example", "admin")
+
+    resent = await admin.resend_invitation(hugo.id)
+    again = await admin.resend_invitation(hugo.id)
+    assert (resent.sent, resent.invitation.email, resent.sent_at) == (True, "hugo@acme.example", FROZEN_NOW)
+    assert (again.sent, again.sent_at) == (False, FROZEN_NOW)
+
+    await admin.change_role(bastien.id, "member")
+    with pytest.raises(ApiError) as refused:
+        await admin.change_role(alice.id, "member")
+    assert (refused.value.status, refused.value.code) == (409, "last_admin")

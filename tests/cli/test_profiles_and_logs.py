@@ -47,6 +47,8 @@ def test_a_read_only_profile_refuses_every_write_with_exit_2_and_still_reads(liv
         ("plan change", "organization", "--yes"),
         ("members invite", "new@acme.example"),
         ("members remove", "hugo@acme.example", "--yes"),
+        ("members role", "bastien@acme.example", "admin", "--yes"),
+        ("members resend", "hugo@acme.example"),
         ("card update",),
         ("support request email-change", "alice@new.example"),
     ):

@@ -54,6 +54,8 @@ TABLE: list[tuple[str, str, Any, dict[str, int]]] = [
     ("POST", "/v1/invitations", {"email": "ines@acme.example"}, {**ADMIN_ONLY, "admin": 201}),
     ("DELETE", "/v1/invitations/inv_000001", None, {**ADMIN_ONLY, "admin": 204}),
     ("DELETE", "/v1/members/usr_000008", None, {**ADMIN_ONLY, "admin": 204}),
+    ("PATCH", "/v1/members/usr_000008", {"role": "admin"}, {**ADMIN_ONLY, "admin": 200}),
+    ("POST", "/v1/invitations/inv_000001/resend", None, {**ADMIN_ONLY, "admin": 200}),
     ("POST", "/v1/support_requests", {"kind": "other", "message": "Hello"},
      {"member": 201, "support": 201, "admin": 201}),
     ("GET", "/v1/support_requests", None, {"member": 200, "support": 403, "admin": 200}),

@@ -1,5 +1,6 @@
-"""How the Workspace looks at 80×24 and 120×40: the seeded list with its pending invitation, and
-the Add a member form showing the server's answer to a duplicate under the field."""
+"""How the Workspace looks at 80×24 and 120×40: the seeded list with its pending invitation, the
+Add a member form showing the server's answer to a duplicate under the field, and (80×24) the
+filter `/` opens."""
 
 from __future__ import annotations
 
@@ -37,3 +38,14 @@ def test_invite_form_with_the_servers_error(snap_compare: Snap, live_server: Liv
 
     app = app_for(live_server.url, ADMIN_KEY)
     assert snap_compare(app, terminal_size=size, run_before=invite_a_member_already_there)
+
+
+def test_members_filter_open(snap_compare: Snap, live_server: LiveServer) -> None:
+    """`/` opened over the members, "bas" typed: one row left, the note says of how many."""
+
+    async def filter_members(pilot: Pilot[None]) -> None:
+        await open_page(pilot, "w")
+        await pilot.press("slash", *"bas")
+        await settle(pilot)
+
+    assert snap_compare(app_for(live_server.url, ADMIN_KEY), terminal_size=(80, 24), run_before=filter_members)

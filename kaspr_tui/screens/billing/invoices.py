@@ -4,8 +4,9 @@ The table (`#invoices`) lists the bills, the paid invoices (`GET /v1/invoices?st
 first, a page at a time (more as the user scrolls; End walks to the oldest). A failed payment
 attempt leaves a void invoice without a number on the server: it is not a bill, so, as billing
 portals do, it is not listed (the payment dialog said why it failed when it did). Enter opens
-one (`InvoiceScreen`), `d` saves its PDF, `y` saves every paid invoice of a year. `open_invoices`
-and `download_latest_invoice` are the command palette's ways in.
+one (`InvoiceScreen`), `d` saves its PDF, `y` saves every paid invoice of a year, `/` filters the
+rows (`TableFilter`). `open_invoices`, `filter_invoices` and `download_latest_invoice` are the command
+palette's ways in.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from kaspr_tui.screens.paged_rows import PagedRows
 from kaspr_tui.state import AccountState, Problem, app_host
 from kaspr_tui.widgets.note import Note
 from kaspr_tui.widgets.paged_table import PagedTable, plain_cells
+from kaspr_tui.widgets.table_filter import TableFilter
 
 COLUMNS = ("Number", "Date", "Period", "Total", "Status")
 
@@ -55,6 +57,7 @@ class InvoicesPanel(AccountPanel):
     BINDINGS = [
         Binding("d", "download", "Download PDF", id="invoices.download"),
         Binding("y", "download_year", "Year's PDFs", id="invoices.download_year"),
+        Binding("slash", "filter", "Filter", show=False, id="invoices.filter"),
     ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -65,6 +68,7 @@ class InvoicesPanel(AccountPanel):
         """The latest account load: a newer one than the list's means the list may be out of date."""
 
     def compose(self) -> ComposeResult:
+        yield TableFilter("invoices", id="invoices-filter")
         table = PagedTable(id="invoices", cursor_type="row", zebra_stripes=True)
         table.add_columns(*COLUMNS)
         yield table
@@ -84,7 +88,11 @@ class InvoicesPanel(AccountPanel):
             row_cells=invoice_row,
             noun="invoices",
             group="invoices",
+            filter=self.query_one("#invoices-filter", TableFilter),
         )
+
+    def action_filter(self) -> None:
+        self.query_one("#invoices-filter", TableFilter).open()
 
     def _fetch_page(self, limit: int, starting_after: str | None) -> Awaitable[ListResponse[InvoiceSummary]]:
         client = app_host(self.app).client
@@ -164,6 +172,12 @@ async def open_invoices(app: App[object]) -> None:
     table.focus()
     # The whole section, not only the table: the line under it says how much is loaded.
     app.call_after_refresh(app.screen.query_one(InvoicesPanel).scroll_visible, animate=False)
+
+
+async def filter_invoices(app: App[object]) -> None:
+    """"Filter invoices": the invoices as "Invoices" shows them, the filter open to type in."""
+    await open_invoices(app)
+    app.screen.query_one(InvoicesPanel).action_filter()
 
 
 def download_latest_invoice(app: App[object]) -> None:

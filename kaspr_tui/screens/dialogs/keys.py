@@ -62,7 +62,8 @@ def control_keys(screen: DOMNode, key_display: Callable[[Binding], str]) -> list
     a table), what its keys do while it has focus: `?` lists them even when another has focus."""
     kinds: dict[type[DOMNode], None] = {}
     for widget in screen.query("*"):
-        if type(widget).__module__.startswith("kaspr_tui.widgets") and widget.focusable:
+        # Not one hidden itself (a table's filter line until `/` opens it): it is not on the page.
+        if type(widget).__module__.startswith("kaspr_tui.widgets") and widget.focusable and widget.display:
             kinds.setdefault(type(widget))
     sections = []
     for kind in kinds:
@@ -82,6 +83,7 @@ CONTROL_NAMES = {
     "SeatCounter": "On a counter (users, licenses)",
     "Choices": "On a list of choices (plans, billing period)",
     "PagedTable": "In a table",
+    "TableFilter": "In a table's filter (/)",
 }
 
 

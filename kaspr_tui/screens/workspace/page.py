@@ -1,9 +1,10 @@
-"""Workspace: who is in it, who is invited, how many licenses are free; admins add and remove.
+"""Workspace: who is in it, who is invited, how many licenses are free; admins add and remove
+members, change their roles (`m`) and resend invitations (`e`); `/` filters the list.
 
 The member list is paginated on the server (newest first) and loaded as `paged_table` does it:
 a page of 100, the next as the user scrolls near the end, End walks to the last member.
 
-After any change (an invitation, a removal) the page asks the app to reload the account, which
+After any change (an invitation, a removal, a role) the page asks the app to reload the account, which
 updates the seat counts everywhere; a new account load reloads this list, keeping as many rows
 as were shown so the user does not lose their place.
 """
@@ -21,8 +22,10 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, DataTable, Static
 
-from kaspr_tui.api.models import ListResponse, Member
+from kaspr_tui.api import ApiError
+from kaspr_tui.api.models import ListResponse, Member, MemberRole
 from kaspr_tui.billing.formatting import format_date
+from kaspr_tui.billing.member_words import person_words, resend_words, role_change_question, role_words
 from kaspr_tui.billing.words import plural
 from kaspr_tui.screens.base import AccountScreen
 from kaspr_tui.screens.billing.licenses import LicensesScreen
@@ -36,6 +39,7 @@ from kaspr_tui.screens.workspace.invite import (
 from kaspr_tui.state import AccountState, Problem, app_host
 from kaspr_tui.widgets.note import Note
 from kaspr_tui.widgets.paged_table import PagedTable, plain_cells
+from kaspr_tui.widgets.table_filter import TableFilter
 
 COLUMNS = ("Name", "Email", "Role", "Status", "Joined")
 
@@ -75,14 +79,17 @@ def removal_question(member: Member, workspace_name: str) -> tuple[str, str, str
             "Revoke invitation",
             "Keep invitation",
         )
-    who = f"{member.name} ({member.email})" if member.name else member.email
     return (
         "Remove this member?",
-        f"{who} loses access to {workspace_name}. Their license becomes free for someone else; "
-        "the number of licenses you pay for does not change.",
+        f"{person_words(member.name, member.email)} loses access to {workspace_name}. Their license becomes free "
+        "for someone else; the number of licenses you pay for does not change.",
         "Remove member",
         "Keep member",
     )
+
+
+ADMIN_ACTIONS = frozenset({"add_member", "remove_selected", "change_role", "resend_invitation"})
+"""What only an admin is offered; all but adding act on the selected row."""
 
 
 class WorkspaceScreen(AccountScreen):
@@ -94,8 +101,11 @@ class WorkspaceScreen(AccountScreen):
             "a", "add_member", "Add member", tooltip="Invite someone by email to take a free license",
             id="workspace.add_member",
         ),
-        # Not in the footer, which has no room left at 80 columns: the panel's subtitle says it.
+        # Not in the footer, which has no room left at 80 columns: the panel's subtitle says them.
         Binding("x,delete", "remove_selected", "Remove", show=False, id="workspace.remove"),
+        Binding("m", "change_role", "Make admin / make member", show=False, id="workspace.change_role"),
+        Binding("e", "resend_invitation", "Resend invitation", show=False, id="workspace.resend"),
+        Binding("slash", "filter", "Filter", show=False, id="workspace.filter"),
     ]
 
     def __init__(self) -> None:
@@ -111,6 +121,7 @@ class WorkspaceScreen(AccountScreen):
             yield Button("Add member", id="add-member", compact=True, variant="primary", action="screen.add_member")
             yield Button("Remove", id="remove-member", compact=True, variant="error", action="screen.remove_selected")
         with Vertical(id="members-panel", classes="panel"):
+            yield TableFilter("members", id="members-filter")
             table = PagedTable(id="members", cursor_type="row", zebra_stripes=True)
             table.add_columns(*COLUMNS)
             yield table
@@ -129,6 +140,7 @@ class WorkspaceScreen(AccountScreen):
             group="members",
             total=self._total_rows,
             loaded=self._selection_changed,
+            filter=self.query_one("#members-filter", TableFilter),
         )
         super().on_mount()
 
@@ -146,7 +158,8 @@ class WorkspaceScreen(AccountScreen):
         self.query_one("#seats-summary", Static).update(seats_summary(state))
         self.query_one("#add-member").display = state.is_admin
         self.query_one("#members-panel").border_subtitle = (
-            "x remove · End last · Home first" if state.is_admin else "End last · Home first"
+            "/ filter · m role · e resend · x remove · End last" if state.is_admin
+            else "/ filter · End last · Home first"
         )
         self._show_remove_button()
         self.refresh_bindings()
@@ -165,12 +178,15 @@ class WorkspaceScreen(AccountScreen):
         }
 
     def allows(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("add_member", "remove_selected"):
+        if action in ADMIN_ACTIONS:
             if not self.is_admin:
                 return False  # a member reads the list; nothing is offered they cannot do
-            if action == "remove_selected" and self.selected_member is None:
-                return None  # shown, dimmed: there is nobody to remove yet
+            if action != "add_member" and self.selected_member is None:
+                return None  # shown, dimmed: there is nobody to act on yet
         return True
+
+    def action_filter(self) -> None:
+        self.query_one("#members-filter", TableFilter).open()
 
     @on(DataTable.RowHighlighted, "#members")
     def _selection_changed(self) -> None:
@@ -273,13 +289,96 @@ class WorkspaceScreen(AccountScreen):
             else:
                 await client.remove_member(member.id)
         except Exception as error:  # the server's reason (e.g. the last admin) is shown, never a crash
-            message = Problem.from_error(error).detail
-            self.query_one("#members-note", Note).say(message, error=True)
-            self.notify(message, title="Not removed", severity="error", timeout=10)
+            self._refused(error, "Not removed")
             return
         done = "Invitation revoked" if member.status == "invited" else "Member removed"
         self.notify(f"{member.email}: its license is free.", title=done)
         self._workspace_changed()
+
+    # ---- changing a role ---------------------------------------------------------------------------
+
+    def action_change_role(self) -> None:
+        """Make the selected member (or invitation) an admin, or an admin a member, once confirmed."""
+        member = self.selected_member
+        state = app_host(self.app).account
+        if member is None or not state.is_admin or state.me is None:
+            return
+        role: MemberRole = "member" if member.role == "admin" else "admin"
+        workspace_name = state.me.workspace.name if state.me.workspace else "this workspace"
+        question = role_change_question(person_words(member.name, member.email), role, workspace_name,
+                                        invited=member.status == "invited", yourself=member.id == state.me.user.id)
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self.change_role(member, role)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Make {member.name or member.email} {role_words(role)}?",
+                question,
+                confirm_label="Make admin" if role == "admin" else "Make member",
+                cancel_label=f"Keep as {member.role}",
+                # Taking the admin role away can lock the person out of billing: tinted as a risk.
+                danger=role == "member",
+            ),
+            callback=answered,
+        )
+
+    @work(exclusive=True, group="member-change", exit_on_error=False)
+    async def change_role(self, member: Member, role: MemberRole) -> None:
+        client = app_host(self.app).client
+        if client is None:
+            return
+        try:
+            changed = await client.change_role(member.id, role)
+        except Exception as error:  # the last admin, a role taken away meanwhile: the server's words
+            self._refused(error, "Role not changed")
+            return
+        self.notify(f"{person_words(changed.name, changed.email)} is now {role_words(changed.role)}.",
+                    title="Role changed")
+        self._workspace_changed()
+
+    # ---- resending an invitation ---------------------------------------------------------------------
+
+    def action_resend_invitation(self) -> None:
+        member = self.selected_member
+        if member is None or not self.is_admin:
+            return
+        if member.status != "invited":
+            self.notify(f"{member.email} has joined already: only a pending invitation can be resent.",
+                        title="Nothing to resend", severity="warning")
+            return
+        self.resend_invitation(member)
+
+    @work(exclusive=True, group="member-change", exit_on_error=False)
+    async def resend_invitation(self, invitation: Member) -> None:
+        client = app_host(self.app).client
+        if client is None:
+            return
+        try:
+            answer = await client.resend_invitation(invitation.id)
+        except Exception as error:  # revoked or accepted meanwhile: the server's words
+            self._refused(error, "Invitation not resent")
+            return
+        self.members.say_progress()  # an earlier refusal under the table is out of date
+        self.notify(resend_words(answer.invitation.email, sent=answer.sent),
+                    title="Invitation sent again" if answer.sent else "Not sent again")
+
+    # ---- after a change ------------------------------------------------------------------------------
+
+    def _refused(self, error: Exception, title: str) -> None:
+        """The server's reason, under the table and in a notification; for the last admin, the key
+        that makes another member an admin."""
+        message = Problem.from_error(error).detail
+        if isinstance(error, ApiError) and error.code == "last_admin":
+            message = f"{message} Select another member and press {self._key_for('change_role')} to make them an admin."
+        self.query_one("#members-note", Note).say(message, error=True)
+        self.notify(message, title=title, severity="error", timeout=10)
+
+    def _key_for(self, action: str) -> str:
+        """The key of one of this page's actions, as the keymap has it."""
+        binding = next(active.binding for active in self.active_bindings.values() if active.binding.action == action)
+        return self.app.get_key_display(binding)
 
     def _workspace_changed(self) -> None:
         """Seat counts changed: reload the account (every page's counts), which reloads this list."""
