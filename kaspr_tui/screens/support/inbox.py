@@ -25,6 +25,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, DataTable, Static
 
 from kaspr_tui.api import new_idempotency_key
@@ -51,6 +52,9 @@ class RequestList(AccountPanel):
         super().__init__(id=f"support-{self.TABLE_ID}", classes="panel request-list")
         self._loaded_for: datetime | None = None
         """The account load the list was read for."""
+        self._focus_once_listed: Widget | bool | None = False
+        """What had the focus when `focus_list` came before the rows (the palette opening the page):
+        once they are listed the table takes the focus, unless it has moved since. False: no wish."""
 
     def compose(self) -> ComposeResult:
         table = PagedTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
@@ -70,7 +74,7 @@ class RequestList(AccountPanel):
             row_cells=self.row_cells,
             noun="requests",
             group=self.TABLE_ID,
-            loaded=self.show_selected,
+            loaded=self._rows_loaded,
         )
         self.show_account(app_host(self.app).account)
 
@@ -101,10 +105,23 @@ class RequestList(AccountPanel):
         detail = self.EMPTY if selected is None else "\n".join(request_summary(selected))
         self.query_one(f"#{self.TABLE_ID}-detail", Static).update(detail)
 
+    def _rows_loaded(self) -> None:
+        self.show_selected()
+        if self._focus_once_listed is not False:
+            # The page's first focus (nothing was focused when asked) is not the person moving on.
+            unmoved = self._focus_once_listed in (None, self.screen.focused)
+            if unmoved and self.table.display:
+                self.table.focus()
+                self.scroll_visible(animate=False)
+            self._focus_once_listed = False
+
     def focus_list(self) -> None:
-        """Into the table (when there is a request to list), the whole section in view."""
+        """Into the table (when there is a request to list, or once the rows being read come), the
+        whole section in view."""
         if self.table.display:
             self.table.focus()
+        elif self.rows.loading or self._loaded_for is None:
+            self._focus_once_listed = self.screen.focused
         self.scroll_visible(animate=False)
 
 
