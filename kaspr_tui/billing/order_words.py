@@ -87,6 +87,10 @@ class QuoteLike(Protocol):
     @property
     def renews_at(self) -> datetime: ...
     @property
+    def monthly_addons_total(self) -> int: ...
+    @property
+    def monthly_addons_from(self) -> datetime | None: ...
+    @property
     def scheduled_for(self) -> datetime | None: ...
     @property
     def scheduled_change(self) -> ScheduledChangeLike | None: ...
@@ -154,13 +158,26 @@ def line_words(line: QuoteLineLike, currency: str) -> tuple[str, str | None, str
     return what, each, format_money(line.amount, currency)
 
 
+TOTAL_DUE_NOW = "Total due now"
+
+
+def monthly_packs_row(total: int, currency: str, first: datetime) -> tuple[str, str]:
+    """What each monthly credit reset between renewals charges for the add-on packs, said the same
+    way by the review, the outcome and the upcoming charges: `Add-on packs every month from 17 Dec
+    2026`, `€480.00`."""
+    return f"Add-on packs every month from {format_date(first)}", format_money(total, currency)
+
+
 def totals_rows(quote: QuoteLike) -> list[tuple[str, str]]:
-    """Subtotal and VAT (when something is charged), the total due now, the next renewal and its date."""
+    """Subtotal and VAT (when something is charged), the total due now, the packs charged every
+    month until the renewal (an annual plan's), the next renewal and its date."""
     rows = []
     if quote.lines:
         rows.append(("Subtotal", format_money(quote.subtotal, quote.currency)))
         rows.append((tax_label(quote.tax), format_money(quote.tax.amount, quote.currency)))
-    rows.append(("Total due now", format_money(quote.total_due_now, quote.currency)))
+    rows.append((TOTAL_DUE_NOW, format_money(quote.total_due_now, quote.currency)))
+    if quote.monthly_addons_from is not None:
+        rows.append(monthly_packs_row(quote.monthly_addons_total, quote.currency, quote.monthly_addons_from))
     renewal = format_money(quote.next_renewal_total, quote.currency)
     rows.append((f"Next renewal on {format_date(quote.renews_at)}", renewal))
     return rows
@@ -249,6 +266,9 @@ def what_changed_lines(
         if change is not None:
             lines.append(f"Scheduled: {later} from {format_date(change.effective_at)}.")
         lines.append(f"Charged {format_money(quote.total_due_now, quote.currency)} to {charged_to}.")
+        if quote.monthly_addons_from is not None:
+            packs, amount = monthly_packs_row(quote.monthly_addons_total, quote.currency, quote.monthly_addons_from)
+            lines.append(f"{packs}: {amount}.")
     elif change is not None:
         # The renewal's total also holds the month's add-on packs: it is said as the renewal's, not the plan's.
         lines.append(

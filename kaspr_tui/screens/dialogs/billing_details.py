@@ -36,7 +36,7 @@ from kaspr_tui.billing.formatting import (
     format_plan,
 )
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.billing.order_words import pack_words
+from kaspr_tui.billing.order_words import monthly_packs_row, pack_words
 from kaspr_tui.billing.quotes import PriceChange, Terms, price_change
 from kaspr_tui.billing.tax import tax_decision
 from kaspr_tui.billing.words import vat_charge_words
@@ -136,13 +136,20 @@ def subscription_grid(state: AccountState) -> Table:
 
 
 def upcoming_grid(charges: list[UpcomingCharge]) -> Table:
-    """`17 Dec 2026  Add-on packs for the month  €240.00`, one row per charge, in date order."""
+    """In date order: the packs' monthly charges in one row, as the order review says them (`Add-on
+    packs every month from 17 Dec 2026  €240.00`), then `17 Aug 2027  Renewal: …  €11,616.00`."""
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold")
     grid.add_column(justify="right", no_wrap=True)
+    previous: UpcomingCharge | None = None
     for charge in charges:
-        grid.add_row(format_date(charge.date), charge.description, format_money(charge.total, charge.currency))
+        if charge.kind == "addons":
+            # The same packs every month until the renewal: one row from the first date.
+            if previous is None or (previous.kind, previous.total) != ("addons", charge.total):
+                grid.add_row(*monthly_packs_row(charge.total, charge.currency, charge.date))
+        else:
+            grid.add_row(f"{format_date(charge.date)}  {charge.description}", format_money(charge.total, charge.currency))
+        previous = charge
     return grid
 
 

@@ -178,7 +178,7 @@ async def test_upcoming_charges_are_listed_and_agree_with_the_invoices_issued_as
     async with app.run_test(size=(120, 40)) as pilot:
         await open_modal(pilot)
         listed = upcoming_words(app)
-        assert "17 Dec 2026 Add-on packs for the month €240.00" in listed
+        assert "Add-on packs every month from 17 Dec 2026 €240.00" in listed
         assert "17 Aug 2027 Renewal: Business (annual), 10 seats €11,616.00" in listed
         await pilot.press("escape")
         # 20 days later: past 17 Dec 2026, the first charge.
@@ -189,4 +189,4 @@ async def test_upcoming_charges_are_listed_and_agree_with_the_invoices_issued_as
         await settle(pilot)
         await open_modal(pilot)
         assert "17 Dec 2026" not in upcoming_words(app)
-        assert "17 Jan 2027 Add-on packs for the month €240.00" in upcoming_words(app)
+        assert "Add-on packs every month from 17 Jan 2027 €240.00" in upcoming_words(app)
