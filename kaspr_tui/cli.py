@@ -268,6 +268,9 @@ def build_parser() -> argparse.ArgumentParser:
     invoices_commands = subcommands(invoices, "invoices_command", required=False)
     list_invoices = command(invoices_commands, "list", "list invoices, newest first", "invoices:show", json=True)
     list_invoices.add_argument("--year", type=_year, metavar="YEAR", help="only those issued that year")
+    list_invoices.add_argument(
+        "--all", action="store_true", help="also failed payment attempts (void, never numbered, not bills)"
+    )
     download = command(
         invoices_commands, "download", "save invoice PDFs (never over an existing file)", "invoices:download", json=True
     )
