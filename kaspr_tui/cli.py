@@ -296,6 +296,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     update.add_argument("--name", metavar="NAME", help="name on the card (asked when not given)")
 
+    cards = command(commands, "cards", "the cards on file, the default first", "card:show", json=True)
+    cards_commands = subcommands(cards, "cards_command", required=False)
+    command(cards_commands, "list", "list the cards on file, the default first", "card:show", json=True)
+    make_default = command(
+        cards_commands, "default", "make a saved card the default", "card:make_default", writes=True, json=True
+    )
+    make_default.add_argument("id", metavar="ID", help="the card's id (pm_…), from `kaspr-tui cards`")
+    remove_card = command(
+        cards_commands, "remove", "remove a saved card (not the default of a paid plan)", "card:remove",
+        writes=True, yes=True,
+    )
+    remove_card.add_argument("id", metavar="ID", help="the card's id (pm_…), from `kaspr-tui cards`")
+    command(
+        commands, "billing-details", "who is billed, the VAT number, and the upcoming charges",
+        "billing_details:show", json=True,
+    )
+
     support = command(commands, "support", "ask support, or (support keys) look up accounts and transfer")
     support_commands = subcommands(support, "support_command")
     request = command(support_commands, "request", "ask Kaspr support for a change to your account")

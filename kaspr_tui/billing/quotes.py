@@ -116,7 +116,8 @@ def price_change(
     }
     packs_subtotal = sum(ADDON_PACKS[credit_type].price(quantity) for credit_type, quantity in renewing_addons.items())
     renewal_terms = scheduled or immediate
-    renewal_subtotal = PLANS[renewal_terms.plan].period_price(renewal_terms.interval, renewal_terms.seats) + packs_subtotal
+    plan_subtotal = PLANS[renewal_terms.plan].period_price(renewal_terms.interval, renewal_terms.seats)
+    renewal_subtotal = plan_subtotal + packs_subtotal
     return PriceChange(
         immediate=immediate,
         scheduled=scheduled,

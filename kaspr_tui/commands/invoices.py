@@ -1,9 +1,10 @@
-"""`kaspr-tui invoices [list] [--year Y] [--all]` and `invoices download (ID | --latest | --year Y) [--dir D]`.
+"""`kaspr-tui invoices [list] [--year Y] [--all]`, `invoices download (ID | --latest | --year Y) [--dir D]`.
 
 The list holds the bills (paid invoices), as the app's Invoices table does: a failed payment
 attempt is kept by the server as a void invoice without a number, and is not a bill; `--all`
-lists those too, each saying why its payment failed. PDFs are saved as `downloads.py` saves them for the TUI: into the download folder (or
-`--dir`), named by the invoice's number, atomically, never over an existing file. The saved
+lists those too, each saying why its payment failed. PDFs are saved as `downloads.py` saves
+them for the TUI: into the download folder (or `--dir`), named by the invoice's number,
+atomically, never over an existing file. The saved
 paths are printed one per line; `--json` prints `[InvoiceSummary, …]` for the list and
 `[{"id", "number", "path"}, …]` for a download.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 
 from kaspr_tui.api import ApiError, BillingClient
-from kaspr_tui.api.models import InvoiceSummary
+from kaspr_tui.api.models import InvoiceStatus, InvoiceSummary
 from kaspr_tui.billing.formatting import format_date
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.commands.runtime import CommandError, Context, Exit, table
@@ -25,7 +26,7 @@ INVOICE_NUMBER = re.compile(r"[A-Z0-9]+-\d{4}-\d{6}")
 async def show(context: Context) -> Exit:
     # `invoices` alone takes no options: it lists as `invoices list` does by default.
     year: int | None = getattr(context.args, "year", None)
-    status = None if getattr(context.args, "all", False) else "paid"
+    status: InvoiceStatus | None = None if getattr(context.args, "all", False) else "paid"
     async with context.session() as client:
         invoices = [
             invoice async for invoice in client.iter_invoices(status=status)

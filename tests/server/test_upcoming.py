@@ -76,7 +76,8 @@ def test_an_add_on_quote_states_the_charges_the_clock_then_issues(admin: httpx.C
     renewal (Acme's phone pack renews; its Export pack has auto-renew off, so Export credits added
     now are for this period only). What the quote says is what each reset then invoices."""
     quantity = 500 if credit_type == "phone" else 1000
-    quote = admin.post("/v1/quotes", json={"addons": [{"type": credit_type, "quantity": quantity}]}).raise_for_status().json()
+    addons = [{"type": credit_type, "quantity": quantity}]
+    quote = admin.post("/v1/quotes", json={"addons": addons}).raise_for_status().json()
     card = next(card["id"] for card in admin.get("/v1/payment_methods").json()["data"] if card["is_default"])
     admin.post("/v1/checkouts", json={"quote_id": quote["id"], "payment_method_id": card},
                headers={"Idempotency-Key": f"pack-{credit_type}"}).raise_for_status()

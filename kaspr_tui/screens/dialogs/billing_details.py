@@ -36,7 +36,7 @@ from kaspr_tui.billing.formatting import (
     format_plan,
 )
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.billing.order_words import monthly_packs_row, pack_words
+from kaspr_tui.billing.order_words import pack_words, upcoming_rows, vat_number_words
 from kaspr_tui.billing.quotes import PriceChange, Terms, price_change
 from kaspr_tui.billing.tax import tax_decision
 from kaspr_tui.billing.words import vat_charge_words
@@ -46,9 +46,6 @@ from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.state import AccountState, app_host
 
 TITLE = "Billing details"
-
-VAT_STATUS_WORDS = {"valid": "valid", "invalid": "not valid", "none": "not checked"}
-
 
 def billing_details_section(details: BillingDetails | None) -> Content:
     """Company, contact, address, and the VAT number with its status."""
@@ -61,10 +58,7 @@ def billing_details_section(details: BillingDetails | None) -> Content:
         f"{details.contact_name} · {details.email}",
         ", ".join(part for part in (address.line1, address.line2, place, address.state, address.country) if part),
     ]
-    if details.vat_number:
-        lines.append(f"VAT number {details.vat_number} ({VAT_STATUS_WORDS[details.vat_status]})")
-    else:
-        lines.append("No VAT number")
+    lines.append(vat_number_words(details.vat_number, details.vat_status))
     return Content("\n").join(lines)
 
 
@@ -136,20 +130,12 @@ def subscription_grid(state: AccountState) -> Table:
 
 
 def upcoming_grid(charges: list[UpcomingCharge]) -> Table:
-    """In date order: the packs' monthly charges in one row, as the order review says them (`Add-on
-    packs every month from 17 Dec 2026  €240.00`), then `17 Aug 2027  Renewal: …  €11,616.00`."""
+    """The upcoming charges in date order, worded as the order review words them (`upcoming_rows`)."""
     grid = Table.grid(padding=(0, 2))
     grid.add_column(overflow="fold")
     grid.add_column(justify="right", no_wrap=True)
-    previous: UpcomingCharge | None = None
-    for charge in charges:
-        if charge.kind == "addons":
-            # The same packs every month until the renewal: one row from the first date.
-            if previous is None or (previous.kind, previous.total) != ("addons", charge.total):
-                grid.add_row(*monthly_packs_row(charge.total, charge.currency, charge.date))
-        else:
-            grid.add_row(f"{format_date(charge.date)}  {charge.description}", format_money(charge.total, charge.currency))
-        previous = charge
+    for row in upcoming_rows(charges):
+        grid.add_row(*row)
     return grid
 
 
