@@ -20,6 +20,7 @@ is sent.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import random
 import re
@@ -492,10 +493,10 @@ class BillingClient:
         )
 
     def iter_invoices(
-        self, *, page_size: int = 100, workspace: str | None = None
+        self, *, page_size: int = 100, workspace: str | None = None, status: InvoiceStatus | None = None
     ) -> AsyncIterator[InvoiceSummary]:
-        """Every invoice, newest first, fetching `page_size` at a time."""
-        return _walk(self.invoices, page_size=page_size, workspace=workspace)
+        """Every invoice (or those of `status`), newest first, fetching `page_size` at a time."""
+        return _walk(functools.partial(self.invoices, status=status), page_size=page_size, workspace=workspace)
 
     async def upcoming_charges(self, workspace: str | None = None) -> list[UpcomingCharge]:
         """What the subscription will charge on its own, up to and including the next renewal."""

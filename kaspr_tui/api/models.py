@@ -266,6 +266,11 @@ class Quote(WireModel):
     next_renewal_total: Cents
     renews_at: datetime
     """When `next_renewal_total` is billed: the end of the billing period in force once this is paid."""
+    monthly_addons_total: Cents = 0
+    """What each monthly credit reset before `renews_at` charges for the add-on packs that renew once
+    this is paid (tax included); 0 when no pack renews or the resets are the renewals (a monthly plan)."""
+    monthly_addons_from: datetime | None = None
+    """The first of those resets; None when `monthly_addons_total` is 0."""
     effective_at: datetime
     """When the part charged now applies (now, for an upgrade or credits)."""
     scheduled_for: datetime | None

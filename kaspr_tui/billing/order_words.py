@@ -87,6 +87,10 @@ class QuoteLike(Protocol):
     @property
     def renews_at(self) -> datetime: ...
     @property
+    def monthly_addons_total(self) -> int: ...
+    @property
+    def monthly_addons_from(self) -> datetime | None: ...
+    @property
     def scheduled_for(self) -> datetime | None: ...
     @property
     def scheduled_change(self) -> ScheduledChangeLike | None: ...
@@ -125,6 +129,21 @@ class BillingDetailsLike(Protocol):
     def vat_number(self) -> str | None: ...
 
 
+class UpcomingChargeLike(Protocol):
+    """The fields of the wire `UpcomingCharge` (`GET /v1/invoices/upcoming`) these words read."""
+
+    @property
+    def date(self) -> datetime: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def total(self) -> int: ...
+    @property
+    def currency(self) -> str: ...
+
+
 def describe_terms(plan_name: str, interval: str, seats: int) -> str:
     """`Starter (monthly) TIMES 8 seats`, the way the server's quote lines read."""
     return terms_words(plan_name, interval, seats)
@@ -154,13 +173,63 @@ def line_words(line: QuoteLineLike, currency: str) -> tuple[str, str | None, str
     return what, each, format_money(line.amount, currency)
 
 
+TOTAL_DUE_NOW = "Total due now"
+
+
+def monthly_packs_row(total: int, currency: str, first: datetime) -> tuple[str, str]:
+    """What each monthly credit reset between renewals charges for the add-on packs, said the same
+    way by the review, the outcome and the upcoming charges: `Add-on packs every month from 17 Dec
+    2026`, `€480.00`."""
+    return f"Add-on packs every month from {format_date(first)}", format_money(total, currency)
+
+
+def monthly_packs_words(quote: QuoteLike) -> str | None:
+    """The same fact as a sentence's start, for prose: `Add-on packs every month from 17 Dec 2026:
+    €480.00`; None when the quote's packs are not charged apart from the renewals."""
+    if quote.monthly_addons_from is None:
+        return None
+    packs, amount = monthly_packs_row(quote.monthly_addons_total, quote.currency, quote.monthly_addons_from)
+    return f"{packs}: {amount}"
+
+
+def upcoming_rows(charges: Sequence[UpcomingChargeLike]) -> list[tuple[str, str]]:
+    """The upcoming charges in date order, as (what, amount): the packs' monthly charges in one row,
+    in the order review's words (`Add-on packs every month from 17 Dec 2026`, `€240.00`), then
+    `17 Aug 2027  Renewal: Business (annual), 10 seats`, `€11,616.00`."""
+    rows = []
+    previous: UpcomingChargeLike | None = None
+    for charge in charges:
+        if charge.kind == "addons":
+            # The same packs every month until the renewal: one row from the first date.
+            if previous is None or (previous.kind, previous.total) != ("addons", charge.total):
+                rows.append(monthly_packs_row(charge.total, charge.currency, charge.date))
+        else:
+            what = f"{format_date(charge.date)}  {charge.description}"
+            rows.append((what, format_money(charge.total, charge.currency)))
+        previous = charge
+    return rows
+
+
+VAT_STATUS_WORDS = {"valid": "valid", "invalid": "not valid", "none": "not checked"}
+
+
+def vat_number_words(vat_number: str | None, vat_status: str) -> str:
+    """`VAT number FR40303265045 (valid)`, or `No VAT number`."""
+    if not vat_number:
+        return "No VAT number"
+    return f"VAT number {vat_number} ({VAT_STATUS_WORDS[vat_status]})"
+
+
 def totals_rows(quote: QuoteLike) -> list[tuple[str, str]]:
-    """Subtotal and VAT (when something is charged), the total due now, the next renewal and its date."""
+    """Subtotal and VAT (when something is charged), the total due now, the packs charged every
+    month until the renewal (an annual plan's), the next renewal and its date."""
     rows = []
     if quote.lines:
         rows.append(("Subtotal", format_money(quote.subtotal, quote.currency)))
         rows.append((tax_label(quote.tax), format_money(quote.tax.amount, quote.currency)))
-    rows.append(("Total due now", format_money(quote.total_due_now, quote.currency)))
+    rows.append((TOTAL_DUE_NOW, format_money(quote.total_due_now, quote.currency)))
+    if quote.monthly_addons_from is not None:
+        rows.append(monthly_packs_row(quote.monthly_addons_total, quote.currency, quote.monthly_addons_from))
     renewal = format_money(quote.next_renewal_total, quote.currency)
     rows.append((f"Next renewal on {format_date(quote.renews_at)}", renewal))
     return rows
@@ -249,6 +318,8 @@ def what_changed_lines(
         if change is not None:
             lines.append(f"Scheduled: {later} from {format_date(change.effective_at)}.")
         lines.append(f"Charged {format_money(quote.total_due_now, quote.currency)} to {charged_to}.")
+        if (packs := monthly_packs_words(quote)) is not None:
+            lines.append(f"{packs}.")
     elif change is not None:
         # The renewal's total also holds the month's add-on packs: it is said as the renewal's, not the plan's.
         lines.append(

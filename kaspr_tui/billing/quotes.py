@@ -12,7 +12,9 @@ How a change is priced (API.md rules 1-5):
   whole new period charged.
 - Add-on packs are charged in full, never prorated, and join the recurring quantity. They renew
   every month on both intervals, because credits reset monthly: `next_renewal_total` is one
-  period of the plan plus one month of packs (for an annual plan: the annual price plus one month).
+  period of the plan plus one month of packs (for an annual plan: the annual price plus one month),
+  and `monthly_addons_total` what each monthly reset between renewals charges for them. Credits of
+  a type whose pack has auto-renew off are for this period only: they do not join it.
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ class PriceChange:
     total_due_now: int
     next_renewal_total: int
     """Tax included: the plan at the terms in force then, plus recurring add-on packs."""
+    monthly_addons_total: int
+    """Tax included: one month of the packs that renew once this is paid, as a monthly reset charges them."""
     effective_at: datetime
     scheduled_for: datetime | None
     period_start: datetime
@@ -83,11 +87,14 @@ def price_change(
     period_end: datetime,
     now: datetime,
     tax: TaxDecision,
+    ending_addons: frozenset[CreditType] = frozenset(),
 ) -> PriceChange:
     """Price moving from `current` to `target` at `now`, within the period `period_start`-`period_end`.
 
     `addons_now` are credit packs bought with the change; `recurring_addons` those that already
-    renew. Limits (seats, members, pack sizes) are the caller's to check; this only prices.
+    renew; `ending_addons` the types whose pack ends at the next reset (auto-renew off), so what is
+    added now does not renew. Limits (seats, members, pack sizes) are the caller's to check; this
+    only prices.
     """
     immediate = _immediate_terms(current, target)
     scheduled = target if target != immediate else None
@@ -103,13 +110,14 @@ def price_change(
     tax_now = tax_amount(subtotal, tax)
 
     renewing_addons = {
-        credit_type: recurring_addons.get(credit_type, 0) + addons_now.get(credit_type, 0)
+        credit_type: recurring_addons.get(credit_type, 0)
+        + (0 if credit_type in ending_addons else addons_now.get(credit_type, 0))
         for credit_type in CREDIT_TYPES
     }
+    packs_subtotal = sum(ADDON_PACKS[credit_type].price(quantity) for credit_type, quantity in renewing_addons.items())
     renewal_terms = scheduled or immediate
-    renewal_subtotal = PLANS[renewal_terms.plan].period_price(renewal_terms.interval, renewal_terms.seats) + sum(
-        ADDON_PACKS[credit_type].price(quantity) for credit_type, quantity in renewing_addons.items()
-    )
+    plan_subtotal = PLANS[renewal_terms.plan].period_price(renewal_terms.interval, renewal_terms.seats)
+    renewal_subtotal = plan_subtotal + packs_subtotal
     return PriceChange(
         immediate=immediate,
         scheduled=scheduled,
@@ -119,6 +127,7 @@ def price_change(
         tax_amount=tax_now,
         total_due_now=subtotal + tax_now,
         next_renewal_total=renewal_subtotal + tax_amount(renewal_subtotal, tax),
+        monthly_addons_total=packs_subtotal + tax_amount(packs_subtotal, tax),
         effective_at=now,
         scheduled_for=new_period_end if scheduled else None,
         period_start=new_period_start,

@@ -1,4 +1,8 @@
-"""`kaspr-tui card update`: a new default card; the old one stays on file.
+"""`kaspr-tui card update`: a new default card; the old one stays on file. `kaspr-tui cards
+[list]`, `cards default ID` and `cards remove ID [--yes]`: the cards on file, as Manage cards
+shows them (the default first), made the default or removed (the server keeps the default card of
+a paid plan: exit 6). `--json` prints `[PaymentMethod, …]` for the list and the `PaymentMethod`
+made the default.
 
 The number, expiry and CVC are asked without echo on a terminal (getpass), or read from stdin,
 one per line (then the name, unless `--name`): never from argv, so never in `ps` or shell
@@ -15,10 +19,11 @@ from datetime import date
 
 from pydantic import SecretStr
 
-from kaspr_tui.api.models import PaymentMethodCreate
+from kaspr_tui.api.models import PaymentMethod, PaymentMethodCreate
 from kaspr_tui.billing.cards import normalize_card_number, parse_expiry, validate_card_text
+from kaspr_tui.billing.formatting import format_card, format_expiry
 from kaspr_tui.billing.order_words import card_line
-from kaspr_tui.commands.runtime import CommandError, Context, Exit, has_terminal
+from kaspr_tui.commands.runtime import CommandError, Context, Exit, confirm, has_terminal, table
 
 FIELD_NAMES = {"number": "Card number", "exp_month": "Expiry", "cvc": "Security code", "name": "Name on card"}
 
@@ -70,5 +75,57 @@ async def update(context: Context) -> Exit:
         saved = await client.add_payment_method(card)
     if context.args.json:
         context.out.data(saved)
-    context.out.say(f"{card_line(saved.brand, saved.last4, saved.exp_month, saved.exp_year)} is now your default card.")
+    context.out.say(f"{words(saved)} is now your default card.")
+    return Exit.OK
+
+
+def words(card: PaymentMethod) -> str:
+    """`Visa •••• 4242  expires 12/2029`: all a command shows of a card."""
+    return card_line(card.brand, card.last4, card.exp_month, card.exp_year)
+
+
+def default_first(cards: list[PaymentMethod]) -> list[PaymentMethod]:
+    """As Manage cards lists them."""
+    return sorted(cards, key=lambda card: not card.is_default)
+
+
+async def show(context: Context) -> Exit:
+    async with context.session() as client:
+        cards = default_first(await client.payment_methods())
+    if context.args.json:
+        context.out.data(cards)
+        return Exit.OK
+    if not cards:
+        context.out.note("No card on file: add one with `kaspr-tui card update`.")
+        return Exit.OK
+    rows = [
+        (format_card(card.brand, card.last4), format_expiry(card.exp_month, card.exp_year),
+         "default" if card.is_default else "", card.id)
+        for card in cards
+    ]
+    for line in table(("Card", "Expires", "Default", "Id"), rows):
+        context.out.say(line)
+    return Exit.OK
+
+
+async def make_default(context: Context) -> Exit:
+    async with context.session() as client:
+        card = await client.set_default_payment_method(context.args.id.strip())
+    if context.args.json:
+        context.out.data(card)
+    context.out.say(f"{words(card)} is now your default card.")
+    return Exit.OK
+
+
+async def remove(context: Context) -> Exit:
+    wanted = context.args.id.strip()
+    async with context.session() as client:
+        found = [card for card in await client.payment_methods() if card.id == wanted]
+        if not found:
+            raise CommandError(f"No card {wanted} is on file: see `kaspr-tui cards`.", Exit.NOT_FOUND)
+        card = found[0]
+        context.out.paragraph(f"Remove {words(card)} from the cards on file?", note=True)
+        confirm("Go ahead?", yes=context.args.yes, out=context.out)
+        await client.delete_payment_method(card.id)
+    context.out.say(f"{words(card)} is removed from the cards on file.")
     return Exit.OK

@@ -1,7 +1,10 @@
-"""`kaspr-tui invoices [list] [--year Y]` and `invoices download (ID | --latest | --year Y) [--dir D]`.
+"""`kaspr-tui invoices [list] [--year Y] [--all]`, `invoices download (ID | --latest | --year Y) [--dir D]`.
 
-PDFs are saved as `downloads.py` saves them for the TUI: into the download folder (or
-`--dir`), named by the invoice's number, atomically, never over an existing file. The saved
+The list holds the bills (paid invoices), as the app's Invoices table does: a failed payment
+attempt is kept by the server as a void invoice without a number, and is not a bill; `--all`
+lists those too, each saying why its payment failed. PDFs are saved as `downloads.py` saves
+them for the TUI: into the download folder (or `--dir`), named by the invoice's number,
+atomically, never over an existing file. The saved
 paths are printed one per line; `--json` prints `[InvoiceSummary, …]` for the list and
 `[{"id", "number", "path"}, …]` for a download.
 """
@@ -11,7 +14,7 @@ from __future__ import annotations
 import re
 
 from kaspr_tui.api import ApiError, BillingClient
-from kaspr_tui.api.models import InvoiceSummary
+from kaspr_tui.api.models import InvoiceStatus, InvoiceSummary
 from kaspr_tui.billing.formatting import format_date
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.commands.runtime import CommandError, Context, Exit, table
@@ -21,9 +24,14 @@ INVOICE_NUMBER = re.compile(r"[A-Z0-9]+-\d{4}-\d{6}")
 
 
 async def show(context: Context) -> Exit:
+    # `invoices` alone takes no options: it lists as `invoices list` does by default.
     year: int | None = getattr(context.args, "year", None)
+    status: InvoiceStatus | None = None if getattr(context.args, "all", False) else "paid"
     async with context.session() as client:
-        invoices = [invoice async for invoice in client.iter_invoices() if year is None or invoice.created.year == year]
+        invoices = [
+            invoice async for invoice in client.iter_invoices(status=status)
+            if year is None or invoice.created.year == year
+        ]
     if context.args.json:
         context.out.data(invoices)
         return Exit.OK
@@ -35,7 +43,7 @@ async def show(context: Context) -> Exit:
             invoice.number or invoice.id,
             format_date(invoice.created),
             format_money(invoice.total, invoice.currency),
-            invoice.status,
+            status_words(invoice),
             f"{format_date(invoice.period_start)} to {format_date(invoice.period_end)}",
             invoice.id,
         )
@@ -44,6 +52,13 @@ async def show(context: Context) -> Exit:
     for line in table(("Number", "Issued", "Total", "Status", "Period", "Id"), rows, right=(2,)):
         context.out.say(line)
     return Exit.OK
+
+
+def status_words(invoice: InvoiceSummary) -> str:
+    """`paid`, or `failed: card_declined` for a failed payment attempt."""
+    if invoice.payment_error is not None:
+        return f"failed: {invoice.payment_error.code}"
+    return invoice.status
 
 
 async def find_invoice(client: BillingClient, wanted: str) -> InvoiceSummary:
@@ -94,7 +109,6 @@ async def download(context: Context) -> Exit:
 
 async def latest_paid(client: BillingClient) -> InvoiceSummary:
     """The newest paid invoice, reading no further pages than it takes; or exit code 5."""
-    async for invoice in client.iter_invoices():
-        if invoice.status == "paid":
-            return invoice
+    async for invoice in client.iter_invoices(status="paid"):
+        return invoice
     raise CommandError("There is no paid invoice yet.", Exit.NOT_FOUND)

@@ -121,8 +121,13 @@ class AccountPanel(ReportsFailedWorkers, Vertical):
 
 def ready_for_admin(app: App[object], title: str, only_admins: str) -> bool:
     """Whether an admin's window (from the palette, over any page) may open now; if not, the person
-    is told why: the account is still loading, or they are not an admin (`only_admins`)."""
+    is told why: the account is still loading, or they are not an admin (`only_admins`). Without a
+    client (the bundled server still starting) the window could not ask for anything it needs,
+    even with the last known dashboard on screen."""
     host = app_host(app)
+    if host.client is None and host.account.subscription is not None:
+        app.notify("The billing server is still starting; try again in a moment.", title=title, severity="warning")
+        return False
     if host.client is None or host.account.subscription is None:
         app.notify("The account is not loaded yet; try again in a moment.", title=title, severity="warning")
         return False

@@ -19,6 +19,7 @@ from kaspr_tui.api.models import (
 )
 from kaspr_tui.billing.catalog import ADDON_PACKS, CREDIT_LABELS, PLANS, CreditType
 from kaspr_tui.billing.errors import FieldError
+from kaspr_tui.billing.periods import credit_period_bounds
 from kaspr_tui.billing.quotes import Terms, price_change
 from kaspr_tui.billing.tax import TaxDecision, tax_decision
 from kaspr_tui.billing.words import plural
@@ -31,6 +32,7 @@ from kaspr_tui.server.workspaces import (
     Workspace,
     load_workspace,
     member_counts,
+    recurring_addons,
     renewing_addons,
     workspace_tax,
 )
@@ -110,7 +112,12 @@ def create_quote(tx: Tx, workspace_id: str, request: QuoteRequest) -> Quote:
         period_end=workspace.period_end,
         now=tx.now,
         tax=tax,
+        ending_addons=frozenset(addon.type for addon in recurring_addons(tx, workspace_id) if not addon.auto_renew),
     )
+    # A new period (free → paid, monthly → annual) re-anchors the monthly resets on now.
+    anchor = tx.now if change.period_start == tx.now else workspace.billing_anchor
+    next_reset = credit_period_bounds(anchor, tx.now)[1]
+    packs_monthly = change.monthly_addons_total > 0 and next_reset < change.period_end
     quote = Quote(
         id=tx.new_id("qt"),
         plan=target.plan,
@@ -123,6 +130,8 @@ def create_quote(tx: Tx, workspace_id: str, request: QuoteRequest) -> Quote:
         total_due_now=change.total_due_now,
         next_renewal_total=change.next_renewal_total,
         renews_at=change.period_end,
+        monthly_addons_total=change.monthly_addons_total if packs_monthly else 0,
+        monthly_addons_from=next_reset if packs_monthly else None,
         effective_at=change.effective_at,
         scheduled_for=change.scheduled_for,
         scheduled_change=(

@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from kaspr_tui.billing.formatting import format_count
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.billing.order_words import QuoteLike, scheduled_lines, totals_rows
+from kaspr_tui.billing.order_words import TOTAL_DUE_NOW, QuoteLike, scheduled_lines, totals_rows
 
 
 def _two_columns() -> Table:
@@ -45,13 +45,11 @@ def lines_table(quote: QuoteLike) -> Table:
 
 
 def totals_table(quote: QuoteLike) -> Table:
-    """Subtotal and VAT (when something is charged), the total due now in bold, the next renewal."""
+    """Subtotal and VAT (when something is charged), the total due now in bold, what comes after."""
     table = _two_columns()
-    *before, due_now, renewal = totals_rows(quote)
-    for label, amount in before:
-        table.add_row(Text(label, style="dim"), amount)
-    table.add_row(Text(due_now[0], style="bold"), Text(due_now[1], style="bold"))
-    table.add_row(Text(renewal[0], style="dim"), renewal[1])
+    for label, amount in totals_rows(quote):
+        style = "bold" if label == TOTAL_DUE_NOW else "dim"
+        table.add_row(Text(label, style=style), Text(amount, style="bold" if style == "bold" else ""))
     return table
 
 

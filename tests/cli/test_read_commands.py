@@ -7,6 +7,8 @@ from pydantic import TypeAdapter
 from kaspr_tui.api.models import CreditBalance, InvoiceSummary, Me, Member, Quote, Subscription, SupportAccount
 from kaspr_tui.server.testing import GLOBEX_KEY, MEMBER_KEY, SUPPORT_KEY
 
+from .helpers import use_card
+
 
 def test_status_json_is_me_subscription_and_credits(kaspr, admin):
     result = kaspr("status", "--json")
@@ -79,6 +81,21 @@ def test_invoices_list_json_and_year_filter(kaspr):
     assert kaspr("invoices", "list", "--year", "2025", "--json").json() == []
     none = kaspr("invoices", "list", "--year", "2025")
     assert (none.code, none.stdout, none.stderr) == (0, "", "No invoices issued in 2025.\n")
+
+
+def test_a_failed_payment_attempt_is_not_listed_as_an_invoice_unless_asked_for(kaspr, admin):
+    """Issue 12: a failed attempt leaves a void invoice without a number; it is not a bill, as in the app."""
+    use_card(admin, "4000000000000002")
+    assert kaspr("credits", "buy", "phone", "100", "--yes").code == 3
+    bills = TypeAdapter(list[InvoiceSummary]).validate_python(kaspr("invoices", "list", "--json").json())
+    assert len(bills) == 12 and {invoice.status for invoice in bills} == {"paid"}
+    people = kaspr("invoices").stdout
+    assert "void" not in people and len(people.splitlines()) == 13
+    everything = TypeAdapter(list[InvoiceSummary]).validate_python(kaspr("invoices", "list", "--all", "--json").json())
+    [failed] = [invoice for invoice in everything if invoice.status == "void"]
+    assert failed.number is None and failed.payment_error is not None
+    listed = kaspr("invoices", "list", "--all").stdout
+    assert "failed: " in listed and failed.id in listed
 
 
 def test_quote_json_is_the_servers_quote_and_changes_nothing(kaspr, admin):

@@ -68,3 +68,33 @@ def test_an_add_on_invoice_is_for_the_month_its_credits_are_added_to(admin: http
     [bill] = paid(admin)[:1]
     [phone] = [balance for balance in admin.get("/v1/credits").json()["data"] if balance["type"] == "phone"]
     assert bill["period_end"] == phone["resets_at"]
+
+
+@pytest.mark.parametrize("credit_type", ["phone", "export"], ids=["pack-renews", "pack-auto-renew-off"])
+def test_an_add_on_quote_states_the_charges_the_clock_then_issues(admin: httpx.Client, credit_type: str) -> None:
+    """Issue 12, defect 4: a pack bought now is charged again at every monthly reset before the
+    renewal (Acme's phone pack renews; its Export pack has auto-renew off, so Export credits added
+    now are for this period only). What the quote says is what each reset then invoices."""
+    quantity = 500 if credit_type == "phone" else 1000
+    addons = [{"type": credit_type, "quantity": quantity}]
+    quote = admin.post("/v1/quotes", json={"addons": addons}).raise_for_status().json()
+    card = next(card["id"] for card in admin.get("/v1/payment_methods").json()["data"] if card["is_default"])
+    admin.post("/v1/checkouts", json={"quote_id": quote["id"], "payment_method_id": card},
+               headers={"Idempotency-Key": f"pack-{credit_type}"}).raise_for_status()
+    upcoming = admin.get("/v1/invoices/upcoming").raise_for_status().json()["data"]
+    monthly = [charge for charge in upcoming if charge["kind"] == "addons"]
+    assert quote["monthly_addons_from"] == monthly[0]["date"]
+    assert {charge["total"] for charge in monthly} == {quote["monthly_addons_total"]}
+    now = FROZEN_NOW
+    for charge in upcoming:
+        before = len(paid(admin))
+        now = move_to(admin, now, datetime.fromisoformat(charge["date"]))
+        [issued] = paid(admin)[: len(paid(admin)) - before]
+        expected = quote["next_renewal_total"] if charge["kind"] == "renewal" else quote["monthly_addons_total"]
+        assert (issued["created"][:10], issued["total"]) == (charge["date"][:10], expected), charge["description"]
+
+
+def test_a_monthly_plan_has_no_pack_charge_apart_from_its_renewal(globex: httpx.Client) -> None:
+    """Globex is monthly: its credit resets are its renewals, so the packs are in the renewal."""
+    quote = globex.post("/v1/quotes", json={"addons": [{"type": "phone", "quantity": 100}]}).raise_for_status().json()
+    assert (quote["monthly_addons_total"], quote["monthly_addons_from"]) == (0, None)

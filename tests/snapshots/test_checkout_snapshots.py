@@ -15,6 +15,7 @@ import pytest
 from textual.pilot import Pilot
 
 from kaspr_tui.api import new_idempotency_key
+from kaspr_tui.api.models import QuoteRequest
 from kaspr_tui.screens.checkout import (
     OrderReviewScreen,
     PaymentChoice,
@@ -61,6 +62,18 @@ def test_order_review(snap_compare: Snap, live_server: LiveServer, size: tuple[i
         app = pilot.app
         quote = await app.client.create_quote(UPGRADE)
         await app.push_screen(OrderReviewScreen(quote, saved_card(pilot)))
+        await pilot.pause()
+
+    assert snap_compare(app_for(live_server.url, ADMIN_KEY), terminal_size=size, run_before=review)
+
+
+@SIZES
+def test_order_review_of_add_on_credits(snap_compare: Snap, live_server: LiveServer, size: tuple[int, int]) -> None:
+    """Issue 12, defect 4: a pack bought on an annual plan, charged again every month until the renewal."""
+    async def review(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        quote = await pilot.app.client.create_quote(QuoteRequest(addons=[{"type": "phone", "quantity": 500}]))
+        await pilot.app.push_screen(OrderReviewScreen(quote, saved_card(pilot)))
         await pilot.pause()
 
     assert snap_compare(app_for(live_server.url, ADMIN_KEY), terminal_size=size, run_before=review)

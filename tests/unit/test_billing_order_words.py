@@ -48,6 +48,8 @@ def quote(**changes):
         total_due_now=14400,
         next_renewal_total=1137600,
         renews_at=RENEWS,
+        monthly_addons_total=0,
+        monthly_addons_from=None,
         scheduled_for=None,
         scheduled_change=None,
     )
@@ -70,6 +72,14 @@ def test_totals_say_subtotal_vat_total_due_now_and_the_next_renewal_with_its_dat
         ("Subtotal", "€120.00"),
         ("VAT 20 %", "€24.00"),
         ("Total due now", "€144.00"),
+        ("Next renewal on 22 Aug 2027", "€11,376.00"),
+    ]
+
+
+def test_an_annual_plans_packs_are_said_as_charged_every_month_before_the_renewal():
+    packs = quote(monthly_addons_total=48000, monthly_addons_from=datetime(2026, 12, 22, tzinfo=UTC))
+    assert totals_rows(packs)[-2:] == [
+        ("Add-on packs every month from 22 Dec 2026", "€480.00"),
         ("Next renewal on 22 Aug 2027", "€11,376.00"),
     ]
 
@@ -119,10 +129,13 @@ def test_what_changed_after_a_payment():
         seats=10,
         total_due_now=4800,
         addons=[SimpleNamespace(type="phone", quantity=100)],
+        monthly_addons_total=28800,
+        monthly_addons_from=datetime(2026, 12, 22, tzinfo=UTC),
     )
     assert what_changed_lines(bought, ("business", "year", 10), name, "Visa •••• 4242", {"phone": True}) == [
         "100 Phone credits added now, renewed and charged every month until you turn auto-renew off.",
         "Charged €48.00 to Visa •••• 4242.",
+        "Add-on packs every month from 22 Dec 2026: €288.00.",
     ]
     assert what_changed_lines(bought, ("business", "year", 10), name, "Visa •••• 4242", {"phone": False})[0] == (
         "100 Phone credits added now, for this period only: auto-renew of the pack is off."

@@ -31,7 +31,7 @@ from kaspr_tui.api.models import (
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CreditType
 from kaspr_tui.billing.formatting import format_count, format_date
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.billing.order_words import balance_words, pack_terms_words, pack_words
+from kaspr_tui.billing.order_words import balance_words, monthly_packs_words, pack_terms_words, pack_words
 from kaspr_tui.billing.words import vat_label
 from kaspr_tui.screens.billing.live_quote import PurchaseDialog
 from kaspr_tui.state import AccountState, app_host
@@ -120,13 +120,17 @@ class PurchaseAddonsScreen(PurchaseDialog):
         self.inputs_changed()
 
     def priced_words(self, quote: Quote) -> Text:
-        """`Total due now €12.00  (€10.00 + VAT 20 % €2.00)`."""
+        """`Total due now €12.00  (€10.00 + VAT 20 % €2.00)`, then on an annual plan what the packs
+        cost every month, as the review says it: `Add-on packs every month from 22 Dec 2026: €480.00`."""
         money = lambda cents: format_money(cents, quote.currency)  # noqa: E731 — one currency per quote
         vat = vat_label(quote.tax.rate_percent, quote.tax.reverse_charge)
-        return Text.assemble(
+        words = Text.assemble(
             (f"Total due now {money(quote.total_due_now)}", "bold"),
             (f"  ({money(quote.subtotal)} + {vat} {money(quote.tax.amount)})", "dim"),
         )
+        if (packs := monthly_packs_words(quote)) is not None:
+            words.append(f"\n{packs}")
+        return words
 
     def success_words(self, checkout: Checkout) -> str:
         added = sum(addon.quantity for addon in checkout.quote.addons)

@@ -36,7 +36,7 @@ from kaspr_tui.billing.formatting import (
     format_plan,
 )
 from kaspr_tui.billing.money import format_money
-from kaspr_tui.billing.order_words import pack_words
+from kaspr_tui.billing.order_words import pack_words, upcoming_rows, vat_number_words
 from kaspr_tui.billing.quotes import PriceChange, Terms, price_change
 from kaspr_tui.billing.tax import tax_decision
 from kaspr_tui.billing.words import vat_charge_words
@@ -46,9 +46,6 @@ from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.state import AccountState, app_host
 
 TITLE = "Billing details"
-
-VAT_STATUS_WORDS = {"valid": "valid", "invalid": "not valid", "none": "not checked"}
-
 
 def billing_details_section(details: BillingDetails | None) -> Content:
     """Company, contact, address, and the VAT number with its status."""
@@ -61,10 +58,7 @@ def billing_details_section(details: BillingDetails | None) -> Content:
         f"{details.contact_name} · {details.email}",
         ", ".join(part for part in (address.line1, address.line2, place, address.state, address.country) if part),
     ]
-    if details.vat_number:
-        lines.append(f"VAT number {details.vat_number} ({VAT_STATUS_WORDS[details.vat_status]})")
-    else:
-        lines.append("No VAT number")
+    lines.append(vat_number_words(details.vat_number, details.vat_status))
     return Content("\n").join(lines)
 
 
@@ -136,13 +130,12 @@ def subscription_grid(state: AccountState) -> Table:
 
 
 def upcoming_grid(charges: list[UpcomingCharge]) -> Table:
-    """`17 Dec 2026  Add-on packs for the month  €240.00`, one row per charge, in date order."""
+    """The upcoming charges in date order, worded as the order review words them (`upcoming_rows`)."""
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold")
     grid.add_column(justify="right", no_wrap=True)
-    for charge in charges:
-        grid.add_row(format_date(charge.date), charge.description, format_money(charge.total, charge.currency))
+    for row in upcoming_rows(charges):
+        grid.add_row(*row)
     return grid
 
 

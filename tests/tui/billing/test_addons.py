@@ -51,6 +51,16 @@ async def test_the_slider_spans_the_catalog_pack_and_the_price_is_the_servers(
         assert f"Total due now {format_money(quote['total_due_now'])}" in price
 
 
+async def test_the_dialog_says_what_the_packs_will_cost_every_month(live_server: LiveServer) -> None:
+    """Issue 12, defect 4: "charged every month" with the amount, in the order review's words (Acme is
+    annual and renews 500 phone credits: 25 more make 525 at €0.40, plus 20 % VAT)."""
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_dialog(pilot, "#buy-phone", PurchaseAddonsScreen)
+        price = await priced(pilot)
+    assert "Add-on packs every month from 17 Dec 2026: €252.00" in price
+
+
 async def test_credits_bought_equal_the_sliders_value_and_show_on_the_dashboard(
     live_server: LiveServer, admin: httpx.Client
 ) -> None:

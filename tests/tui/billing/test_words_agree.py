@@ -16,9 +16,10 @@ from kaspr_tui.widgets.credit_meter import CreditMeter
 from tests.helpers.app import app_for
 from tests.helpers.http import DAVID_NEW, DAVID_OLD
 from tests.helpers.pages import open_plan_billing, press
-from tests.helpers.screen import dialog_message, dialog_title, showing, shown
+from tests.helpers.screen import dialog_message, dialog_title, screen_text, showing, shown
 from tests.helpers.waiting import settle, until
 from tests.tui.checkout.test_checkout_flow import CheckoutHost, start, to_review
+from tests.tui.dialogs.test_billing_details import open_modal, upcoming_words
 
 
 def left_of(text: str) -> str:
@@ -88,3 +89,32 @@ async def test_auto_renew_off_is_said_as_off_in_the_pane_and_after_buying(
         await until(pilot, lambda: bool(host.results), "run_checkout to return")
     assert "renewing each" not in said
     assert "for this period only" in said
+
+
+async def test_the_monthly_charge_of_packs_is_said_alike_in_the_review_the_outcome_and_upcoming_charges(
+    live_server: LiveServer, admin: httpx.Client
+) -> None:
+    """Issue 12, defect 4: on an annual plan a pack bought now is charged again at every monthly
+    reset; the review, the outcome and Billing details' upcoming charges say so, in the same words,
+    and the amount is what the server then charges (Acme renews 500 phone credits; 500 more make
+    1,000 at €0.40 plus 20 % VAT)."""
+    monthly = "Add-on packs every month from 17 Dec 2026"
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        host = await start(pilot, QuoteRequest(addons=[{"type": "phone", "quantity": 500}]))
+        await to_review(pilot)
+        review = " ".join(screen_text(app).split())
+        await press(pilot, "#continue-to-payment")
+        await until(pilot, lambda: showing(app, "#ok"), "the outcome")
+        said = dialog_message(app)
+        await press(pilot, "#ok")
+        await until(pilot, lambda: bool(host.results), "run_checkout to return")
+        await settle(pilot)
+        await open_modal(pilot)
+        upcoming = upcoming_words(app)
+    assert f"{monthly} €480.00" in review
+    assert f"{monthly}: €480.00." in said
+    assert f"{monthly} €480.00" in upcoming
+    admin.post("/v1/test_helpers/advance_clock", json={"days": 20}).raise_for_status()
+    [issued] = admin.get("/v1/invoices", params={"status": "paid", "limit": 1}).json()["data"]
+    assert (issued["created"][:10], issued["total"]) == ("2026-12-17", 48000)

@@ -5,20 +5,27 @@ status, the card. Escape or Close closes it; at 80×24 and less it scrolls."""
 from __future__ import annotations
 
 import io
+from datetime import datetime
+from pathlib import Path
 
 import httpx
+import pytest
 from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from kaspr_tui.api import BillingClient
+from kaspr_tui.app import KasprApp
 from kaspr_tui.billing.money import format_money
+from kaspr_tui.config import DEMO_ADMIN_KEY, Settings
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen
 from kaspr_tui.screens.dialogs.billing_details import (
     BillingDetailsScreen,
     open_billing_details,
 )
 from kaspr_tui.server.testing import ADMIN_KEY, GLOBEX_KEY, LiveServer
+from kaspr_tui.state import fetch_account, save_last_known
 from tests.helpers.app import app_for
 from tests.helpers.forms import error_of, fill
 from tests.helpers.pages import press, press_on_plan_billing
@@ -178,7 +185,7 @@ async def test_upcoming_charges_are_listed_and_agree_with_the_invoices_issued_as
     async with app.run_test(size=(120, 40)) as pilot:
         await open_modal(pilot)
         listed = upcoming_words(app)
-        assert "17 Dec 2026 Add-on packs for the month €240.00" in listed
+        assert "Add-on packs every month from 17 Dec 2026 €240.00" in listed
         assert "17 Aug 2027 Renewal: Business (annual), 10 seats €11,616.00" in listed
         await pilot.press("escape")
         # 20 days later: past 17 Dec 2026, the first charge.
@@ -189,4 +196,37 @@ async def test_upcoming_charges_are_listed_and_agree_with_the_invoices_issued_as
         await settle(pilot)
         await open_modal(pilot)
         assert "17 Dec 2026" not in upcoming_words(app)
-        assert "17 Jan 2027 Add-on packs for the month €240.00" in upcoming_words(app)
+        assert "Add-on packs every month from 17 Jan 2027 €240.00" in upcoming_words(app)
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["first-start", "last-known-dashboard"])
+async def test_before_the_bundled_server_answers_the_window_says_why_it_cannot_open_yet(
+    live_server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept: bool
+) -> None:
+    """`ready_for_admin` (cards, update payment, billing details) while the app is starting its
+    bundled server: there is no client yet, so nothing the window needs (Edit, the upcoming charges)
+    can be asked. With the last known dashboard on screen, "not loaded" would not be true: it says
+    the server is still starting."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    settings = Settings(api_url=None, api_key=DEMO_ADMIN_KEY, config_path=tmp_path / "config.toml")
+    if kept:
+        async with BillingClient(live_server.url, DEMO_ADMIN_KEY, max_retries=0) as client:
+            save_last_known(settings, await fetch_account(client, now=datetime.now().astimezone()))
+    app = KasprApp(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.client is None  # the bundled server is still starting
+        open_billing_details(app)
+        await pilot.pause()
+        told = [notice.message for notice in app._notifications]
+        assert not isinstance(app.screen, BillingDetailsScreen)
+        await settle(pilot)
+        assert app.client is not None
+        open_billing_details(app)
+        await settle(pilot)
+        opened = isinstance(app.screen, BillingDetailsScreen)
+    expected = ("The billing server is still starting; try again in a moment." if kept
+                else "The account is not loaded yet; try again in a moment.")
+    assert told == [expected]
+    assert opened
