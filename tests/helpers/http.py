@@ -29,12 +29,16 @@ KEEPALIVE_EXPIRY = 1.0
 the server closes it. A request sent on a connection just as the server closes it fails ("server
 disconnected"); the app's client retries it, but the tests' client (no retries) would fail the test."""
 
+LOOPBACK_TLS = httpx.create_ssl_context()
+"""The one TLS context of every test client: building one loads the CA bundle (~30 ms a client, a
+minute of CPU over the suite), and the test servers speak plain HTTP, so none is ever used."""
+
 
 class LoopbackTransport(httpx.AsyncHTTPTransport):
     """HTTP to the test's server on loopback, never on a connection the server may be closing."""
 
     def __init__(self) -> None:
-        super().__init__(limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY))
+        super().__init__(verify=LOOPBACK_TLS, limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY))
 
 
 class RecordingTransport(LoopbackTransport):

@@ -154,7 +154,7 @@ async def test_the_command_palette_finds_actions_by_plain_name(live_server: Live
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"workspace")
-        await pilot.pause(0.3)  # the palette searches in the background
+        await settle(pilot)  # until the palette's search (a worker) has listed what it found
         await pilot.press("enter")
         await settle(pilot)
         assert app.current_mode == "workspace"

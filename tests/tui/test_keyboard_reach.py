@@ -7,13 +7,20 @@ dialogs are found by pressing every button Tab reaches, every footer key and eve
 command (typed into the palette, as a person does). Every dialog class in `kaspr_tui.screens` must
 have been met; the few that only open deep inside a flow (after a payment, a look-up) are reached
 by `DEEP_PATHS`, and a new dialog that none of these reach fails the test by name.
+
+The crawl is one test per role and part (a page, the palette, a deep path), each in an app of its
+own, so that pytest-xdist spreads it over the cores; each part records the dialogs it met in a
+folder the workers share, and the part that finishes last checks that together they met every one.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
+import os
 import pkgutil
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
@@ -96,10 +103,12 @@ async def walk_focus(pilot: Pilot[None], where: str) -> list[Widget]:
 class Crawl:
     """One app, one role: every page walked, every dialog met walked."""
 
-    def __init__(self, pilot: Pilot[None], role: str) -> None:
+    def __init__(self, pilot: Pilot[None], role: str, walked: Path) -> None:
         self.pilot = pilot
         self.app: KasprApp = pilot.app  # type: ignore[assignment]
         self.role = role
+        self.walked = walked
+        """Where each part claims the dialogs it walks: each is walked once a role, as in one crawl."""
         self.dialogs_met: set[type[Screen]] = set()
 
     async def back_to(self, mode: str) -> None:
@@ -117,7 +126,16 @@ class Crawl:
         screen = self.app.screen
         if isinstance(screen, ModalScreen) and type(screen) not in self.dialogs_met:
             self.dialogs_met.add(type(screen))
-            await walk_focus(self.pilot, f"{self.role}: {type(screen).__name__} ({how})")
+            if self.first_to_walk(type(screen).__name__):
+                await walk_focus(self.pilot, f"{self.role}: {type(screen).__name__} ({how})")
+
+    def first_to_walk(self, dialog: str) -> bool:
+        """Whether no other part of this role's crawl (in any worker) has walked this dialog yet."""
+        try:
+            os.close(os.open(self.walked / f"{self.role}-{dialog}", os.O_CREAT | os.O_EXCL))
+        except FileExistsError:
+            return False
+        return True
 
     async def page(self, mode: str) -> None:
         await self.back_to(mode)
@@ -217,38 +235,67 @@ async def transfer_chain(crawl: Crawl) -> None:
     await crawl.walk_dialog_if_any("t after a look-up")
 
 
-DEEP_PATHS: dict[str, Callable[[Crawl], Awaitable[None]]] = {
-    "admin": checkout_chain,
-    "support": transfer_chain,
+DEEP_PATHS: dict[str, tuple[Callable[[Crawl], Awaitable[None]], ...]] = {
+    "admin": (checkout_chain, invoice_chain),
+    "support": (transfer_chain,),
 }
-"""Flows whose dialogs only open once something is chosen, run after the generic crawl."""
+"""Flows whose dialogs only open once something is chosen."""
 NEVER_OPENED_HERE = {
     "ConfigErrorScreen": "a config.toml that does not parse: tests/tui/test_app.py",
 }
 
 
+async def crawl_palette(crawl: Crawl) -> None:
+    # The palette lists the same commands on every page (each takes you where it acts).
+    await crawl.palette(MODES_BY_ROLE[crawl.role][0])  # type: ignore[index]
+
+
+PARTS: dict[str, Callable[[Crawl], Awaitable[None]]] = {
+    **{
+        f"{role}-{mode}": lambda crawl, mode=mode: crawl.page(mode)
+        for role in KEYS
+        for mode in MODES_BY_ROLE[role]  # type: ignore[index]
+    },
+    **{f"{role}-palette": crawl_palette for role in KEYS},
+    **{f"{role}-{chain.__name__}": chain for role, chains in DEEP_PATHS.items() for chain in chains},
+}
+"""Each role's crawl in parts that need nothing of one another: its pages, its palette, its deep paths."""
+
+
+@pytest.fixture(scope="session")
+def crawl_folder(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """A folder every xdist worker of this run shares (each worker's temporary root is in the run's),
+    with `met/` (the dialogs each part met) and `walked/` (the dialogs walked, by role)."""
+    run_root = tmp_path_factory.getbasetemp()
+    folder = (run_root.parent if worker_id != "master" else run_root) / "keyboard-crawl"
+    for shared in ("met", "walked"):
+        (folder / shared).mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def record_met(folder: Path, part: str, dialogs: set[str]) -> dict[str, set[str]]:
+    """Save what this part met (atomically: a reader never sees half a file); every part's so far."""
+    written = folder / f"{part}.json.partial"
+    written.write_text(json.dumps(sorted(dialogs)))
+    os.replace(written, folder / f"{part}.json")
+    return {path.stem: set(json.loads(path.read_text())) for path in folder.glob("*.json")}
+
+
+@pytest.mark.parametrize("part", PARTS)
 async def test_every_page_and_dialog_by_keyboard_at_80x24(
-    live_server: LiveServer, tmp_path, monkeypatch: pytest.MonkeyPatch
+    live_server: LiveServer, tmp_path, monkeypatch: pytest.MonkeyPatch, crawl_folder: Path, part: str
 ) -> None:
-    # One test for the three roles, so that the dialogs met add up before they are counted.
     monkeypatch.setenv("HOME", str(tmp_path))  # a download lands here, not in a real home
-    dialogs_met: set[str] = set()
-    for role, key in KEYS.items():
-        app = app_for(live_server.url, key)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            crawl = Crawl(pilot, role)
-            modes = MODES_BY_ROLE[role]  # type: ignore[index]
-            for mode in modes:
-                await crawl.page(mode)
-            # The palette lists the same commands on every page (each takes you where it acts).
-            await crawl.palette(modes[0])
-            if role in DEEP_PATHS:
-                await DEEP_PATHS[role](crawl)
-            if role == "admin":
-                await invoice_chain(crawl)
-            await crawl.back_to(MODES_BY_ROLE[role][0])  # type: ignore[index]
-            dialogs_met.update(cls.__name__ for cls in crawl.dialogs_met)
+    role = part.split("-")[0]
+    app = app_for(live_server.url, KEYS[role])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        crawl = Crawl(pilot, role, crawl_folder / "walked")
+        await PARTS[part](crawl)
+        await crawl.back_to(MODES_BY_ROLE[role][0])  # type: ignore[index]
+    met = record_met(crawl_folder / "met", part, {cls.__name__ for cls in crawl.dialogs_met})
+    if set(met) != set(PARTS):
+        return  # a part still running will count them (each saves before it looks)
     defined = {cls.__name__ for cls in dialog_classes()}
-    missed = defined - dialogs_met - set(NEVER_OPENED_HERE)
+    missed = defined - set().union(*met.values()) - set(NEVER_OPENED_HERE)
     assert not missed, f"dialogs no key, button or palette command reached: {sorted(missed)}"

@@ -38,7 +38,7 @@ async def run_from_palette(pilot: Pilot[None], title: str) -> None:
     await pilot.press("ctrl+p")
     await pilot.pause()
     await pilot.press(*title)
-    await pilot.pause(0.3)  # the palette searches in the background
+    await settle(pilot)  # until the palette's search (a worker) has listed what it found
     await pilot.press("enter")
     await settle(pilot)
 
