@@ -419,7 +419,8 @@ def login(config_option: object, profile: object) -> int:
 
     try:
         answer = input(f"API URL [{default_url}]: ").strip()
-        api_url = check_api_url(answer or default_url)
+        # The offered default is already checked (configured, or the local mock server's).
+        api_url = check_api_url(answer, source="prompt") if answer else default_url
         api_key = _ask_key()
     except EOFError:
         print("\nkaspr-tui login: no answer; nothing was written.", file=sys.stderr)

@@ -215,10 +215,14 @@ def check_api_url(url: str, *, insecure: bool = False, source: str = "cli") -> s
             f"API URL {url!r} ({_describe_source(source)}) is not an http:// or https:// address"
         )
     if parts.scheme == "http" and not insecure and not _is_loopback(parts.hostname):
+        # `login` has no --insecure: at its prompt, the only remedy is another address.
+        remedy = (
+            "type an https:// address" if source == "prompt"
+            else "use https://, or pass --insecure (or set insecure = true in the config file) if you accept that"
+        )
         raise ConfigError(
             f"API URL {url!r} ({_describe_source(source)}) is plain http:// to another machine, "
-            "which would send the API key unencrypted; use https://, or pass --insecure "
-            "(or set insecure = true in the config file) if you accept that"
+            f"which would send the API key unencrypted; {remedy}"
         )
     return url.strip().rstrip("/")
 
@@ -415,6 +419,7 @@ def _describe_source(source: str) -> str:
         "env": f"from {ENV_VARS['api_url']}",
         "config": "from the config file",
         "profile": "from the profile in the config file",
+        "prompt": "typed at the login prompt",
     }.get(source, source)
 
 

@@ -278,6 +278,18 @@ def test_login_refuses_plain_http_to_another_machine_before_sending_the_key(tmp_
     assert not config_path.exists()
 
 
+@pytest.mark.parametrize(("typed", "problem"), [
+    ("ftp://billing.example.com", "is not an http:// or https:// address"),
+    ("http://billing.example.com", "is plain http:// to another machine"),
+])
+def test_login_names_the_url_typed_at_its_prompt_not_an_option(typed, problem, tmp_path, clean_env):
+    result = run_cli("login", "--config", str(tmp_path / "config.toml"), input=f"{typed}\nkt_demo_admin\n",
+                     env=clean_env)
+    assert result.returncode == 2
+    assert f"{typed!r} (typed at the login prompt) {problem}" in result.stderr
+    assert "--api-url" not in result.stderr and "--insecure" not in result.stderr
+
+
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc and uses a pty")
 def test_kaspr_tui_in_a_terminal_shows_the_demo_dashboard_and_quits_without_leftovers(
     tmp_path, clean_env
