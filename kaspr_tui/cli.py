@@ -33,6 +33,7 @@ from kaspr_tui.config import (
     default_log_dir,
     locate_config,
     resolve_settings,
+    theme_problem,
     write_login,
 )
 
@@ -89,6 +90,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(file=sys.stderr)
         return EXIT_INTERRUPTED
     if options.command is None:
+        from textual.theme import BUILTIN_THEMES  # the app is about to import Textual anyway
+
+        # A theme typed for this run stops it; one in a file is named in the app, which runs on (KasprApp).
+        problem = theme_problem(settings.theme, BUILTIN_THEMES, settings.sources.get("theme", "default"))
+        if problem is not None and settings.sources.get("theme") == "cli":
+            print(f"kaspr-tui: {problem}", file=sys.stderr)
+            return EXIT_USAGE
         if not app_has_terminal():
             print(NO_TERMINAL_HINT, file=sys.stderr)
             return EXIT_USAGE

@@ -17,7 +17,7 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Collection, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -413,10 +413,19 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _describe_source(source: str) -> str:
+def theme_problem(theme: str, themes: Collection[str], source: str) -> str | None:
+    """None if `theme` is one of `themes` (the app's, which only Textual knows: the caller passes
+    them); else what is wrong, where it was set, and the themes there are."""
+    if theme in themes:
+        return None
+    where = _describe_source(source, option="--theme", setting="theme")
+    return f"Theme {theme!r} ({where}) is not one of: {', '.join(sorted(themes))}"
+
+
+def _describe_source(source: str, option: str = "--api-url", setting: str = "api_url") -> str:
     return {
-        "cli": "from --api-url",
-        "env": f"from {ENV_VARS['api_url']}",
+        "cli": f"from {option}",
+        "env": f"from {ENV_VARS[setting]}",
         "config": "from the config file",
         "profile": "from the profile in the config file",
         "prompt": "typed at the login prompt",
