@@ -77,9 +77,11 @@ class AccountScreen(ReportsFailedWorkers, Screen[None]):
         if state.error is None:
             banner.clear()
         elif state.loaded and state.loaded_at is not None:
-            banner.show_stale(as_of(state.loaded_at, now), state.error.title, state.error.detail)
+            banner.show_stale(
+                as_of(state.loaded_at, now), state.error.title, state.error.detail, can_retry=state.error.can_retry
+            )
         else:
-            banner.show_blocking(state.error.title, state.error.detail)
+            banner.show_blocking(state.error.title, state.error.detail, can_retry=state.error.can_retry)
         loading = self.query_one("#loading", Static)
         loading.display = not state.loaded and state.error is None
         if state.starting_server:
