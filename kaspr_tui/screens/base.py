@@ -13,11 +13,12 @@ from typing import ClassVar
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from kaspr_tui.screens.failures import ReportsFailedWorkers
 from kaspr_tui.screens.read_only import disable_write_buttons, refuses
 from kaspr_tui.state import AccountState, app_host, as_of
+from kaspr_tui.widgets.footer import KeysFooter
 from kaspr_tui.widgets.problem_banner import ProblemBanner
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ class AccountScreen(ReportsFailedWorkers, Screen[None]):
         yield Static("Loading your account…", id="loading")
         with Vertical(id="body"):
             yield from self.compose_body()
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def compose_body(self) -> ComposeResult:
         """The page's own widgets; filled in by `show_account`."""
