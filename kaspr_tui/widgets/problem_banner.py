@@ -57,7 +57,9 @@ class ProblemBanner(Vertical):
             # Disabled while the banner is hidden: a screen's first focus (AUTO_FOCUS) does not look
             # at the ancestors' display, and put the keyboard on this unseen button.
             yield Button("Retry", id="retry", compact=True, tooltip="Try loading again (r)", disabled=True)
-            yield Button("Quit", id="quit", compact=True, action="app.quit", tooltip="Leave kaspr-tui (q)", disabled=True)
+            yield Button(
+                "Quit", id="quit", compact=True, action="app.quit", tooltip="Leave kaspr-tui (q)", disabled=True
+            )
 
     def show_blocking(self, title: str, detail: str, *, can_retry: bool = True) -> None:
         """Nothing else to show: the problem fills the page."""
