@@ -26,7 +26,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES
-from kaspr_tui.config import ConfigError, Settings, resolve_settings
+from kaspr_tui.config import ConfigError, Settings, resolve_settings, theme_problem
 from kaspr_tui.embedded import EmbeddedServer
 from kaspr_tui.screens.dashboard import DashboardScreen
 from kaspr_tui.state import (
@@ -191,7 +191,7 @@ class KasprApp(App[None]):
 
             self.push_screen(ConfigErrorScreen(self.config_error or ""))
             return
-        self._apply_theme(self.settings.theme)
+        self._apply_theme(self.settings)
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
             self._check_keymap()
@@ -212,12 +212,12 @@ class KasprApp(App[None]):
             return
         self.call_after_refresh(self.load_account)
 
-    def _apply_theme(self, theme: str) -> None:
-        if theme in self.available_themes:
-            self.theme = theme
+    def _apply_theme(self, settings: Settings) -> None:
+        problem = theme_problem(settings.theme, self.available_themes, settings.sources.get("theme", "default"))
+        if problem is None:
+            self.theme = settings.theme
         else:
-            names = ", ".join(sorted(self.available_themes))
-            self.notify(f"Unknown theme {theme!r}; using {self.theme}. Themes: {names}", severity="warning")
+            self.notify(f"{problem}. Using {self.theme}.", title="Settings", severity="warning", timeout=15)
         self._theme_applied = True
 
     @work(thread=True, group="keymap", exit_on_error=False)

@@ -33,6 +33,7 @@ from kaspr_tui.config import (
     default_log_dir,
     locate_config,
     resolve_settings,
+    theme_problem,
     write_login,
 )
 
@@ -96,6 +97,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(file=sys.stderr)
         return EXIT_INTERRUPTED
     if options.command is None:
+        from textual.theme import BUILTIN_THEMES  # the app is about to import Textual anyway
+
+        # A theme typed for this run stops it; one in a file is named in the app, which runs on (KasprApp).
+        problem = theme_problem(settings.theme, BUILTIN_THEMES, settings.sources.get("theme", "default"))
+        if problem is not None and settings.sources.get("theme") == "cli":
+            print(f"kaspr-tui: {problem}", file=sys.stderr)
+            return EXIT_USAGE
         if not app_has_terminal():
             print(NO_TERMINAL_HINT, file=sys.stderr)
             return EXIT_USAGE
@@ -470,7 +478,8 @@ def login(config_option: object, profile: object) -> int:
 
     try:
         answer = input(f"API URL [{default_url}]: ").strip()
-        api_url = check_api_url(answer or default_url)
+        # The offered default is already checked (configured, or the local mock server's).
+        api_url = check_api_url(answer, source="prompt") if answer else default_url
         api_key = _ask_key()
     except EOFError:
         print("\nkaspr-tui login: no answer; nothing was written.", file=sys.stderr)

@@ -17,7 +17,7 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Collection, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -215,10 +215,14 @@ def check_api_url(url: str, *, insecure: bool = False, source: str = "cli") -> s
             f"API URL {url!r} ({_describe_source(source)}) is not an http:// or https:// address"
         )
     if parts.scheme == "http" and not insecure and not _is_loopback(parts.hostname):
+        # `login` has no --insecure: at its prompt, the only remedy is another address.
+        remedy = (
+            "type an https:// address" if source == "prompt"
+            else "use https://, or pass --insecure (or set insecure = true in the config file) if you accept that"
+        )
         raise ConfigError(
             f"API URL {url!r} ({_describe_source(source)}) is plain http:// to another machine, "
-            "which would send the API key unencrypted; use https://, or pass --insecure "
-            "(or set insecure = true in the config file) if you accept that"
+            f"which would send the API key unencrypted; {remedy}"
         )
     return url.strip().rstrip("/")
 
@@ -409,12 +413,22 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _describe_source(source: str) -> str:
+def theme_problem(theme: str, themes: Collection[str], source: str) -> str | None:
+    """None if `theme` is one of `themes` (the app's, which only Textual knows: the caller passes
+    them); else what is wrong, where it was set, and the themes there are."""
+    if theme in themes:
+        return None
+    where = _describe_source(source, option="--theme", setting="theme")
+    return f"Theme {theme!r} ({where}) is not one of: {', '.join(sorted(themes))}"
+
+
+def _describe_source(source: str, option: str = "--api-url", setting: str = "api_url") -> str:
     return {
-        "cli": "from --api-url",
-        "env": f"from {ENV_VARS['api_url']}",
+        "cli": f"from {option}",
+        "env": f"from {ENV_VARS[setting]}",
         "config": "from the config file",
         "profile": "from the profile in the config file",
+        "prompt": "typed at the login prompt",
     }.get(source, source)
 
 

@@ -59,16 +59,17 @@ class Problem:
 
     title: str
     detail: str
+    can_retry: bool = True
+    """False when trying again cannot help (a refused key): the person is offered what can."""
 
     @classmethod
     def from_error(cls, error: BaseException) -> Problem:
         from kaspr_tui.api.errors import ApiError  # httpx: only once something has failed
 
         if isinstance(error, ApiError):
-            detail = str(error)
             if error.is_authentication_error:
-                detail = f"{detail} {AUTH_ADVICE}"
-            return cls(problem_title(error), detail)
+                return cls(problem_title(error), f"{error} {AUTH_ADVICE}", can_retry=False)
+            return cls(problem_title(error), str(error))
         # Anything else is a bug or a broken answer: say so plainly rather than crash the app.
         return cls("Something went wrong while loading your account", f"{type(error).__name__}: {error}")
 

@@ -18,7 +18,7 @@ from textual.widgets import Header, Static
 from kaspr_tui.screens.failures import ReportsFailedWorkers
 from kaspr_tui.screens.read_only import disable_write_buttons, refuses
 from kaspr_tui.state import AccountState, app_host, as_of
-from kaspr_tui.widgets.footer import CoalescedFooter
+from kaspr_tui.widgets.footer import KeysFooter
 from kaspr_tui.widgets.problem_banner import ProblemBanner
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ class AccountScreen(ReportsFailedWorkers, Screen[None]):
         yield Static("Loading your account…", id="loading")
         with Vertical(id="body"):
             yield from self.compose_body()
-        yield CoalescedFooter(compact=True)
+        yield KeysFooter(compact=True)
 
     def compose_body(self) -> ComposeResult:
         """The page's own widgets; filled in by `show_account`."""
@@ -78,9 +78,11 @@ class AccountScreen(ReportsFailedWorkers, Screen[None]):
         if state.error is None:
             banner.clear()
         elif state.loaded and state.loaded_at is not None:
-            banner.show_stale(as_of(state.loaded_at, now), state.error.title, state.error.detail)
+            banner.show_stale(
+                as_of(state.loaded_at, now), state.error.title, state.error.detail, can_retry=state.error.can_retry
+            )
         else:
-            banner.show_blocking(state.error.title, state.error.detail)
+            banner.show_blocking(state.error.title, state.error.detail, can_retry=state.error.can_retry)
         loading = self.query_one("#loading", Static)
         loading.display = not state.loaded and state.error is None
         if state.starting_server:

@@ -24,6 +24,7 @@ from kaspr_tui.screens.base import AccountScreen
 from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
 from kaspr_tui.state import AccountState, app_host
 from kaspr_tui.widgets.credit_meter import CreditMeter
+from kaspr_tui.widgets.dated_lines import DatedLines
 
 WIDE_LAYOUT_MIN_WIDTH = 110
 """From this width the credit meters sit beside the plan instead of below it."""
@@ -72,13 +73,12 @@ def card_summary(state: AccountState) -> Content:
     return Content.styled("No card on file", "$text-muted")
 
 
-def recent_activity(state: AccountState) -> Content:
-    if not state.events:
-        return Content.styled("Nothing has happened in this workspace yet.", "$text-muted")
-    return Content("\n").join(
-        Content.assemble((format_date(event.created).ljust(12), "$text-muted"), event.description)
-        for event in state.events
-    )
+NO_ACTIVITY = "Nothing has happened in this workspace yet."
+
+
+def recent_activity(state: AccountState) -> list[tuple[str, str]]:
+    """`(date, description)` of the workspace's latest events, newest first."""
+    return [(format_date(event.created), event.description) for event in state.events]
 
 
 class DashboardScreen(AccountScreen):
@@ -101,7 +101,7 @@ class DashboardScreen(AccountScreen):
                 for credit_type in CREDIT_TYPES:
                     yield CreditMeter(CREDIT_LABELS[credit_type], id=f"credit-{credit_type}")
         with VerticalScroll(id="activity", classes="panel"):
-            yield Static(id="events")
+            yield DatedLines(id="events")
         yield Static(MEMBER_NOTE, id="member-note")
 
     def on_mount(self) -> None:
@@ -129,7 +129,7 @@ class DashboardScreen(AccountScreen):
         self.query_one("#activity").display = state.is_admin
         self.query_one("#member-note").display = not state.is_admin
         if state.is_admin:
-            self.query_one("#events", Static).update(recent_activity(state))
+            self.query_one("#events", DatedLines).show(recent_activity(state), empty=NO_ACTIVITY)
 
     # ---- cancelling a scheduled change (admins) ---------------------------------------------
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, PLANS, CreditType
+from kaspr_tui.billing.formatting import format_date
 from kaspr_tui.billing.periods import credit_period_bounds
 from kaspr_tui.billing.quotes import PriceChange, Terms
 from kaspr_tui.billing.words import plural
@@ -141,7 +142,7 @@ def apply_change(tx: Tx, workspace_id: str, change: AcceptedChange, *, actor: st
             schedule_change(tx, workspace_id, change.scheduled, change.scheduled_for)
             record_event(
                 tx, workspace_id, "subscription.change_scheduled",
-                f"{describe_terms(change.scheduled)} from {change.scheduled_for:%Y-%m-%d}",
+                f"{describe_terms(change.scheduled)} from {format_date(change.scheduled_for)}",
                 actor=actor,
                 data={"to": _terms_data(change.scheduled), "effective_at": to_db_time(change.scheduled_for)},
             )

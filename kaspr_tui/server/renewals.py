@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from kaspr_tui.api.models import UpcomingCharge
+from kaspr_tui.billing.formatting import format_date
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.billing.periods import credit_period_bounds, next_period_end
 from kaspr_tui.billing.quotes import PriceChange, Terms, price_change
@@ -55,7 +56,7 @@ def reset(tx: Tx, workspace_id: str) -> None:
     grant_credit_period(tx, workspace_id, terms, tx.now, credit_period_end, addons)
     record_event(
         tx, workspace_id, "credits.reset",
-        f"Credits reset until {credit_period_end:%Y-%m-%d}; unused credits do not carry over",
+        f"Credits reset until {format_date(credit_period_end)}; unused credits do not carry over",
         actor=None,
         data={"addons": addons, "ended_addons": [row["credit_type"] for row in dropped]},
     )
@@ -74,7 +75,7 @@ def reset(tx: Tx, workspace_id: str) -> None:
     if renews:
         record_event(
             tx, workspace_id, "subscription.renewed",
-            f"Subscription renewed: {describe_terms(terms)} until {charge_end:%Y-%m-%d}"
+            f"Subscription renewed: {describe_terms(terms)} until {format_date(charge_end)}"
             + (f", {format_money(charge.total_due_now)} charged" if charge.total_due_now else ""),
             actor=None,
         )

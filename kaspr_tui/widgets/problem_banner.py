@@ -1,4 +1,5 @@
-"""What went wrong, what to do about it, and a Retry button (`#retry`).
+"""What went wrong, what to do about it, and a Retry button (`#retry`), or Quit (`#quit`) for a
+problem that trying again cannot fix (a refused key: the words say what can).
 
 Two shapes: *blocking* (nothing loaded yet, the banner is the page) and *stale* (data from an
 earlier load stays on screen, a compact notice on top says it is stale and why). It takes words
@@ -40,9 +41,9 @@ class ProblemBanner(Vertical):
         #problem-detail { width: 1fr; }
         #problem-row { height: auto; }
         &.-blocking #problem-row { layout: vertical; }
-        &.-blocking #retry { margin-top: 1; }
-        &.-stale #retry { margin-left: 1; }
-        #retry { min-width: 9; width: auto; }
+        &.-blocking Button { margin-top: 1; }
+        &.-stale Button { margin-left: 1; }
+        Button { min-width: 9; width: auto; }
     }
     """
 
@@ -56,27 +57,37 @@ class ProblemBanner(Vertical):
             # Disabled while the banner is hidden: a screen's first focus (AUTO_FOCUS) does not look
             # at the ancestors' display, and put the keyboard on this unseen button.
             yield Button("Retry", id="retry", compact=True, tooltip="Try loading again (r)", disabled=True)
+            yield Button(
+                "Quit", id="quit", compact=True, action="app.quit", tooltip="Leave kaspr-tui (q)", disabled=True
+            )
 
-    def show_blocking(self, title: str, detail: str) -> None:
+    def show_blocking(self, title: str, detail: str, *, can_retry: bool = True) -> None:
         """Nothing else to show: the problem fills the page."""
-        self.set_classes("-blocking")
-        self.query_one("#retry").disabled = False
+        self._show("-blocking", can_retry)
         self.border_title = "Problem"
         self.query_one("#problem-title", Static).update(title)
-        self.query_one("#problem-detail", Static).update(Content(f"{detail}\n\nPress r or Retry to try again."))
+        offer = "Press r or Retry to try again." if can_retry else "Press q or Quit to leave."
+        self.query_one("#problem-detail", Static).update(Content(f"{detail}\n\n{offer}"))
 
-    def show_stale(self, last_updated: str, title: str, detail: str) -> None:
+    def show_stale(self, last_updated: str, title: str, detail: str, *, can_retry: bool = True) -> None:
         """Older data stays visible below; say how old and why it could not be refreshed."""
-        self.set_classes("-stale")
-        self.query_one("#retry").disabled = False
+        self._show("-stale", can_retry)
         self.border_title = None
         self.query_one("#problem-title", Static).update(title)
         notice = Content.assemble(("Stale", "bold"), f" — last updated {last_updated}; retrying failed: {detail}")
         self.query_one("#problem-detail", Static).update(notice)
 
+    def _show(self, shape: str, can_retry: bool) -> None:
+        self.set_classes(shape)
+        for button_id, offered in (("#retry", can_retry), ("#quit", not can_retry)):
+            button = self.query_one(button_id)
+            button.display = offered
+            button.disabled = not offered
+
     def clear(self) -> None:
         self.set_classes("")
         self.query_one("#retry").disabled = True
+        self.query_one("#quit").disabled = True
 
     @property
     def showing(self) -> bool:

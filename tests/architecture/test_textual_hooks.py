@@ -8,7 +8,7 @@ fails loudly, naming the hook, when an upgrade changes it. Everything else uses 
 - `App._exception`: the command line reports the error an app stopped on (kaspr_tui/cli.py).
 - `App._css_update_count` and `Screen._css_update_count`: a page new to its mode starts as up to
   date as the app's CSS, so opening it does not parse every stylesheet again (screens/base.py).
-- `Footer._bindings_ready`: CoalescedFooter overrides `Footer.bindings_changed` to recompose once
+- `Footer._bindings_ready`: KeysFooter overrides `Footer.bindings_changed` to recompose once
   per refresh, and must set the flag Textual's `Footer.compose` waits for (widgets/footer.py).
 - In the tests: `Screen._compositor` (tests.helpers.screen.screen_text), `App._notifications`
   (tests.helpers.screen.notices), `Input._toggle_cursor` (tests/snapshots/conftest.py).
@@ -30,7 +30,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Static
 from textual.widgets.data_table import RowKey
 
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
-from kaspr_tui.widgets.footer import CoalescedFooter
+from kaspr_tui.widgets.footer import KeysFooter
 from kaspr_tui.widgets.paged_table import PagedTable, plain_cells
 from tests.helpers.app import app_for
 from tests.helpers.pages import open_page
@@ -179,5 +179,5 @@ async def test_the_coalesced_footer_shows_the_keys_and_rebuilds_less_than_textua
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     textuals = await rebuilds_for_six_focus_moves(Footer, monkeypatch)
-    ours = await rebuilds_for_six_focus_moves(CoalescedFooter, monkeypatch)
+    ours = await rebuilds_for_six_focus_moves(KeysFooter, monkeypatch)
     assert ours * 3 <= textuals, (ours, textuals)  # 2 against 10 with textual 8.2.8

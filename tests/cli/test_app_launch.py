@@ -278,6 +278,33 @@ def test_login_refuses_plain_http_to_another_machine_before_sending_the_key(tmp_
     assert not config_path.exists()
 
 
+def test_an_unknown_theme_on_the_command_line_stops_the_app_with_the_themes_there_are(tmp_path, clean_env):
+    result = run_cli("--theme", "nope", "--config", str(tmp_path / "config.toml"), env=clean_env)
+    assert result.returncode == 2
+    assert "'nope' (from --theme)" in result.stderr
+    for theme in ("textual-dark", "textual-light", "nord"):
+        assert theme in result.stderr
+
+
+def test_a_command_does_not_look_at_the_theme(live_server, tmp_path, clean_env):
+    result = run_cli("--theme", "nope", "--api-url", live_server.url, "--token", "kt_demo_admin",
+                     "--config", str(tmp_path / "config.toml"), "credits", env=clean_env)
+    assert result.returncode == 0, result.stderr
+    assert "theme" not in result.stderr
+
+
+@pytest.mark.parametrize(("typed", "problem"), [
+    ("ftp://billing.example.com", "is not an http:// or https:// address"),
+    ("http://billing.example.com", "is plain http:// to another machine"),
+])
+def test_login_names_the_url_typed_at_its_prompt_not_an_option(typed, problem, tmp_path, clean_env):
+    result = run_cli("login", "--config", str(tmp_path / "config.toml"), input=f"{typed}\nkt_demo_admin\n",
+                     env=clean_env)
+    assert result.returncode == 2
+    assert f"{typed!r} (typed at the login prompt) {problem}" in result.stderr
+    assert "--api-url" not in result.stderr and "--insecure" not in result.stderr
+
+
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc and uses a pty")
 def test_kaspr_tui_in_a_terminal_shows_the_demo_dashboard_and_quits_without_leftovers(
     tmp_path, clean_env

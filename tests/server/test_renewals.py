@@ -7,6 +7,7 @@ monthly on the 7th at 09:00. The clock starts at 2026-11-27 09:00 UTC.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import httpx
@@ -125,3 +126,14 @@ def test_monthly_to_annual_restarts_the_cycle_now(globex_billing) -> None:
     globex_billing.advance(31)  # a monthly credit reset, no renewal: the year is paid
     assert globex_billing.credits()["phone"]["resets_at"] == "2027-01-27T09:00:00Z"
     assert len(globex_billing.invoices()) == invoices_before
+
+
+def test_the_feed_writes_dates_as_people_read_them_everywhere_else(billing) -> None:
+    """One date format for people (issue 13 defect 8): "17 Aug 2027", as the pages beside the feed."""
+    billing.buy(plan="starter", seats=9)  # a downgrade, scheduled for the period end
+    billing.advance(30)  # a credit reset
+    descriptions = [event["description"] for event in billing.events(20)]
+    dated = [text for text in descriptions if " until " in text or " from " in text]
+    assert any("from 17 Aug 2027" in text for text in dated), descriptions
+    assert any("until 17 Jan 2027" in text for text in dated), descriptions
+    assert not [text for text in descriptions if re.search(r"\b\d{4}-\d{2}-\d{2}\b", text)]

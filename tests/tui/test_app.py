@@ -224,14 +224,21 @@ async def test_unreachable_server_says_so_offers_retry_and_recovers_when_it_is_b
             assert "Business · annual" in screen_text(app)
 
 
-async def test_a_refused_key_says_what_to_do(live_server: LiveServer) -> None:
+async def test_a_refused_key_says_what_to_do_and_offers_quit_not_a_retry_that_cannot_help(
+    live_server: LiveServer,
+) -> None:
     app = app_for(live_server.url, "kt_not_a_real_key")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         problem = visible_problem(app)
         assert "The API key was refused" in problem
         assert "kaspr-tui login" in problem
-        assert app.screen.query_one("#retry").region.height > 0
+        assert "Retry" not in problem and "try again" not in problem
+        assert app.screen.query_one("#retry").region.height == 0
+        assert app.screen.focused is app.screen.query_one("#quit")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.return_code == 0  # Enter on Quit left the app
 
 
 async def test_a_server_error_says_so_and_retry_recovers(serve_on: ServeOn) -> None:

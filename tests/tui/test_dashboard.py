@@ -71,3 +71,27 @@ async def test_a_member_sees_the_scheduled_change_but_cannot_cancel_it(
         await pilot.press("c")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)
+
+
+async def test_a_long_activity_line_is_shown_whole_wrapped_under_itself(
+    live_server: LiveServer, admin: httpx.Client
+) -> None:
+    """At 80 columns the longer events were cut with "…" and could not be read (issue 13 defect 8)."""
+    email = "alexandra.konstantinopoulou@research.acme.example"
+    admin.post("/v1/invitations", json={"email": email, "role": "member"}).raise_for_status()
+    [event] = admin.get("/v1/events", params={"limit": 1}).raise_for_status().json()["data"]
+    description = event["description"]
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        inner = app.screen.query_one("#activity").content_region  # the rows on screen
+        lines = app.screen.query_one("#events").region  # the columns the lines are drawn in
+        rows = screen_text(app).splitlines()[inner.y : inner.bottom]
+        shown = [row[lines.x : lines.right] for row in rows]
+        assert len(description) > lines.width - 12  # too long for one row beside its date
+        first = next(index for index, row in enumerate(shown) if email in row)
+        date_column = shown[first].index(email)
+        assert shown[first][:date_column].strip()  # the date, left of the words
+        assert not shown[first + 1][:date_column].strip()  # the rest hangs under the words, not the date
+        joined = " ".join(row[date_column:].strip() for row in shown[first : first + 2])
+        assert joined == description and "…" not in joined

@@ -112,3 +112,21 @@ async def test_problem_banner_is_hidden_until_there_is_a_problem_and_retry_posts
         banner.clear()
         await pilot.pause()
         assert not banner.showing and banner.region.height == 0
+
+
+@pytest.mark.parametrize("shape", ["blocking", "stale"])
+async def test_problem_banner_offers_quit_instead_of_retry_for_a_problem_retrying_cannot_fix(shape: str) -> None:
+    banner = ProblemBanner()
+    app = OneWidget(banner)
+    async with app.run_test(size=(80, 20)) as pilot:
+        if shape == "blocking":
+            banner.show_blocking("The API key was refused", "Run `kaspr-tui login`.", can_retry=False)
+        else:
+            banner.show_stale("10:42", "The API key was refused", "Run `kaspr-tui login`.", can_retry=False)
+        await pilot.pause()
+        assert "Retry" not in str(banner.query_one("#problem-detail").render())
+        assert app.query_one("#retry").region.height == 0
+        assert app.query_one("#quit").region.height > 0
+        await pilot.click("#quit")
+        await pilot.pause()
+    assert app.return_code == 0 and not app.messages

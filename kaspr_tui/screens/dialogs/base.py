@@ -12,6 +12,9 @@ width and what is particular to it (`InviteMemberScreen { #invite-dialog { width
                 with Horizontal(classes="dialog-buttons"):
                     yield Button("Cancel", compact=True)
 
+Its own footer, over the page's, shows the dialog's keys: the page's and the app's do not work
+while it is open (Textual stops the bindings at a modal screen).
+
 The box is tinted by what the dialog says: `-success` (done), `-warning` (about to move
 something between accounts), `-error` (failed, or about to destroy something).
 
@@ -28,6 +31,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 
 from kaspr_tui.screens.failures import ReportsFailedWorkers
+from kaspr_tui.widgets.footer import KeysFooter
 
 DialogResult = TypeVar("DialogResult")
 
@@ -42,6 +46,10 @@ class Dialog(ReportsFailedWorkers, ModalScreen[DialogResult]):
 
     CLICK_OUTSIDE: ClassVar[str] = ""
     """The action a click on the dimmed page around the dialog runs, as most dialogs close ("cancel"); "" for none."""
+
+    def _on_mount(self, event: events.Mount) -> None:
+        # Mounted here rather than composed, so that no dialog's compose has to remember it.
+        self.mount(KeysFooter(compact=True))
 
     async def on_click(self, event: events.Click) -> None:
         if self.CLICK_OUTSIDE and event.widget is self:

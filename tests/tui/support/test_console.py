@@ -207,3 +207,17 @@ async def test_customers_get_no_console_and_the_api_refuses_them(
     for response in refused:
         assert (response.status_code, response.json()["error"]["code"]) == (403, "role_forbidden")
     assert (figures(support, ACME), figures(support, GLOBEX)) == before
+
+
+async def test_the_transfer_dialog_sits_inside_the_console_s_frames_not_on_them(live_server: LiveServer) -> None:
+    """At 80 columns the dialog's borders ran beside the panels' (issue 13 defect 8): a gap on each side."""
+    app = app_for(live_server.url, SUPPORT_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await look_up(pilot, DAVID_OLD)
+        panel = app.screen.query_one("#lookup-account").parent
+        assert panel is not None
+        await pilot.press("escape", "t")
+        await settle(pilot)
+        dialog = app.screen.query_one("#transfer-dialog").region
+        frame = panel.region
+        assert dialog.x - frame.x >= 2 and frame.right - dialog.right >= 2, (frame, dialog)
