@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from textual.app import App
+from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import TabbedContent
 
@@ -12,7 +14,7 @@ from kaspr_tui.screens.billing.licenses import LicensesScreen
 from kaspr_tui.screens.dialogs.billing_details import BillingDetailsScreen
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, SUPPORT_KEY, LiveServer
 from tests.helpers.app import app_for
-from tests.helpers.waiting import settle
+from tests.helpers.waiting import settle, until
 
 BILLING_COMMANDS = {
     "Buy phone credits",
@@ -34,12 +36,23 @@ def palette_titles(app: KasprApp) -> set[str]:
     return {command.title for command in app.get_system_commands(app.screen)}
 
 
+def palette_highlights(app: App[object], title: str) -> bool:
+    """The open palette lists its search's results with `title` highlighted, ready for Enter."""
+    lists = app.screen.query(CommandList)
+    if not lists or lists.first().highlighted is None:
+        return False
+    highlighted = lists.first().get_option_at_index(lists.first().highlighted)
+    return str(highlighted.prompt).startswith(title)
+
+
 async def run_from_palette(pilot: Pilot[None], title: str) -> None:
     await pilot.press("ctrl+p")
-    await pilot.pause()
+    await until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette), "the palette to open")
     await pilot.press(*title)
-    await settle(pilot)  # until the palette's search (a worker) has listed what it found
+    # The search runs in a worker that may not have started when the last key lands.
+    await until(pilot, lambda: palette_highlights(pilot.app, title), f"the palette to offer {title!r}")
     await pilot.press("enter")
+    await until(pilot, lambda: not isinstance(pilot.app.screen, CommandPalette), "the palette to close")
     await settle(pilot)
 
 
