@@ -11,7 +11,8 @@ fails loudly, naming the hook, when an upgrade changes it. Everything else uses 
 - `Footer._bindings_ready`: KeysFooter overrides `Footer.bindings_changed` to recompose once
   per refresh, and must set the flag Textual's `Footer.compose` waits for (widgets/footer.py).
 - In the tests: `Screen._compositor` (tests.helpers.screen.screen_text), `App._notifications`
-  (tests.helpers.screen.notices), `Input._toggle_cursor` (tests/snapshots/conftest.py).
+  (tests.helpers.screen.notices), `Input._toggle_cursor` and
+  `Button._start_active_affect` (tests/snapshots/conftest.py).
 """
 
 from __future__ import annotations
@@ -110,6 +111,10 @@ async def test_the_private_parts_the_tests_read_are_still_there() -> None:
         before = field._cursor_visible
         field._toggle_cursor()  # what the blink timer calls, and the snapshots' conftest holds still
         assert field._cursor_visible is not before
+        button = Button("Press")
+        await app.mount(button)
+        button._start_active_affect()  # the press flash the snapshots' conftest turns off
+        assert button.has_class("-active")
 
 
 async def test_opening_a_page_does_not_parse_the_apps_stylesheets_again_through__css_update_count(
