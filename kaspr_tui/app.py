@@ -449,7 +449,7 @@ class KasprApp(App[None]):
             label = CREDIT_LABELS[credit_type]
             yield SystemCommand(
                 f"Buy {label.lower()}",
-                f"Purchase {label} add-ons with a slider; they renew each period",
+                f"Purchase {label} add-ons with a slider; they renew every month",
                 partial(_lazy("kaspr_tui.screens.billing.plan", "open_addons"), self, credit_type),
             )
         yield SystemCommand(

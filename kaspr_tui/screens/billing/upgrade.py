@@ -129,7 +129,7 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
                 with Plain(classes="field"):
                     yield Static("Users", classes="field-label")
                     yield SeatCounter(1, min=1, max=1, id="seats")
-                yield Static("Add-on credits, added now and renewed each period", classes="field-label")
+                yield Static("Add-on credits, added now and renewed every month", classes="field-label")
                 for credit_type in CREDIT_TYPES:
                     with Plain(classes="field"):
                         yield Slider(0, min=0, max=1, step=1, id=f"addon-{credit_type}")
