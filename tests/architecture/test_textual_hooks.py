@@ -10,6 +10,10 @@ fails loudly, naming the hook, when an upgrade changes it. Everything else uses 
   date as the app's CSS, so opening it does not parse every stylesheet again (screens/base.py).
 - `Footer._bindings_ready`: KeysFooter overrides `Footer.bindings_changed` to recompose once
   per refresh, and must set the flag Textual's `Footer.compose` waits for (widgets/footer.py).
+- `DOMNode._merge_bindings()`: the keymap and the Keys screen read every binding of a class and its
+  bases from it (keymap.py, screens/dialogs/keys.py).
+- `ToggleButton._button`: TickBox and Radio draw their mark through it, blank while off
+  (widgets/toggles.py).
 - In the tests: `Screen._compositor` (tests.helpers.screen.screen_text), `App._notifications`
   (tests.helpers.screen.notices), `Input._toggle_cursor` and
   `Button._start_active_affect` (tests/snapshots/conftest.py).
@@ -27,12 +31,13 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.css.stylesheet import Stylesheet
 from textual.render import measure
-from textual.widgets import Button, DataTable, Footer, Input, Static
+from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Static
 from textual.widgets.data_table import RowKey
 
 from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from kaspr_tui.widgets.footer import KeysFooter
 from kaspr_tui.widgets.paged_table import PagedTable, plain_cells
+from kaspr_tui.widgets.toggles import TickBox
 from tests.helpers.app import app_for
 from tests.helpers.pages import open_page
 from tests.helpers.screen import notices, screen_text
@@ -186,3 +191,25 @@ async def test_the_coalesced_footer_shows_the_keys_and_rebuilds_less_than_textua
     textuals = await rebuilds_for_six_focus_moves(Footer, monkeypatch)
     ours = await rebuilds_for_six_focus_moves(KeysFooter, monkeypatch)
     assert ours * 3 <= textuals, (ours, textuals)  # 2 against 10 with textual 8.2.8
+
+
+def test_merge_bindings_gives_a_widgets_bindings_with_those_of_its_bases() -> None:
+    keys = {key for key in KeyedButton._merge_bindings().key_to_bindings}
+    assert {"x", "enter"} <= keys  # its own, and Button's
+
+
+class Toggles(App[None]):
+    def compose(self) -> ComposeResult:
+        yield TickBox("off", value=False, id="off")
+        yield TickBox("on", value=True, id="on")
+        yield Checkbox("textual", value=True, id="textual")
+
+
+async def test_the_tick_box_draws_its_mark_through_togglebutton__button() -> None:
+    app = Toggles()
+    async with app.run_test(size=(30, 9)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "▐ ▌ off" in text and "▐X▌ on" in text  # ToggleButton still draws `_button`
+        ours, textuals = app.query_one("#on", TickBox)._button, app.query_one("#textual", Checkbox)._button
+        assert (ours.plain, ours.spans) == (textuals.plain, textuals.spans)  # ticked, drawn as Textual's
