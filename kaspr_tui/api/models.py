@@ -14,6 +14,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from kaspr_tui.billing.catalog import CreditType, Interval, PlanId
+from kaspr_tui.billing.validation import MAX_MESSAGE_LENGTH, MAX_REASON_LENGTH
 
 Role = Literal["admin", "member", "support"]
 MemberRole = Literal["admin", "member"]
@@ -485,7 +486,7 @@ SupportRequestStatus = Literal["open", "closed"]
 
 class SupportRequestCreate(RequestModel):
     kind: SupportRequestKind
-    message: Annotated[str, Field(min_length=1, max_length=5000)]
+    message: Annotated[str, Field(min_length=1, max_length=MAX_MESSAGE_LENGTH)]
     new_email: Annotated[str, Field(max_length=254)] | None = None
 
 
@@ -539,7 +540,7 @@ class TransferRequest(RequestModel):
     to_email: Annotated[str, Field(max_length=254)]
     license: bool = False
     credits: CreditAmounts = CreditAmounts()
-    reason: Annotated[str, Field(min_length=1, max_length=1000)]
+    reason: Annotated[str, Field(min_length=1, max_length=MAX_REASON_LENGTH)]
 
 
 class Transfer(WireModel):

@@ -26,6 +26,10 @@ __all__ = [
 MAX_TEXT_LENGTH = 200
 MAX_EMAIL_LENGTH = 254
 """The longest address SMTP can carry (RFC 5321 path limit minus the angle brackets)."""
+MAX_MESSAGE_LENGTH = 5000
+"""A request to support: its message."""
+MAX_REASON_LENGTH = 1000
+"""A support transfer: the reason both workspaces' activity shows."""
 MAX_LOCAL_PART_LENGTH = 64
 
 _CONTROL_CATEGORIES = {"Cc", "Zl", "Zp"}

@@ -34,6 +34,7 @@ from kaspr_tui.api.models import EmailChangeRequest, SupportAccount
 from kaspr_tui.billing.formatting import format_date
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.billing.support_words import account_summary_lines
+from kaspr_tui.billing.validation import MAX_EMAIL_LENGTH
 from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
 from kaspr_tui.screens.failures import ReportsFailedWorkers
 from kaspr_tui.screens.read_only import disable_write_buttons
@@ -102,7 +103,9 @@ class SupportConsole(ReportsFailedWorkers, Vertical):
             yield Static(id="console-signed-in", markup=False)
             with Horizontal(classes="form-row"):
                 yield Label("Email")
-                yield FieldInput(placeholder="user@company.com", id="lookup-email", compact=True)
+                yield FieldInput(
+                    placeholder="user@company.com", id="lookup-email", max_length=MAX_EMAIL_LENGTH, compact=True
+                )
                 yield Button("Look up", id="lookup", compact=True, variant="primary")
             yield Static(id="lookup-email-error", classes="field-error", markup=False)
             yield Note(id="lookup-status", classes="status-line", markup=False)
@@ -113,7 +116,9 @@ class SupportConsole(ReportsFailedWorkers, Vertical):
                 yield Button("Transfer license and credits", id="transfer-start", compact=True)
             with Horizontal(classes="form-row"):
                 yield Label("New email")
-                yield FieldInput(placeholder="new@company.com", id="email-change-new", compact=True)
+                yield FieldInput(
+                    placeholder="new@company.com", id="email-change-new", max_length=MAX_EMAIL_LENGTH, compact=True
+                )
                 yield Button("Change email", id="email-change-apply", compact=True)
             yield Static(id="email-change-new-error", classes="field-error", markup=False)
         yield Static(id="lookup-invoices", classes="panel")

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from kaspr_tui.api import ApiError, new_idempotency_key
 from kaspr_tui.api.models import RequestModel
 from kaspr_tui.billing.validation import validate_email
 from kaspr_tui.state import Problem
+from kaspr_tui.widgets.forms.field_input import show_field_error
 from kaspr_tui.widgets.note import Note
 
 
@@ -34,14 +35,6 @@ class RetryKey:
 
     def succeeded(self) -> None:
         self._request = None
-
-
-def show_field_error(root: Widget, field_id: str, message: str) -> None:
-    """`message` under the field `#field_id` (marked invalid), or nothing when it is empty."""
-    error = root.query_one(f"#{field_id}-error", Static)
-    error.update(message)
-    error.display = bool(message)
-    root.query_one(f"#{field_id}").set_class(bool(message), "-invalid")
 
 
 def checked_email(root: Widget, field_id: str) -> str | None:

@@ -33,6 +33,7 @@ from kaspr_tui.billing.support_words import (
     transfer_message,
     with_note,
 )
+from kaspr_tui.billing.validation import MAX_EMAIL_LENGTH, MAX_MESSAGE_LENGTH
 from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
 from kaspr_tui.screens.failures import ReportsFailedWorkers
 from kaspr_tui.screens.read_only import disable_write_buttons
@@ -111,7 +112,9 @@ class CustomerRequests(ReportsFailedWorkers, Vertical):
             yield Static(CHANGE_EMAIL, classes="request-intro", markup=False)
             with Horizontal(classes="form-row"):
                 yield Label("New email")
-                yield FieldInput(placeholder="name@company.com", id="request-new-email", compact=True)
+                yield FieldInput(
+                    placeholder="name@company.com", id="request-new-email", max_length=MAX_EMAIL_LENGTH, compact=True
+                )
                 yield Button("Send request", id="request-email-change", compact=True)
             yield Static(id="request-new-email-error", classes="field-error", markup=False)
             yield Note(id="request-email-change-status", classes="request-status status-line", markup=False)
@@ -120,13 +123,17 @@ class CustomerRequests(ReportsFailedWorkers, Vertical):
             yield Static(NEW_ACCOUNT_OPTION, classes="option request-intro", markup=False)
             with Horizontal(classes="form-row"):
                 yield Label("New email")
-                yield FieldInput(placeholder="you@new-company.com", id="request-transfer-email", compact=True)
+                yield FieldInput(
+                    placeholder="you@new-company.com", id="request-transfer-email", max_length=MAX_EMAIL_LENGTH,
+                    compact=True,
+                )
             yield Static(id="request-transfer-email-error", classes="field-error", markup=False)
             with Horizontal(classes="form-row"):
                 yield Label("Message")
                 yield FieldInput(
                     placeholder="Anything support should know (optional)",
                     id="request-transfer-message",
+                    max_length=MAX_MESSAGE_LENGTH,
                     compact=True,
                 )
                 yield Button("Ask for the transfer", id="request-transfer", compact=True)

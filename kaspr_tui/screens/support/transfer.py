@@ -39,6 +39,7 @@ from kaspr_tui.api.models import (
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, PLANS, CreditType
 from kaspr_tui.billing.formatting import format_count
 from kaspr_tui.billing.support_words import what_moves
+from kaspr_tui.billing.validation import MAX_EMAIL_LENGTH, MAX_REASON_LENGTH
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.screens.support.forms import (
     RetryKey,
@@ -184,9 +185,14 @@ class TransferScreen(Dialog[TransferOutcome | None]):
                 )
                 yield from self._row(
                     "From (old)",
-                    FieldInput(self.from_email, placeholder="old@company.com", id="transfer-from", compact=True),
+                    FieldInput(
+                        self.from_email, placeholder="old@company.com", id="transfer-from",
+                        max_length=MAX_EMAIL_LENGTH, compact=True,
+                    ),
                 )
-                to_field = FieldInput(placeholder="new@company.com", id="transfer-to", compact=True)
+                to_field = FieldInput(
+                    placeholder="new@company.com", id="transfer-to", max_length=MAX_EMAIL_LENGTH, compact=True
+                )
                 yield from self._row("To (new)", to_field)
                 yield TickBox("Move their license (one paid seat)", id="transfer-license", compact=True)
                 yield Static(id="transfer-license-error", classes="field-error", markup=False)
@@ -199,7 +205,10 @@ class TransferScreen(Dialog[TransferOutcome | None]):
                     yield Static(id=f"transfer-{credit_type}-error", classes="field-error", markup=False)
                 yield from self._row(
                     "Reason",
-                    FieldInput(placeholder="Why, for both workspaces' activity", id="transfer-reason", compact=True),
+                    FieldInput(
+                        placeholder="Why, for both workspaces' activity", id="transfer-reason",
+                        max_length=MAX_REASON_LENGTH, compact=True,
+                    ),
                 )
                 yield Note(id="transfer-status", classes="transfer-status error-line", markup=False)
                 with Horizontal(classes="dialog-buttons"):

@@ -18,11 +18,11 @@ from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from kaspr_tui.api import ApiError
 from kaspr_tui.api.models import InvitationCreate, Member, MemberRole
-from kaspr_tui.billing.validation import validate_email
+from kaspr_tui.billing.validation import MAX_EMAIL_LENGTH, validate_email
 from kaspr_tui.billing.words import plural
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.state import Problem, app_host
-from kaspr_tui.widgets.forms.field_input import FieldInput
+from kaspr_tui.widgets.forms.field_input import FieldInput, show_field_error
 from kaspr_tui.widgets.toggles import Radio
 
 ADD_LICENSES: Literal["add_licenses"] = "add_licenses"
@@ -49,7 +49,9 @@ class InviteMemberScreen(Dialog[InviteResult]):
                 markup=False,
             )
             yield Label("Email")
-            yield FieldInput(placeholder="name@company.com", id="invite-email", compact=True)
+            yield FieldInput(
+                placeholder="name@company.com", id="invite-email", max_length=MAX_EMAIL_LENGTH, compact=True
+            )
             yield Static(id="invite-email-error", classes="error-line", markup=False)
             yield Label("Role", id="invite-role-label")
             with RadioSet(id="invite-role", compact=True):
@@ -97,10 +99,7 @@ class InviteMemberScreen(Dialog[InviteResult]):
         self.dismiss(member)
 
     def show_error(self, message: str) -> None:
-        error = self.query_one("#invite-email-error", Static)
-        error.update(message)
-        error.display = bool(message)
-        self.query_one("#invite-email", Input).set_class(bool(message), "-invalid")
+        show_field_error(self, "invite-email", message)
 
     def action_add_licenses(self) -> None:
         self.dismiss(ADD_LICENSES)

@@ -13,7 +13,8 @@ problem the person can now see.
 from __future__ import annotations
 
 from textual.message import Message
-from textual.widgets import Input
+from textual.widget import Widget
+from textual.widgets import Input, Static
 
 C1_PICTURE = 0x2426
 """C1 controls (0x80–0x9F, 0x9B is an 8-bit CSI) have no symbol of their own: ␦ stands for any of them."""
@@ -44,7 +45,23 @@ class FieldInput(Input):
         # Every way in (a key, a paste, `.value = …`) sets the value through here.
         return visible_control_characters(value)
 
+    def refused_words(self) -> str:
+        """Why a paste or a key was refused, the same words in every form."""
+        return f"That does not fit here: at most {self.max_length} characters."
+
     def restricted(self) -> None:
-        # Too long, or not of the input's type (a year's digits).
+        # Too long, or not of the input's type (a year's digits): refused whole, never cut.
         super().restricted()
+        # A form without FormField names the line under a field `#<field>-error`.
+        if self.id is not None and self.screen.query(f"#{self.id}-error"):
+            show_field_error(self.screen, self.id, self.refused_words())
         self.post_message(self.Refused(self))
+
+
+def show_field_error(root: Widget, field_id: str, message: str) -> None:
+    """`message` under the field `#field_id` (in `#field_id-error`, the field marked invalid), or
+    nothing when it is empty."""
+    error = root.query_one(f"#{field_id}-error", Static)
+    error.update(message)
+    error.display = bool(message)
+    root.query_one(f"#{field_id}").set_class(bool(message), "-invalid")

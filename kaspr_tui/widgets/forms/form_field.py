@@ -63,5 +63,4 @@ class FormField(Vertical):
     @on(FieldInput.Refused)
     def _refused(self, event: FieldInput.Refused) -> None:
         event.stop()
-        limit = event.input.max_length
-        self.show_error(f"That does not fit here: at most {limit} characters.")
+        self.show_error(event.input.refused_words())
