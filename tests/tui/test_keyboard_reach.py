@@ -26,7 +26,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Button, TabbedContent
+from textual.widgets import Button, DataTable, TabbedContent
 
 import kaspr_tui.screens
 from kaspr_tui.app import MODES_BY_ROLE, KasprApp
@@ -35,6 +35,7 @@ from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, SUPPORT_KEY, LiveSer
 from kaspr_tui.widgets.seat_counter import SeatCounter
 from tests.helpers.app import app_for
 from tests.helpers.forms import type_into
+from tests.helpers.waiting import until
 
 WORKER_ROUNDS = 20
 """Pauses of 50 ms to let workers finish after a key: one holding a dialog open never does."""
@@ -217,8 +218,12 @@ async def invoice_chain(crawl: Crawl) -> None:
     await crawl.back_to("billing")
     app.screen.query_one(TabbedContent).active = "plan-billing"
     await settle(pilot)
-    app.screen.query_one("#invoices").focus()
+    invoices = app.screen.query_one("#invoices", DataTable)
+    # Shown, the pane asks for its rows in a worker that may start after a settle has looked.
+    await until(pilot, lambda: invoices.row_count > 0, "the invoices to be listed")
+    invoices.focus()
     await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, ModalScreen), "Enter to open the invoice")
     await settle(pilot)
     await crawl.walk_dialog_if_any("Enter on an invoice")
 
