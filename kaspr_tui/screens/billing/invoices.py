@@ -19,6 +19,7 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.widget import Widget
 from textual.widgets import Button, DataTable, TabbedContent
 
 from kaspr_tui.api.models import InvoiceSummary, ListResponse
@@ -109,8 +110,11 @@ class InvoicesPanel(AccountPanel):
         self._load_if_shown()
 
     def _load_if_shown(self) -> None:
-        # Not while Billing shows its Upgrade tab: changing plan costs no invoice requests.
-        if self._account_loaded_at != self._loaded_for and self.is_on_screen:
+        # Not while Billing shows its Upgrade tab: changing plan costs no invoice requests. Shown is
+        # displayed with every container up to the screen (the tab's pane is the one hidden), not
+        # `is_on_screen`: on a page just opened nothing is laid out yet, and the table stayed empty.
+        shown = all(node.display for node in self.ancestors_with_self if isinstance(node, Widget))
+        if self._account_loaded_at != self._loaded_for and shown:
             self._loaded_for = self._account_loaded_at
             self.rows.reload()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from textual.widgets import TabbedContent
+from textual.widgets import DataTable, TabbedContent
 
 from kaspr_tui.api import BillingClient
 from kaspr_tui.api.models import InvoiceStatus, InvoiceSummary, ListResponse
@@ -144,3 +144,18 @@ async def test_a_failed_payment_is_not_listed_as_an_invoice(live_server: LiveSer
         await settle(pilot)
         assert numbers_in(table) == SEEDED_NUMBERS
         assert "void" not in screen_text(app)
+
+
+async def test_the_invoices_are_listed_when_plan_and_billing_is_opened_after_upgrade(live_server: LiveServer) -> None:
+    # As a person at 80×24: Billing (its Upgrade tab), then p. The table is below the fold and the
+    # pane not laid out yet when it is shown: the table stayed empty, no request sent (found in tmux).
+    app = app_for(live_server.url, ADMIN_KEY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert app.screen.query_one("#invoices", DataTable).row_count == 12
