@@ -104,12 +104,12 @@ class InvoicesPanel(AccountPanel):
         """A new load of the account (first load, `r`, after a purchase) reloads the list too."""
         if state.is_admin:
             self._account_loaded_at = state.loaded_at
-            self._load_if_shown()
+            self.load_if_shown()
 
     def on_show(self) -> None:
-        self._load_if_shown()
+        self.load_if_shown()
 
-    def _load_if_shown(self) -> None:
+    def load_if_shown(self) -> None:
         # Not while Billing shows its Upgrade tab: changing plan costs no invoice requests. Shown is
         # displayed with every container up to the screen (the tab's pane is the one hidden), not
         # `is_on_screen`: on a page just opened nothing is laid out yet, and the table stayed empty.

@@ -7,6 +7,7 @@ pane by their own flows.
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import ScrollableContainer, VerticalScroll
@@ -63,6 +64,12 @@ class BillingScreen(AccountScreen):
         controls = [widget for widget in in_pane if not isinstance(widget, ScrollableContainer)] or in_pane
         if controls:
             controls[0].focus()
+
+    @on(TabbedContent.TabActivated, pane="#plan-billing")
+    def _plan_billing_shown(self) -> None:
+        # Not left to the panel's Show: at 80x24 the invoices sit below the fold, and a real terminal
+        # did not always deliver it, so the table stayed empty.
+        self.query_one(InvoicesPanel).load_if_shown()
 
     def show_account(self, state: AccountState) -> None:
         if state.catalog is None or state.subscription is None:
