@@ -23,7 +23,7 @@ from kaspr_tui.server.testing import (
     SUPPORT_KEY,
     LiveServer,
 )
-from tests.helpers.http import LOOPBACK_TLS
+from tests.helpers.http import KEEPALIVE_EXPIRY, LOOPBACK_TLS
 
 settings.register_profile("ci", derandomize=True, deadline=None, database=None)
 settings.register_profile("random", deadline=None)
@@ -94,7 +94,8 @@ def api(live_server: LiveServer) -> Iterator[ClientFactory]:
 
     def client(key: str | None = ADMIN_KEY, **headers: str) -> httpx.Client:
         auth = {"Authorization": f"Bearer {key}"} if key else {}
-        new = httpx.Client(base_url=live_server.url, headers={**auth, **headers}, timeout=10, verify=LOOPBACK_TLS)
+        new = httpx.Client(base_url=live_server.url, headers={**auth, **headers}, timeout=10, verify=LOOPBACK_TLS,
+                           limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY))
         clients.append(new)
         return new
 
