@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,9 +26,20 @@ from kaspr_tui.server.testing import (
 )
 from tests.helpers.http import KEEPALIVE_EXPIRY, LOOPBACK_TLS
 
+# Machines that set PYTHONDONTWRITEBYTECODE (CI's does) made every pytest worker rewrite and compile
+# each test module again, and every `python -m kaspr_tui` of the CLI tests compile the project: the
+# tests check behaviour, not compilation, so here bytecode is cached as it is for an installed package.
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 settings.register_profile("ci", derandomize=True, deadline=None, database=None)
 settings.register_profile("random", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long tests first: dealt out as the run starts, they end with it, not minutes after."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
 def settings_for_tests(db_path: Path) -> ServerSettings:

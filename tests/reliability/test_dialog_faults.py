@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import partial
 
 import httpx
+import pytest
 
 from kaspr_tui.screens.billing.addons import PurchaseAddonsScreen
 from kaspr_tui.screens.billing.licenses import LicensesScreen
@@ -47,6 +48,7 @@ def licenses_to(wanted: int):
     return partial(try_in_dialog, dialog=LicensesScreen, open_it=open_licenses, choose=keys)
 
 
+@pytest.mark.long
 async def test_every_add_on_purchase_under_faults_is_bought_once_and_the_person_is_told(faulty_server) -> None:
     server, faults = faulty_server
     admin = admin_client(server.url)
@@ -65,6 +67,7 @@ async def test_every_add_on_purchase_under_faults_is_bought_once_and_the_person_
     }
 
 
+@pytest.mark.long
 async def test_every_license_purchase_under_faults_is_bought_once_and_the_person_is_told(faulty_server) -> None:
     server, faults = faulty_server
     admin = admin_client(server.url)

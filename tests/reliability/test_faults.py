@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from functools import partial
 
+import pytest
+
 from tests.helpers.faults import (
     assert_each_bought_once,
     buy_each_under_faults,
@@ -17,6 +19,7 @@ from tests.helpers.faults import (
 from tests.helpers.http import admin_client
 
 
+@pytest.mark.long
 async def test_every_purchase_under_faults_is_bought_once_and_the_person_is_told(faulty_server) -> None:
     server, faults = faulty_server
     admin = admin_client(server.url)

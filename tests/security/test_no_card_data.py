@@ -130,6 +130,7 @@ def every_event(admin: httpx.Client) -> str:
         starting_after = body["data"][-1]["id"]
 
 
+@pytest.mark.long
 async def test_no_card_number_or_cvc_is_kept_anywhere_after_the_card_flows(
     mock_server: MockServerProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -31,6 +31,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 @schema.parametrize()
 @settings(max_examples=15, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.long
 def test_every_operation_answers_as_documented(case: schemathesis.Case) -> None:
     # positive_data_acceptance is left out: a request can match the schema and still break a
     # business rule (fewer seats than members, a quote that changes nothing, an Idempotency-Key

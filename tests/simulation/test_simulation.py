@@ -27,6 +27,7 @@ def seeds() -> list[int]:
     return [CI_SEED]
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("seed", seeds())
 def test_every_invariant_holds_after_every_step(seed: int, tmp_path: Path) -> None:
     simulation = Simulation(seed, tmp_path / "billing.db")

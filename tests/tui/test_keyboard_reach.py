@@ -286,6 +286,7 @@ def record_met(folder: Path, part: str, dialogs: set[str]) -> dict[str, set[str]
     return {path.stem: set(json.loads(path.read_text())) for path in folder.glob("*.json")}
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("part", PARTS)
 async def test_every_page_and_dialog_by_keyboard_at_80x24(
     live_server: LiveServer, tmp_path, monkeypatch: pytest.MonkeyPatch, crawl_folder: Path, part: str
