@@ -17,7 +17,7 @@ from kaspr_tui.widgets.credit_meter import CreditMeter
 from tests.helpers.app import ServeOn, app_for, settings_for
 from tests.helpers.http import free_port
 from tests.helpers.screen import notifications, screen_text
-from tests.helpers.waiting import settle
+from tests.helpers.waiting import settle, until
 
 
 def visible_problem(app: KasprApp) -> str:
@@ -63,9 +63,9 @@ async def test_loading_states_show_while_the_network_is_slow(serve_on: ServeOn) 
             assert not app.screen.query_one("#loading").display
             # A refresh keeps the data on screen and says it is under way.
             await pilot.press("r")
-            await pilot.pause()
-            text = screen_text(app)
-            assert "Dashboard · refreshing…" in text and "Business · annual" in text
+            # Waited for, not looked at once: on a loaded machine one pause outlasted the 300 ms answer.
+            await until(pilot, lambda: "Dashboard · refreshing…" in screen_text(app), "the refresh to be said")
+            assert "Business · annual" in screen_text(app)
             await settle(pilot)
             assert "refreshing" not in screen_text(app)
 
