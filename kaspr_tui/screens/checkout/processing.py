@@ -83,7 +83,7 @@ def form_errors_of(error: ApiError) -> dict[str, str]:
 
 
 class ProcessingScreen(Dialog[CheckoutResult]):
-    BINDINGS = [Binding("escape", "close", "Close", show=False, id="payment.close")]
+    BINDINGS = [Binding("escape", "close", "Close", id="payment.close")]
 
     def __init__(
         self, quote: Quote, choice: PaymentChoice, *, idempotency_key: str, earlier: frozenset[str] = frozenset()
@@ -230,6 +230,7 @@ class ProcessingScreen(Dialog[CheckoutResult]):
             self.query_one(f"#{buttons[0]}").focus()
         else:
             self.set_focus(None)
+        self.refresh_bindings()  # Escape is offered once the payment is final
 
     def _show_bank_step(self) -> None:
         message = Content.assemble(
@@ -318,6 +319,9 @@ class ProcessingScreen(Dialog[CheckoutResult]):
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:
         self.action_close()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self._final is not None if action == "close" else True
 
     def action_close(self) -> None:
         """OK, or Escape once the payment is final; while it is in flight there is nothing to close."""
