@@ -26,8 +26,8 @@ from kaspr_tui.server.testing import (
 )
 from tests.helpers.http import KEEPALIVE_EXPIRY, LOOPBACK_TLS
 
-# Machines that set PYTHONDONTWRITEBYTECODE (CI's does) made every pytest worker rewrite and compile
-# each test module again, and every `python -m kaspr_tui` of the CLI tests compile the project: the
+# Where PYTHONDONTWRITEBYTECODE is set (this machine sets it), every pytest worker rewrote and compiled
+# each test module again, and every `python -m kaspr_tui` of the CLI tests compiled the project: the
 # tests check behaviour, not compilation, so here bytecode is cached as it is for an installed package.
 sys.dont_write_bytecode = False
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)

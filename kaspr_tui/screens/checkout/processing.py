@@ -321,7 +321,9 @@ class ProcessingScreen(Dialog[CheckoutResult]):
         self.action_close()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self._final is not None if action == "close" else True
+        if action == "close":
+            return self._final is not None
+        return super().check_action(action, parameters)
 
     def action_close(self) -> None:
         """OK, or Escape once the payment is final; while it is in flight there is nothing to close."""

@@ -96,8 +96,11 @@ async def test_three_d_secure_asks_the_bank_then_follows_the_answer(
         assert "€2,072.22" in screen_text(app)  # the quote's total due now, as the bank asks it
         await pilot.press("escape")  # the bank's step is part of the payment: Escape cannot skip it
         assert showing(app, f"#{answer}-3ds")
+        assert "Close" not in screen_text(app).splitlines()[-1]  # nor does the footer offer it
         await pilot.click(f"#{answer}-3ds")
         await final(pilot)
+        await pilot.pause()
+        assert "esc Close" in screen_text(app).splitlines()[-1]  # the outcome's footer says how to leave it
         await pilot.press("escape")  # final: Escape is OK
         await pilot.pause()
     [result] = results
@@ -224,18 +227,3 @@ class TestWhileThePaymentIsProcessing:
         assert [invoice["status"] for invoice in after[: len(after) - len(before)]] == ["paid"]
         assert subscription(admin)["plan"] == "organization"
 
-
-async def test_the_footer_offers_escape_once_the_payment_is_final_and_not_before(
-    live_server: LiveServer, admin: httpx.Client
-) -> None:
-    """The outcome's footer was empty: nothing said how to leave it (Enter on OK, or Escape)."""
-    app = app_for(live_server.url, ADMIN_KEY)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pay(pilot, choice_for(admin, add_card(admin, THREE_D_SECURE_CARD)))
-        await until(pilot, lambda: showing(app, "#approve-3ds"), "the bank's question")
-        assert "Close" not in screen_text(app).splitlines()[-1]  # the bank's step cannot be closed
-        await pilot.click("#approve-3ds")
-        await final(pilot)
-        await pilot.pause()
-        assert "esc Close" in screen_text(app).splitlines()[-1]
