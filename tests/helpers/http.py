@@ -111,6 +111,17 @@ def admin_client(url: str) -> httpx.Client:
 # ---- the server's state, through its API --------------------------------------------------------
 
 
+HELD_PAYMENT_SECONDS = 60
+"""A payment delay for a server on a still clock (`still_clock=True`): the payment stays `processing`
+until `settle_held_payments` moves the clock, so a test acts while it is in flight however slow the
+machine (with a delay of real seconds, a loaded CI machine saw payments settle first)."""
+
+
+def settle_held_payments(admin: httpx.Client) -> None:
+    """Move the still clock past `HELD_PAYMENT_SECONDS`: every payment in progress settles."""
+    admin.post("/v1/test_helpers/advance_clock", json={"seconds": HELD_PAYMENT_SECONDS}).raise_for_status()
+
+
 def add_card(admin: httpx.Client, number: str) -> PaymentMethod:
     """A test card saved on the server (the processor decides its outcome by the number)."""
     body = {"number": number, "exp_month": 12, "exp_year": 2030, "cvc": "123", "name": "Alice Martin"}

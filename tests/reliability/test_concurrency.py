@@ -17,20 +17,17 @@ from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from kaspr_tui.widgets.seat_counter import SeatCounter
 from tests.helpers.app import app_for
 from tests.helpers.faults import COULD_NOT_START, refresh_until_loaded
-from tests.helpers.http import admin_client
+from tests.helpers.http import HELD_PAYMENT_SECONDS, admin_client, settle_held_payments
 from tests.helpers.pages import open_page, press
 from tests.helpers.screen import dialog_message, dialog_title, showing, shown
 from tests.helpers.waiting import quoted, until
 
-SLOW_PAYMENT = 1.0
-"""Seconds the winner's payment processes, during which the loser is told `checkout_in_progress`."""
-
-
 RACES = {
     # The winner's payment settled at once: the loser's price is for a subscription that is gone.
-    "winner-already-paid": (0.0, 400, "quote_stale", "The subscription changed since this price was made"),
-    # The winner's payment is still processing: one checkout at a time per workspace.
-    "winner-still-paying": (SLOW_PAYMENT, 409, "checkout_in_progress", "check your plan before buying again"),
+    "winner-already-paid": (0, 400, "quote_stale", "The subscription changed since this price was made"),
+    # The winner's payment is still processing (held until the test settles it, however slow the
+    # machine: a payment of one real second once settled first, and the loser was told `quote_stale`).
+    "winner-still-paying": (HELD_PAYMENT_SECONDS, 409, "checkout_in_progress", "check your plan before buying again"),
 }
 
 
@@ -38,7 +35,8 @@ RACES = {
 def race(request: pytest.FixtureRequest, server_settings: ServerSettings):
     """The server, and how the loser of the race is refused: status, code, and the advice it reads."""
     payment_delay, *refusal = RACES[request.param]
-    with LiveServer(replace(server_settings, payment_delay=payment_delay)) as live:
+    settings = replace(server_settings, payment_delay=payment_delay, still_clock=payment_delay > 0)
+    with LiveServer(settings) as live:
         yield live, *refusal
 
 
@@ -52,6 +50,8 @@ def buy(admin: httpx.Client, quote_id: str, card: str, key: str) -> httpx.Respon
 
 
 def wait_until_settled(admin: httpx.Client, checkout_id: str) -> dict:
+    """The winner's checkout once its payment settled (a held one, once the clock moved)."""
+    settle_held_payments(admin)
     for _ in range(200):
         checkout = admin.get(f"/v1/checkouts/{checkout_id}").json()
         if checkout["status"] != "processing":

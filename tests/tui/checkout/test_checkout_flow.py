@@ -26,7 +26,7 @@ from kaspr_tui.server.testing import ADMIN_KEY, GLOBEX_KEY, LiveServer
 from kaspr_tui.widgets.forms.form_field import FormField
 from tests.helpers.app import app_for
 from tests.helpers.forms import DECLINED_WHEN_SAVED, FAILING_CARDS, GOOD_CARD, THREE_D_SECURE_CARD, UPGRADE
-from tests.helpers.http import invoices, subscription
+from tests.helpers.http import HELD_PAYMENT_SECONDS, invoices, settle_held_payments, subscription
 from tests.helpers.pages import press
 from tests.helpers.screen import dialog_message, notices, screen_text, showing
 from tests.helpers.waiting import settle, until
@@ -250,8 +250,9 @@ async def test_a_change_the_server_refuses_is_said_before_the_form(live_server: 
 class TestWhileThePaymentIsProcessing:
     @pytest.fixture
     def server_settings(self, server_settings: ServerSettings) -> ServerSettings:
-        """Payments stay `processing` for a moment, so a second Enter lands while one is in flight."""
-        return replace(server_settings, payment_delay=0.3)
+        """Payments stay `processing` until the test moves the still clock, so a second Enter lands
+        while one is in flight however slow the machine."""
+        return replace(server_settings, payment_delay=HELD_PAYMENT_SECONDS, still_clock=True)
 
     async def test_a_double_enter_on_continue_pays_once(self, live_server: LiveServer, admin: httpx.Client) -> None:
         before = invoices(admin)
@@ -262,6 +263,7 @@ class TestWhileThePaymentIsProcessing:
             app.screen.query_one("#continue-to-payment").focus()
             await pilot.press("enter", "enter")
             await at(pilot, ProcessingScreen)
+            settle_held_payments(admin)
             await until(pilot, lambda: showing(app, "#ok"), "the payment's outcome")
             checkout = await finish(pilot, host)
         assert checkout is not None

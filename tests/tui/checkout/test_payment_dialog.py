@@ -17,11 +17,13 @@ from kaspr_tui.server.testing import ADMIN_KEY, LiveServer
 from tests.helpers.app import FAST_CLIENT, app_for, app_over
 from tests.helpers.forms import FAILING_CARDS, GOOD_CARD, THREE_D_SECURE_CARD, UPGRADE
 from tests.helpers.http import (
+    HELD_PAYMENT_SECONDS,
     BrokenOn,
     LoseFirstAnswer,
     add_card,
     choice_for,
     invoices,
+    settle_held_payments,
     subscription,
 )
 from tests.helpers.pages import open_modal
@@ -154,12 +156,11 @@ async def test_a_payment_that_fails_unexpectedly_claims_no_outcome_and_offers_re
 
 
 class TestWhileThePaymentIsProcessing:
-    """Payments stay `processing` for a moment here, as they do against a real processor: long enough
-    for a loaded machine to press its keys while the payment is still in flight."""
+    """Payments stay `processing` until the test settles them: keys are pressed while one is in flight."""
 
     @pytest.fixture
     def server_settings(self, server_settings: ServerSettings) -> ServerSettings:
-        return replace(server_settings, payment_delay=1.5)
+        return replace(server_settings, payment_delay=HELD_PAYMENT_SECONDS, still_clock=True)
 
     async def test_escape_while_processing_does_not_pretend_to_cancel(
         self, live_server: LiveServer, admin: httpx.Client
@@ -172,6 +173,7 @@ class TestWhileThePaymentIsProcessing:
             await pilot.press("escape")
             await pilot.pause()
             assert results == [] and isinstance(app.screen, ProcessingScreen)
+            settle_held_payments(admin)
             await final(pilot)
             await pilot.press("escape")
             await pilot.pause()
@@ -187,6 +189,7 @@ class TestWhileThePaymentIsProcessing:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             dialog, results = await pay(pilot, choice_for(admin, add_card(admin, GOOD_CARD)))
+            settle_held_payments(admin)
             await final(pilot)
             # The payment went through on the server: found by GET /v1/checkouts, not paid again.
             assert dialog_title(app) == "Payment succeeded"
@@ -217,6 +220,7 @@ class TestWhileThePaymentIsProcessing:
             app.screen.query_one("#retry").focus()
             await pilot.press("enter", "enter")  # the second lands while processing: it presses nothing
             assert showing(app, "#processing")
+            settle_held_payments(admin)
             await final(pilot)
             await pilot.press("enter")
             await pilot.pause()
