@@ -11,6 +11,9 @@
   `refresh_bindings`. Eight such changes come before the dashboard's first frame; the keys they
   show are the same, read after the refresh, so one recompose shows what eight did (textual is
   pinned: `_bindings_ready` is its own; tests/architecture/test_textual_hooks.py watches it).
+- No rebuild when nothing shown changes: most changes of the bindings (a focus move between two
+  fields, a refresh of the page) leave the same keys, and a rebuild lays the whole screen out again
+  (in the test suite, footer rebuilds were most of the layouts asked for).
 """
 
 from __future__ import annotations
@@ -20,9 +23,13 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey  # the footer's own key widget: Textual exports it nowhere else
 
+KeysShown = tuple[tuple[object, ...], ...]
+"""What the footer shows of each key: enough to tell whether a rebuild would show anything new."""
+
 
 class KeysFooter(Footer):
     _recompose_pending = False
+    _keys_shown: KeysShown | None = None
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
@@ -34,11 +41,25 @@ class KeysFooter(Footer):
 
     async def _recompose_once(self) -> None:
         self._recompose_pending = False
-        await self.recompose()
+        if self.is_attached and self._keys_to_show() != self._keys_shown:  # its dialog may have closed since
+            await self.recompose()
 
     async def recompose(self) -> None:
+        self._keys_shown = self._keys_to_show()
         await super().recompose()
         self._fit(self.size.width)
+
+    def _keys_to_show(self) -> KeysShown:
+        """Each binding `compose` shows (the palette's too), as it shows it: keys, words, enabled, tooltips, group."""
+        if not self._bindings_ready:
+            return ()
+        palette = self.app.COMMAND_PALETTE_BINDING if self.show_command_palette else None
+        return tuple(
+            (key, self.app.get_key_display(binding), binding.description, binding.action, enabled, tooltip,
+             binding.tooltip, binding.group)
+            for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+            if binding.show or key == palette
+        )
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size.width)
