@@ -18,7 +18,7 @@ from kaspr_tui.widgets.table_filter import TableFilter
 from tests.helpers.app import app_for
 from tests.helpers.pages import open_page, show_invoices
 from tests.helpers.screen import notifications, screen_text, shown
-from tests.helpers.waiting import settle
+from tests.helpers.waiting import settle, until
 from tests.tui.test_palette import run_from_palette
 from tests.tui.test_read_only import palette_titles, read_only_app
 from tests.tui.workspace.test_members import open_invite_form
@@ -308,7 +308,10 @@ async def test_slash_filters_the_invoices(live_server: LiveServer) -> None:
 async def test_the_palette_opens_each_filter_ready_to_type(live_server: LiveServer) -> None:
     app = app_for(live_server.url, ADMIN_KEY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await run_from_palette(pilot, "Filter invoices")  # from the Dashboard
+        # From the Dashboard once it shows the account: the admin's commands are offered from then on
+        # (a palette typed into while the account loads does not search again when it arrives).
+        await until(pilot, lambda: app.account.loaded, "the account")
+        await run_from_palette(pilot, "Filter invoices")
         await pilot.press(*"000012")
         await settle(pilot)
         assert shown(app, "#invoices-note") == "Filter: 1 of 12 invoices"
