@@ -52,7 +52,9 @@ async def test_admin_dashboard_shows_plan_seats_credits_card_and_activity(
 
 async def test_loading_states_show_while_the_network_is_slow(serve_on: ServeOn) -> None:
     port = free_port()
-    with serve_on(port, latency_ms=300):
+    # Each answer takes 1.5 s: longer than a loaded CI machine takes from the start to the first look
+    # (with 300 ms the account was already shown there, and the test failed).
+    with serve_on(port, latency_ms=1500):
         app = app_for(f"http://127.0.0.1:{port}", ADMIN_KEY)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
@@ -63,7 +65,7 @@ async def test_loading_states_show_while_the_network_is_slow(serve_on: ServeOn) 
             assert not app.screen.query_one("#loading").display
             # A refresh keeps the data on screen and says it is under way.
             await pilot.press("r")
-            # Waited for, not looked at once: on a loaded machine one pause outlasted the 300 ms answer.
+            # Waited for, not looked at once: on a loaded machine one pause outlasted a 300 ms answer.
             await until(
                 pilot,
                 lambda: all(words in screen_text(app) for words in ("Dashboard · refreshing…", "Business · annual")),
