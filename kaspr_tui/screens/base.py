@@ -13,13 +13,14 @@ from typing import ClassVar
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Header
 
 from kaspr_tui.screens.failures import ReportsFailedWorkers
 from kaspr_tui.screens.read_only import disable_write_buttons, refuses
 from kaspr_tui.state import AccountState, app_host, as_of
 from kaspr_tui.widgets.footer import KeysFooter
 from kaspr_tui.widgets.problem_banner import ProblemBanner
+from kaspr_tui.widgets.words import Words
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class AccountScreen(ReportsFailedWorkers, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
         yield ProblemBanner(id="problem")
-        yield Static("Loading your account…", id="loading")
+        yield Words("Loading your account…", id="loading")
         with Vertical(id="body"):
             yield from self.compose_body()
         yield KeysFooter(compact=True)
@@ -83,7 +84,7 @@ class AccountScreen(ReportsFailedWorkers, Screen[None]):
             )
         else:
             banner.show_blocking(state.error.title, state.error.detail, can_retry=state.error.can_retry)
-        loading = self.query_one("#loading", Static)
+        loading = self.query_one("#loading", Words)
         loading.display = not state.loaded and state.error is None
         if state.starting_server:
             loading.update("Starting the bundled billing server…")

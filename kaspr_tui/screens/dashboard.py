@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES
 from kaspr_tui.billing.formatting import (
@@ -25,6 +25,7 @@ from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
 from kaspr_tui.state import AccountState, app_host
 from kaspr_tui.widgets.credit_meter import CreditMeter
 from kaspr_tui.widgets.dated_lines import DatedLines
+from kaspr_tui.widgets.words import Words
 
 WIDE_LAYOUT_MIN_WIDTH = 110
 """From this width the credit meters sit beside the plan instead of below it."""
@@ -94,15 +95,15 @@ class DashboardScreen(AccountScreen):
         with Vertical(id="overview"):
             with Vertical(id="summary"):
                 with Vertical(id="plan", classes="panel"):
-                    yield Static(id="plan-summary")
+                    yield Words(id="plan-summary")
                     yield Button("Cancel scheduled change", id="cancel-scheduled-change", compact=True)
-                yield Static(id="card-on-file", classes="panel")
+                yield Words(id="card-on-file", classes="panel")
             with Vertical(id="credits", classes="panel"):
                 for credit_type in CREDIT_TYPES:
                     yield CreditMeter(CREDIT_LABELS[credit_type], id=f"credit-{credit_type}")
         with VerticalScroll(id="activity", classes="panel"):
             yield DatedLines(id="events")
-        yield Static(MEMBER_NOTE, id="member-note")
+        yield Words(MEMBER_NOTE, id="member-note")
 
     def on_mount(self) -> None:
         self.query_one("#plan").border_title = "Plan"
@@ -117,10 +118,10 @@ class DashboardScreen(AccountScreen):
     def show_account(self, state: AccountState) -> None:
         if state.subscription is None:
             return
-        self.query_one("#plan-summary", Static).update(plan_summary(state))
+        self.query_one("#plan-summary", Words).update(plan_summary(state))
         self.query_one("#cancel-scheduled-change").display = self._can_cancel(state)
         self.refresh_bindings()
-        self.query_one("#card-on-file", Static).update(card_summary(state))
+        self.query_one("#card-on-file", Words).update(card_summary(state))
         for balance in state.credits:
             self.query_one(f"#credit-{balance.type}", CreditMeter).show_balance(
                 used=balance.used, remaining=balance.remaining, resets_on=balance.resets_at.date()

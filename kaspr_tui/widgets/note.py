@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from kaspr_tui.widgets.words import Words
 
 
-class Note(Static):
+class Note(Words):
     def say(self, text: str, *, error: bool = False) -> None:
         """Show `text` (marked `-error` when it says what went wrong), or hide the line when it is empty."""
         self.update(text)

@@ -13,7 +13,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Static
+from textual.widgets import Button
+
+from kaspr_tui.widgets.words import Words
 
 
 class ProblemBanner(Vertical):
@@ -51,9 +53,9 @@ class ProblemBanner(Vertical):
         """The user asked to try again."""
 
     def compose(self) -> ComposeResult:
-        yield Static(id="problem-title", markup=False)
+        yield Words(id="problem-title", markup=False)
         with Horizontal(id="problem-row"):
-            yield Static(id="problem-detail")
+            yield Words(id="problem-detail")
             # Disabled while the banner is hidden: a screen's first focus (AUTO_FOCUS) does not look
             # at the ancestors' display, and put the keyboard on this unseen button.
             yield Button("Retry", id="retry", compact=True, tooltip="Try loading again (r)", disabled=True)
@@ -65,17 +67,17 @@ class ProblemBanner(Vertical):
         """Nothing else to show: the problem fills the page."""
         self._show("-blocking", can_retry)
         self.border_title = "Problem"
-        self.query_one("#problem-title", Static).update(title)
+        self.query_one("#problem-title", Words).update(title)
         offer = "Press r or Retry to try again." if can_retry else "Press q or Quit to leave."
-        self.query_one("#problem-detail", Static).update(Content(f"{detail}\n\n{offer}"))
+        self.query_one("#problem-detail", Words).update(Content(f"{detail}\n\n{offer}"))
 
     def show_stale(self, last_updated: str, title: str, detail: str, *, can_retry: bool = True) -> None:
         """Older data stays visible below; say how old and why it could not be refreshed."""
         self._show("-stale", can_retry)
         self.border_title = None
-        self.query_one("#problem-title", Static).update(title)
+        self.query_one("#problem-title", Words).update(title)
         notice = Content.assemble(("Stale", "bold"), f" — last updated {last_updated}; retrying failed: {detail}")
-        self.query_one("#problem-detail", Static).update(notice)
+        self.query_one("#problem-detail", Words).update(notice)
 
     def _show(self, shape: str, can_retry: bool) -> None:
         self.set_classes(shape)

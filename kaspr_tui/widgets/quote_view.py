@@ -14,11 +14,11 @@ from collections.abc import Callable
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.widgets import Static
 
 from kaspr_tui.billing.formatting import format_count
 from kaspr_tui.billing.money import format_money
 from kaspr_tui.billing.order_words import TOTAL_DUE_NOW, QuoteLike, scheduled_lines, totals_rows
+from kaspr_tui.widgets.words import Words
 
 
 def _two_columns() -> Table:
@@ -66,7 +66,7 @@ def scheduled_words(quote: QuoteLike, plan_name: Callable[[str], str]) -> Text |
     return words
 
 
-class QuoteView(Static):
+class QuoteView(Words):
     """The whole quote, or a line saying why there is none."""
 
     DEFAULT_CSS = """

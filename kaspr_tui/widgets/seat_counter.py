@@ -14,12 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Static
 
 from kaspr_tui.widgets._bounded import Bound, BoundedValue, Bounds
+from kaspr_tui.widgets.words import Words
 
 
-class StepButton(Static):
+class StepButton(Words):
     """`[ − ]` or `[ + ]` inside a `SeatCounter`. Never focused itself: a click focuses the counter."""
 
     DEFAULT_CSS = """
@@ -114,9 +114,9 @@ class SeatCounter(BoundedValue, can_focus=True):
         super().__init__(value, bounds=Bounds(min, max), name=name, id=id, classes=classes, disabled=disabled)
         self._reasons: dict[Bound, str] = {"min": min_reason, "max": max_reason}
         self._reason_shown_for: Bound | None = None
-        self._count = Static(classes="count", markup=False)
+        self._count = Words(classes="count", markup=False)
         self._count_width = 0
-        self._reason = Static(classes="reason", markup=False)
+        self._reason = Words(classes="reason", markup=False)
         self._show_count()
 
     def compose(self) -> ComposeResult:

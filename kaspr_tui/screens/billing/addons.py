@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from kaspr_tui.api import ApiError
 from kaspr_tui.api.models import (
@@ -36,6 +36,7 @@ from kaspr_tui.billing.words import vat_label
 from kaspr_tui.screens.billing.live_quote import PurchaseDialog
 from kaspr_tui.state import AccountState, app_host
 from kaspr_tui.widgets.slider import Slider
+from kaspr_tui.widgets.words import Words
 
 TITLE = "Purchase add-ons"
 
@@ -65,7 +66,7 @@ class PurchaseAddonsScreen(PurchaseDialog):
 
     def compose_inputs(self) -> ComposeResult:
         offer = self._pack_offer()
-        yield Static(id="addons-balance", classes="dialog-note", markup=False)
+        yield Words(id="addons-balance", classes="dialog-note", markup=False)
         yield Slider(
             offer.min,
             min=offer.min,
@@ -75,9 +76,9 @@ class PurchaseAddonsScreen(PurchaseDialog):
             format_value=format_count,
             id="credits-slider",
         )
-        yield Static(id="addons-terms", markup=False)
+        yield Words(id="addons-terms", markup=False)
         with Horizontal(id="pack-row"):
-            yield Static(id="pack-status", markup=False)
+            yield Words(id="pack-status", markup=False)
             yield Button("", id="auto-renew", compact=True)
 
     # ---- what the workspace has ---------------------------------------------------------------
@@ -93,16 +94,16 @@ class PurchaseAddonsScreen(PurchaseDialog):
             return
         resets_on = format_date(balance.resets_at)
         pack = self._pack(state)
-        self.query_one("#addons-balance", Static).update(
+        self.query_one("#addons-balance", Words).update(
             balance_words(self.label, balance.used, balance.remaining, balance.resets_at)
         )
         adding = self.query_one("#credits-slider", Slider).value
-        self.query_one("#addons-terms", Static).update(
+        self.query_one("#addons-terms", Words).update(
             pack_terms_words(pack.quantity if pack else 0, pack.auto_renew if pack else True, adding, resets_on)
         )
         self.query_one("#pack-row").display = pack is not None
         if pack is not None:
-            self.query_one("#pack-status", Static).update(pack_status_words(pack, resets_on))
+            self.query_one("#pack-status", Words).update(pack_status_words(pack, resets_on))
             self.query_one("#auto-renew", Button).label = (
                 "Turn auto-renew off" if pack.auto_renew else "Turn auto-renew on"
             )

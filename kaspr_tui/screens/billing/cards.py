@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, OptionList, Static
+from textual.widgets import Button, OptionList
 from textual.widgets.option_list import Option
 
 from kaspr_tui.api import ApiError, new_idempotency_key
@@ -27,6 +27,7 @@ from kaspr_tui.screens.billing.payment import open_update_payment
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.screens.dialogs.confirm import ConfirmScreen
 from kaspr_tui.state import AccountState, app_host
+from kaspr_tui.widgets.words import Words
 
 TITLE = "Manage cards"
 
@@ -49,7 +50,7 @@ class CardsScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="cards-dialog", classes="dialog"):
             yield OptionList(id="card-list")
-            yield Static("", id="cards-problem", classes="error-line", markup=False)
+            yield Words("", id="cards-problem", classes="error-line", markup=False)
             with Horizontal(id="cards-buttons", classes="dialog-buttons"):
                 yield Button("Make default", id="card-make-default", compact=True, variant="primary")
                 yield Button("Remove", id="card-remove", compact=True, variant="error")
@@ -79,7 +80,7 @@ class CardsScreen(Dialog[None]):
         return self.cards[index] if index is not None and index < len(self.cards) else None
 
     def _say(self, problem: str) -> None:
-        self.query_one("#cards-problem", Static).update(problem)
+        self.query_one("#cards-problem", Words).update(problem)
 
     @on(Button.Pressed, "#card-make-default")
     def _make_default(self) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Static
 
 from kaspr_tui.api.models import Checkout, Quote, QuoteRequest, Subscription
 from kaspr_tui.billing.formatting import format_date
@@ -24,6 +23,7 @@ from kaspr_tui.billing.words import plural, seats_ceiling_reason, seats_floor_re
 from kaspr_tui.screens.billing.live_quote import PurchaseDialog
 from kaspr_tui.state import AccountState, app_host
 from kaspr_tui.widgets.seat_counter import SeatCounter
+from kaspr_tui.widgets.words import Words
 
 
 def licenses_summary(workspace_name: str, subscription: Subscription, plan_name: str, max_seats: int) -> str:
@@ -52,12 +52,12 @@ class LicensesScreen(PurchaseDialog):
         return subscription
 
     def compose_inputs(self) -> ComposeResult:
-        yield Static(id="licenses-summary", classes="dialog-note", markup=False)
-        yield Static(id="scheduled-note", markup=False)
-        yield Static("Total licenses", id="seat-counter-label")
+        yield Words(id="licenses-summary", classes="dialog-note", markup=False)
+        yield Words(id="scheduled-note", markup=False)
+        yield Words("Total licenses", id="seat-counter-label")
         seats = self.subscription.seats
         yield SeatCounter(seats, min=seats, max=seats, id="seat-counter")
-        yield Static(id="licenses-rules", classes="dialog-note", markup=False)
+        yield Words(id="licenses-rules", classes="dialog-note", markup=False)
 
     def show_account(self, state: AccountState) -> None:
         subscription, catalog = state.subscription, state.catalog
@@ -71,12 +71,12 @@ class LicensesScreen(PurchaseDialog):
             min_reason=seats_floor_reason(workspace_name, subscription.members, subscription.pending_invitations),
             max_reason=seats_ceiling_reason(plan.name, plan.max_seats),
         )
-        self.query_one("#licenses-summary", Static).update(
+        self.query_one("#licenses-summary", Words).update(
             licenses_summary(workspace_name, subscription, plan.name, plan.max_seats)
         )
         period_end = format_date(subscription.current_period_end)
-        self.query_one("#licenses-rules", Static).update(license_change_rules(period_end))
-        note = self.query_one("#scheduled-note", Static)
+        self.query_one("#licenses-rules", Words).update(license_change_rules(period_end))
+        note = self.query_one("#scheduled-note", Words)
         scheduled = subscription.scheduled_change
         note.display = scheduled is not None
         if scheduled is not None:

@@ -27,13 +27,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.timer import Timer
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from kaspr_tui.api import ApiError
 from kaspr_tui.api.models import Checkout, Quote, QuoteRequest
 from kaspr_tui.screens.checkout import run_checkout
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.state import AccountState, app_host
+from kaspr_tui.widgets.words import Words
 
 QUOTE_DEBOUNCE = 0.15
 """Seconds a change waits for the next one before a quote is asked for."""
@@ -208,7 +209,7 @@ class PurchaseDialog(Dialog[Checkout | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="purchase-dialog", classes="dialog"):
             yield from self.compose_inputs()
-            yield Static(UPDATING_PRICE, id="quote-total", markup=False)
+            yield Words(UPDATING_PRICE, id="quote-total", markup=False)
             with Horizontal(id="dialog-buttons", classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel", compact=True, action="screen.cancel")
                 yield Button(self.CONFIRM_LABEL, id=self.CONFIRM_ID, classes="confirm", variant="primary",
@@ -238,7 +239,7 @@ class PurchaseDialog(Dialog[Checkout | None]):
         return self._live_quote.pending
 
     def _show_quote(self, state: QuoteState) -> None:
-        total = self.query_one("#quote-total", Static)
+        total = self.query_one("#quote-total", Words)
         total.set_class(state.problem is not None, "-problem")
         if state.request is None:
             total.update(Text(self.unchanged_words()))

@@ -14,7 +14,7 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from kaspr_tui.billing.formatting import format_card, format_expiry
 from kaspr_tui.screens.base import AccountPanel, ready_for_admin
@@ -24,6 +24,7 @@ from kaspr_tui.screens.dialogs.billing_details import (
     open_billing_details,
 )
 from kaspr_tui.state import AccountState, app_host
+from kaspr_tui.widgets.words import Words
 
 UPDATE_TITLE = "Update payment information"
 
@@ -67,13 +68,13 @@ class PaymentPanel(AccountPanel):
     """The cards on file and Update payment information."""
 
     def compose(self) -> ComposeResult:
-        yield Static(id="payment-summary")
+        yield Words(id="payment-summary")
         with Horizontal(id="payment-actions"):
             yield Button(UPDATE_TITLE, id="update-payment", compact=True)
             yield Button("Manage cards", id="manage-cards", compact=True)
 
     def show_account(self, state: AccountState) -> None:
-        self.query_one("#payment-summary", Static).update(payment_section(state))
+        self.query_one("#payment-summary", Words).update(payment_section(state))
 
     @on(Button.Pressed, "#update-payment")
     def _update_payment(self) -> None:
@@ -91,11 +92,11 @@ class BillingDetailsPanel(AccountPanel):
     """The billing details in short, and a button for all of the subscription's billing details."""
 
     def compose(self) -> ComposeResult:
-        yield Static(id="billing-details-text")
+        yield Words(id="billing-details-text")
         yield Button("Billing details", id="billing-details", compact=True)
 
     def show_account(self, state: AccountState) -> None:
-        self.query_one("#billing-details-text", Static).update(billing_details_section(state.billing_details))
+        self.query_one("#billing-details-text", Words).update(billing_details_section(state.billing_details))
 
     @on(Button.Pressed, "#billing-details")
     def _billing_details(self) -> None:

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Static, TabbedContent
+from textual.widgets import Button, TabbedContent
 
 from kaspr_tui.api.models import CreditBalance, RecurringAddon
 from kaspr_tui.billing.catalog import CREDIT_LABELS, CREDIT_TYPES, CreditType
@@ -21,6 +21,7 @@ from kaspr_tui.screens.billing.addons import PurchaseAddonsScreen
 from kaspr_tui.screens.billing.licenses import LicensesScreen
 from kaspr_tui.screens.dialogs.billing_details import licenses_words
 from kaspr_tui.state import AccountState, app_host
+from kaspr_tui.widgets.words import Words
 
 LABEL_WIDTH = 10
 """`Licenses` and a gap: the plan rows' labels line up."""
@@ -55,35 +56,35 @@ class PlanPanel(AccountPanel):
     """Plan, licenses (+ opens the licenses dialog) and credits (a Purchase add-ons button per type)."""
 
     def compose(self) -> ComposeResult:
-        yield Static(id="plan-current")
-        yield Static(id="plan-period")
+        yield Words(id="plan-current")
+        yield Words(id="plan-period")
         with Horizontal(classes="panel-row"):
-            yield Static(id="plan-licenses")
+            yield Words(id="plan-licenses")
             yield Button("+", id="licenses-add", compact=True, tooltip="Add or remove licenses")
-            yield Static("add or remove", id="licenses-hint")
-        yield Static(credits_heading(), id="credits-heading", markup=False)
+            yield Words("add or remove", id="licenses-hint")
+        yield Words(credits_heading(), id="credits-heading", markup=False)
         for credit_type in CREDIT_TYPES:
             with Horizontal(classes="panel-row"):
-                yield Static(id=f"credits-{credit_type}", markup=False)
+                yield Words(id=f"credits-{credit_type}", markup=False)
                 yield Button(
                     "Purchase add-ons", id=f"buy-{credit_type}", name=credit_type, classes="buy-addons", compact=True
                 )
-        yield Static(id="credits-note", markup=False)
+        yield Words(id="credits-note", markup=False)
 
     def show_account(self, state: AccountState) -> None:
         subscription = state.subscription
         assert subscription is not None
         plan = format_plan(state.plan_name(subscription.plan), subscription.interval)
         period = f"{format_date(subscription.current_period_start)} – {format_date(subscription.current_period_end)}"
-        self.query_one("#plan-current", Static).update(plan_row("Current", plan))
-        self.query_one("#plan-period", Static).update(plan_row("Period", period))
-        self.query_one("#plan-licenses", Static).update(plan_row("Licenses", licenses_words(subscription)))
+        self.query_one("#plan-current", Words).update(plan_row("Current", plan))
+        self.query_one("#plan-period", Words).update(plan_row("Period", period))
+        self.query_one("#plan-licenses", Words).update(plan_row("Licenses", licenses_words(subscription)))
         packs = {addon.type: addon for addon in subscription.addons}
         for balance in state.credits:
-            self.query_one(f"#credits-{balance.type}", Static).update(credit_row(balance, packs.get(balance.type)))
+            self.query_one(f"#credits-{balance.type}", Words).update(credit_row(balance, packs.get(balance.type)))
         if state.credits:
             resets = format_date(state.credits[0].resets_at)
-            self.query_one("#credits-note", Static).update(
+            self.query_one("#credits-note", Words).update(
                 f"Credits reset on {resets}; unused credits do not carry over."
             )
 

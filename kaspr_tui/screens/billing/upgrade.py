@@ -15,7 +15,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from kaspr_tui.api.models import (
     Catalog,
@@ -43,6 +43,7 @@ from kaspr_tui.widgets.choices import Choices
 from kaspr_tui.widgets.quote_view import QuoteView
 from kaspr_tui.widgets.seat_counter import SeatCounter
 from kaspr_tui.widgets.slider import Slider
+from kaspr_tui.widgets.words import Words
 
 WIDE_LAYOUT_MIN_WIDTH = 110
 """From this width the quote sits beside the choices instead of below them."""
@@ -121,25 +122,25 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
             # is hidden, so sibling inputs would drag a switched-away tab back into view.
             with Plain(id="choices"):
                 with Plain(classes="field"):
-                    yield Static("Plan · prices excl. VAT, credits per user per month", classes="field-label")
+                    yield Words("Plan · prices excl. VAT, credits per user per month", classes="field-label")
                     yield Choices([], "", heading=plans_heading(), id="plan-select")
                 with Plain(classes="field"):
-                    yield Static("Billing", classes="field-label")
+                    yield Words("Billing", classes="field-label")
                     yield Choices(INTERVAL_OPTIONS, "year", horizontal=True, id="interval")
                 with Plain(classes="field"):
-                    yield Static("Users", classes="field-label")
+                    yield Words("Users", classes="field-label")
                     yield SeatCounter(1, min=1, max=1, id="seats")
-                yield Static("Add-on credits, added now and renewed every month", classes="field-label")
+                yield Words("Add-on credits, added now and renewed every month", classes="field-label")
                 for credit_type in CREDIT_TYPES:
                     with Plain(classes="field"):
                         yield Slider(0, min=0, max=1, step=1, id=f"addon-{credit_type}")
             with Vertical(id="quote-panel", classes="panel"):
-                yield Static(id="scheduled-note")
+                yield Words(id="scheduled-note")
                 yield QuoteView(id="quote")
         with Vertical(id="checkout-bar"):
-            yield Static(NOTHING_CHANGED, id="quote-status")
+            yield Words(NOTHING_CHANGED, id="quote-status")
             with Horizontal(id="total-row"):
-                yield Static(id="quote-total")
+                yield Words(id="quote-total")
                 yield Button("Checkout", id="checkout", variant="primary", compact=True, disabled=True)
 
     def on_mount(self) -> None:
@@ -217,7 +218,7 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
         )
 
     def _show_scheduled_note(self, state: AccountState) -> None:
-        note = self.query_one("#scheduled-note", Static)
+        note = self.query_one("#scheduled-note", Words)
         change = state.subscription.scheduled_change if state.subscription else None
         note.display = change is not None
         if change is not None:
@@ -302,13 +303,13 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
     # Each of these redraws only on a real change: an unchanged line costs no layout.
 
     def _show_status(self, words: str, *, problem: bool = False) -> None:
-        status = self.query_one("#quote-status", Static)
+        status = self.query_one("#quote-status", Words)
         if str(status.content) != words:
             status.update(Text(words))
         status.set_class(problem, "-problem")
 
     def _show_total(self, words: str) -> None:
-        total = self.query_one("#quote-total", Static)
+        total = self.query_one("#quote-total", Words)
         if str(total.content) != words:
             # One line in a row of fixed height: the row never needs laying out again.
             total.update(words, layout=False)

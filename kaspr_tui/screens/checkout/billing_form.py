@@ -22,7 +22,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from kaspr_tui.api import ApiError, BillingClient, new_idempotency_key
 from kaspr_tui.api.models import (
@@ -53,6 +53,7 @@ from kaspr_tui.widgets.forms.card_input import CARD_PARAM_INPUTS, CardInput
 from kaspr_tui.widgets.forms.field_input import FieldInput
 from kaspr_tui.widgets.forms.form_field import FormField
 from kaspr_tui.widgets.toggles import TickBox
+from kaspr_tui.widgets.words import Words
 
 MAX_POSTAL_CODE_LENGTH = 20
 MAX_VAT_NUMBER_LENGTH = 32
@@ -181,7 +182,7 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
         country = address.country if address and address.country in COUNTRY_NAMES else Select.NULL
         vat_number = details.vat_number or "" if details else ""
         with Vertical(id="billing-form", classes="dialog"):
-            yield Static("", id="form-problem", classes="error-line", markup=False)
+            yield Words("", id="form-problem", classes="error-line", markup=False)
             # Not a focus stop of its own: focusing a field scrolls it into view.
             with VerticalScroll(id="form-body", can_focus=False), Vertical(id="form-columns"):
                 with Vertical(id="details-column", classes="form-column"):
@@ -330,7 +331,7 @@ class BillingFormScreen(Dialog["PaymentChoice | None"]):
                 return
 
     def _show_problem(self, message: str | None) -> None:
-        problem = self.query_one("#form-problem", Static)
+        problem = self.query_one("#form-problem", Words)
         problem.update(message or "")
         problem.set_class(message is not None, "-shown")
 

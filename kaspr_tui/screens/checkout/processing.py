@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, LoadingIndicator, Static
+from textual.widgets import Button, LoadingIndicator
 
 from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.api.models import Checkout, Quote, Subscription
@@ -31,6 +31,7 @@ from kaspr_tui.billing.money import format_money
 from kaspr_tui.billing.order_words import outcome_title, payment_refused, what_changed_lines
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.state import app_host
+from kaspr_tui.widgets.words import Words
 
 if TYPE_CHECKING:
     from kaspr_tui.screens.checkout.billing_form import PaymentChoice
@@ -110,8 +111,8 @@ class ProcessingScreen(Dialog[CheckoutResult]):
         with Vertical(id="payment-dialog", classes="dialog"):
             with Vertical(id="processing"):
                 yield LoadingIndicator()
-                yield Static(f"Your payment of {self._amount} is being processed…", id="processing-note")
-            yield Static(id="payment-message")
+                yield Words(f"Your payment of {self._amount} is being processed…", id="processing-note")
+            yield Words(id="payment-message")
             with Horizontal(id="payment-buttons", classes="dialog-buttons"):
                 yield Button("Approve", id="approve-3ds", variant="success", compact=True)
                 yield Button("Deny", id="deny-3ds", variant="error", compact=True)
@@ -221,7 +222,7 @@ class ProcessingScreen(Dialog[CheckoutResult]):
         dialog.set_classes(f"dialog -{state} {STATE_TINTS.get(state, '')}")
         dialog.border_title = title
         self.query_one("#processing").display = state == "processing"
-        note = self.query_one("#payment-message", Static)
+        note = self.query_one("#payment-message", Words)
         note.display = state != "processing"
         note.update(message)
         for button_id in BUTTON_IDS:

@@ -17,13 +17,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from kaspr_tui.api.models import Quote
 from kaspr_tui.billing.order_words import REVIEW_TITLE, billed_to_lines, card_line, confirm_label
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.state import app_host
 from kaspr_tui.widgets.quote_view import lines_table, scheduled_words, totals_table
+from kaspr_tui.widgets.words import Words
 
 if TYPE_CHECKING:
     from kaspr_tui.screens.checkout.billing_form import PaymentChoice
@@ -47,14 +48,14 @@ class OrderReviewScreen(Dialog[ReviewAnswer]):
         with Vertical(id="review-dialog", classes="dialog"):
             with VerticalScroll(id="review-scroll", can_focus=False):
                 if self.renewed is not None:
-                    yield Static(self.renewed, id="order-renewed", markup=False)
+                    yield Words(self.renewed, id="order-renewed", markup=False)
                 if quote.lines:
-                    yield Static(lines_table(quote), id="order-lines")
-                yield Static(totals_table(quote), id="order-totals")
+                    yield Words(lines_table(quote), id="order-lines")
+                yield Words(totals_table(quote), id="order-totals")
                 scheduled = scheduled_words(quote, app_host(self.app).account.plan_name)
                 if scheduled is not None:
-                    yield Static(scheduled, id="order-scheduled")
-                yield Static(self._payment_part(), id="order-payment")
+                    yield Words(scheduled, id="order-scheduled")
+                yield Words(self._payment_part(), id="order-payment")
             with Horizontal(id="review-buttons", classes="dialog-buttons"):
                 yield Button("Back", id="back", compact=True)
                 yield Button(confirm_label(quote), id="continue-to-payment", variant="primary", compact=True)

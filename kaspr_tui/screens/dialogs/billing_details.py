@@ -19,7 +19,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Label
 
 from kaspr_tui.api import ApiError
 from kaspr_tui.api.models import (
@@ -44,6 +44,7 @@ from kaspr_tui.screens.base import ready_for_admin
 from kaspr_tui.screens.checkout.billing_form import BillingFormScreen, PaymentChoice
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.state import AccountState, app_host
+from kaspr_tui.widgets.words import Words
 
 TITLE = "Billing details"
 
@@ -157,13 +158,13 @@ class BillingDetailsScreen(Dialog[None]):
                 yield Button("Close", id="close", compact=True, variant="primary", action="screen.close")
             with VerticalScroll(id="details-body"):
                 yield Label("Subscription", classes="details-heading")
-                yield Static(subscription_grid(state), id="details-subscription")
+                yield Words(subscription_grid(state), id="details-subscription")
                 yield Label("Billed to", classes="details-heading")
-                yield Static(billing_details_section(state.billing_details), id="details-billed-to", markup=False)
+                yield Words(billing_details_section(state.billing_details), id="details-billed-to", markup=False)
                 yield Label("Upcoming charges", classes="details-heading")
-                yield Static("Loading the upcoming charges…", id="details-upcoming", markup=False)
+                yield Words("Loading the upcoming charges…", id="details-upcoming", markup=False)
                 yield Label("Card", classes="details-heading")
-                yield Static(card_words(default_card) if default_card else "No card on file", id="details-card",
+                yield Words(card_words(default_card) if default_card else "No card on file", id="details-card",
                              markup=False)
 
     def on_mount(self) -> None:
@@ -180,7 +181,7 @@ class BillingDetailsScreen(Dialog[None]):
         """The charges the server will make on its own: asked for, not computed here, so they are
         the invoices it will issue."""
         client = app_host(self.app).client
-        upcoming = self.query_one("#details-upcoming", Static)
+        upcoming = self.query_one("#details-upcoming", Words)
         if client is None:
             return
         try:
@@ -195,8 +196,8 @@ class BillingDetailsScreen(Dialog[None]):
         if state.subscription is None:
             return
         self.state = state
-        self.query_one("#details-subscription", Static).update(subscription_grid(state))
-        self.query_one("#details-billed-to", Static).update(billing_details_section(state.billing_details))
+        self.query_one("#details-subscription", Words).update(subscription_grid(state))
+        self.query_one("#details-billed-to", Words).update(billing_details_section(state.billing_details))
         self._load_upcoming()
 
     @on(Button.Pressed, "#edit-billing-details")

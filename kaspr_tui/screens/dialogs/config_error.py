@@ -6,7 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Footer
+
+from kaspr_tui.widgets.words import Words
 
 
 class ConfigErrorScreen(Screen[None]):
@@ -18,8 +20,8 @@ class ConfigErrorScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="config-error"):
-            yield Static(self.message, id="config-error-detail", markup=False)
-            yield Static(
+            yield Words(self.message, id="config-error-detail", markup=False)
+            yield Words(
                 "Fix the setting and start kaspr-tui again; `kaspr-tui --help` lists the options "
                 "and `kaspr-tui login` stores a server address and key.",
                 id="config-error-hint",

@@ -15,9 +15,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from kaspr_tui.screens.dialogs.base import BUTTON_ROW_KEYS, Dialog
+from kaspr_tui.widgets.words import Words
 
 
 class ConfirmScreen(Dialog[bool]):
@@ -45,7 +46,7 @@ class ConfirmScreen(Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog -error" if self.danger else "dialog"):
-            yield Static(self.message, id="confirm-message", markup=False)
+            yield Words(self.message, id="confirm-message", markup=False)
             with Horizontal(id="confirm-buttons", classes="dialog-buttons"):
                 yield Button(self.cancel_label, id="cancel", compact=True, action="screen.cancel")
                 yield Button(

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from kaspr_tui.api.models import Invoice, InvoiceSummary
 from kaspr_tui.billing.formatting import format_card, format_count, format_date
@@ -23,6 +23,7 @@ from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.screens.dialogs.billing_details import billing_details_section
 from kaspr_tui.screens.dialogs.saved import DOWNLOAD_GROUP, download_and_show
 from kaspr_tui.state import Problem, app_host
+from kaspr_tui.widgets.words import Words
 
 REVERSE_CHARGE_MENTION = "VAT reverse charge — Article 196, Council Directive 2006/112/EC"
 """What an EU invoice without VAT to a business in another member state must state."""
@@ -97,12 +98,12 @@ class InvoiceScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="invoice-dialog", classes="dialog"):
             with VerticalScroll(id="invoice-scroll"):
-                yield Static("Loading the invoice…", id="invoice-header")
+                yield Words("Loading the invoice…", id="invoice-header")
                 with Horizontal(id="invoice-billed-to-row"):
-                    yield Static("Billed to", id="invoice-billed-to-label")
-                    yield Static(id="invoice-billed-to")
-                yield Static(id="invoice-lines")
-                yield Static(id="invoice-error", classes="error-line", markup=False)
+                    yield Words("Billed to", id="invoice-billed-to-label")
+                    yield Words(id="invoice-billed-to")
+                yield Words(id="invoice-lines")
+                yield Words(id="invoice-error", classes="error-line", markup=False)
             with Horizontal(id="invoice-buttons", classes="dialog-buttons"):
                 yield Button("Download PDF", id="invoice-download", compact=True, action="screen.download")
                 yield Button("Close", id="invoice-close", compact=True, variant="primary", action="screen.close")
@@ -123,19 +124,19 @@ class InvoiceScreen(Dialog[None]):
         try:
             invoice = await client.invoice(self.summary.id)
         except Exception as error:  # the reason in the dialog, never a crash
-            self.query_one("#invoice-header", Static).update(invoice_title(self.summary))
-            error_line = self.query_one("#invoice-error", Static)
+            self.query_one("#invoice-header", Words).update(invoice_title(self.summary))
+            error_line = self.query_one("#invoice-error", Words)
             error_line.update(f"Could not load the invoice: {Problem.from_error(error).detail}")
             error_line.display = True
             return
         self.show_invoice(invoice)
 
     def show_invoice(self, invoice: Invoice) -> None:
-        self.query_one("#invoice-header", Static).update(invoice_header(invoice))
+        self.query_one("#invoice-header", Words).update(invoice_header(invoice))
         # The invoice's own copy: the details and VAT number of the day it was issued.
-        self.query_one("#invoice-billed-to", Static).update(billing_details_section(invoice.billing_details))
+        self.query_one("#invoice-billed-to", Words).update(billing_details_section(invoice.billing_details))
         self.query_one("#invoice-billed-to-row").display = True
-        lines = self.query_one("#invoice-lines", Static)
+        lines = self.query_one("#invoice-lines", Words)
         lines.update(invoice_lines(invoice))
         lines.display = True
 

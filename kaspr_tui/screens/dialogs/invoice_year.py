@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input
 
 from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.widgets.forms.field_input import FieldInput
+from kaspr_tui.widgets.words import Words
 
 
 class YearScreen(Dialog[int | None]):
@@ -22,9 +23,9 @@ class YearScreen(Dialog[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="year-dialog", classes="dialog"):
-            yield Static("Save every paid invoice issued in the year:", id="year-question")
+            yield Words("Save every paid invoice issued in the year:", id="year-question")
             yield FieldInput(str(self.default_year), id="invoice-year", type="integer", max_length=4, compact=True)
-            yield Static(id="year-error", classes="error-line")
+            yield Words(id="year-error", classes="error-line")
             with Horizontal(id="year-buttons", classes="dialog-buttons"):
                 yield Button("Cancel", id="year-cancel", compact=True, action="screen.cancel")
                 yield Button("Download", id="year-download", compact=True, variant="primary", action="screen.submit")
@@ -40,7 +41,7 @@ class YearScreen(Dialog[int | None]):
     def action_submit(self) -> None:
         text = self.query_one("#invoice-year", Input).value.strip()
         if len(text) != 4 or not text.isdigit():
-            self.query_one("#year-error", Static).update("Enter a year of four digits, like 2026.")
+            self.query_one("#year-error", Words).update("Enter a year of four digits, like 2026.")
             return
         self.dismiss(int(text))
 

@@ -14,9 +14,10 @@ from textual.binding import ActiveBinding, Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from kaspr_tui.screens.dialogs.base import Dialog
+from kaspr_tui.widgets.words import Words
 
 KEY_COLUMN = 17
 
@@ -106,15 +107,15 @@ class KeysScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="keys-dialog", classes="dialog"):
             with VerticalScroll(id="keys-scroll"):
-                yield Static("Keys of this page", classes="keys-heading")
-                yield Static(keys_table((key.keys, key.description) for key in self.page_keys), id="page-keys")
+                yield Words("Keys of this page", classes="keys-heading")
+                yield Words(keys_table((key.keys, key.description) for key in self.page_keys), id="page-keys")
                 for heading, rows in self.controls:
-                    yield Static(heading, classes="keys-heading")
-                    yield Static(keys_table((key.keys, key.description) for key in rows), classes="control-keys")
-                yield Static("Everywhere", classes="keys-heading")
-                yield Static(keys_table(GENERAL_KEYS), id="general-keys")
+                    yield Words(heading, classes="keys-heading")
+                    yield Words(keys_table((key.keys, key.description) for key in rows), classes="control-keys")
+                yield Words("Everywhere", classes="keys-heading")
+                yield Words(keys_table(GENERAL_KEYS), id="general-keys")
                 mouse = "The mouse works too: click tabs, buttons and the keys in the footer."
-                yield Static(mouse, classes="keys-note")
+                yield Words(mouse, classes="keys-note")
             yield Button("Close", id="keys-close", compact=True, action="screen.dismiss")
 
     def on_mount(self) -> None:

@@ -11,12 +11,13 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from kaspr_tui.api.models import InvoiceSummary
 from kaspr_tui.downloads import SavedInvoice, downloads_folder, save_invoice_pdfs
 from kaspr_tui.screens.dialogs.base import BUTTON_ROW_KEYS, Dialog
 from kaspr_tui.state import Problem, app_host
+from kaspr_tui.widgets.words import Words
 
 DOWNLOAD_GROUP = "invoice-download"
 """The worker group of every download, whichever screen runs it."""
@@ -80,10 +81,10 @@ class SavedScreen(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="saved-dialog", classes="dialog -success"):
-            yield Static(self.message, id="saved-message", markup=False)
-            yield Static(str(self.path), id="saved-path", markup=False)
+            yield Words(self.message, id="saved-message", markup=False)
+            yield Words(str(self.path), id="saved-path", markup=False)
             if self.note:
-                yield Static(self.note, id="saved-note", markup=False)
+                yield Words(self.note, id="saved-note", markup=False)
             with Horizontal(id="saved-buttons", classes="dialog-buttons"):
                 yield Button("Copy path", id="copy-path", compact=True, action="screen.copy_path")
                 yield Button("OK", id="saved-ok", compact=True, variant="primary", action="screen.close")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import ModalScreen
-from textual.widgets import Static
+
+from kaspr_tui.widgets.words import Words
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 """The smallest terminal every page and dialog is laid out for (80×24 is the size tested)."""
@@ -29,7 +30,7 @@ class TooSmallScreen(ModalScreen[None]):
         self._words = too_small_words(width, height)
 
     def compose(self) -> ComposeResult:
-        yield Static(self._words, id="too-small", markup=False)
+        yield Words(self._words, id="too-small", markup=False)
 
     def show_size(self, width: int, height: int) -> None:
-        self.query_one("#too-small", Static).update(too_small_words(width, height))
+        self.query_one("#too-small", Words).update(too_small_words(width, height))

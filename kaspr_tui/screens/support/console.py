@@ -28,7 +28,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label
 
 from kaspr_tui.api.models import EmailChangeRequest, SupportAccount
 from kaspr_tui.billing.formatting import format_date
@@ -55,6 +55,7 @@ from kaspr_tui.screens.support.transfer import (
 from kaspr_tui.state import AccountState, app_host, gather_or_raise
 from kaspr_tui.widgets.forms.field_input import FieldInput
 from kaspr_tui.widgets.note import Note
+from kaspr_tui.widgets.words import Words
 
 
 def account_summary(account: SupportAccount) -> Content:
@@ -100,18 +101,18 @@ class SupportConsole(ReportsFailedWorkers, Vertical):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="console-search", classes="panel"):
-            yield Static(id="console-signed-in", markup=False)
+            yield Words(id="console-signed-in", markup=False)
             with Horizontal(classes="form-row"):
                 yield Label("Email")
                 yield FieldInput(
                     placeholder="user@company.com", id="lookup-email", max_length=MAX_EMAIL_LENGTH, compact=True
                 )
                 yield Button("Look up", id="lookup", compact=True, variant="primary")
-            yield Static(id="lookup-email-error", classes="field-error", markup=False)
+            yield Words(id="lookup-email-error", classes="field-error", markup=False)
             yield Note(id="lookup-status", classes="status-line", markup=False)
-            yield Static(id="transfer-result")
+            yield Words(id="transfer-result")
         with Vertical(id="console-account", classes="panel"):
-            yield Static(id="lookup-account")
+            yield Words(id="lookup-account")
             with Horizontal(id="console-account-actions"):
                 yield Button("Transfer license and credits", id="transfer-start", compact=True)
             with Horizontal(classes="form-row"):
@@ -120,9 +121,9 @@ class SupportConsole(ReportsFailedWorkers, Vertical):
                     placeholder="new@company.com", id="email-change-new", max_length=MAX_EMAIL_LENGTH, compact=True
                 )
                 yield Button("Change email", id="email-change-apply", compact=True)
-            yield Static(id="email-change-new-error", classes="field-error", markup=False)
-        yield Static(id="lookup-invoices", classes="panel")
-        yield Static(id="lookup-events", classes="panel")
+            yield Words(id="email-change-new-error", classes="field-error", markup=False)
+        yield Words(id="lookup-invoices", classes="panel")
+        yield Words(id="lookup-events", classes="panel")
         yield OpenRequests()
 
     def on_mount(self) -> None:
@@ -141,7 +142,7 @@ class SupportConsole(ReportsFailedWorkers, Vertical):
     def show_account(self, state: AccountState) -> None:
         self.query_one(OpenRequests).show_account(state)
         if state.me is not None:
-            self.query_one("#console-signed-in", Static).update(
+            self.query_one("#console-signed-in", Words).update(
                 f"Signed in as {state.me.user.name} <{state.me.user.email}>, support agent. "
                 "Look a user up by email."
             )
@@ -183,7 +184,7 @@ class SupportConsole(ReportsFailedWorkers, Vertical):
             show_request_failure(self, error, {"email": "lookup-email"}, status)
             return
         status.say(note)
-        self.query_one("#transfer-result", Static).display = False
+        self.query_one("#transfer-result", Words).display = False
         self.show_looked_up(account)
         if reveal:
             self.call_after_refresh(self.query_one("#console-search").scroll_visible, top=True, animate=False)
@@ -196,10 +197,10 @@ class SupportConsole(ReportsFailedWorkers, Vertical):
         self.query_one("#lookup-events").display = in_workspace
         if account is None:
             return
-        self.query_one("#lookup-account", Static).update(account_summary(account))
+        self.query_one("#lookup-account", Words).update(account_summary(account))
         self.query_one("#console-account-actions").display = in_workspace
-        self.query_one("#lookup-invoices", Static).update(invoices_table(account))
-        self.query_one("#lookup-events", Static).update(events_table(account))
+        self.query_one("#lookup-invoices", Words).update(invoices_table(account))
+        self.query_one("#lookup-events", Words).update(events_table(account))
         self.query_one("#email-change-new", Input).value = ""
         show_field_error(self, "email-change-new", "")
 
@@ -242,7 +243,7 @@ class SupportConsole(ReportsFailedWorkers, Vertical):
             f"Transfer {transfer.id} done; both workspaces' activity records it. {source.user.email} is {where}."
         )
         before_source, before_target = outcome.before
-        result = self.query_one("#transfer-result", Static)
+        result = self.query_one("#transfer-result", Words)
         result.update(
             transfer_table(
                 TransferSide(transfer.from_email, before_source, source_after),

@@ -1,7 +1,7 @@
 """What the support forms share: one idempotency key per request, and messages beside fields.
 
 Every support form names an input `#field` and the message under it `#field-error`; a form's
-own message line (a ticket, a failure that belongs to no field) is a Static of its choosing.
+own message line (a ticket, a failure that belongs to no field) is a Words line of its choosing.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import Button, DataTable
 
 from kaspr_tui.api import new_idempotency_key
 from kaspr_tui.api.models import ListResponse, SupportTicket
@@ -37,6 +37,7 @@ from kaspr_tui.screens.paged_rows import PagedRows
 from kaspr_tui.state import AccountState, Problem, app_host
 from kaspr_tui.widgets.note import Note
 from kaspr_tui.widgets.paged_table import PagedTable, plain_cells
+from kaspr_tui.widgets.words import Words
 
 
 class RequestList(AccountPanel):
@@ -61,7 +62,7 @@ class RequestList(AccountPanel):
         table.add_columns(*self.COLUMNS)
         yield table
         yield Note(id=f"{self.TABLE_ID}-note", classes="table-note")
-        yield Static("Loading…", id=f"{self.TABLE_ID}-detail", classes="request-detail", markup=False)
+        yield Words("Loading…", id=f"{self.TABLE_ID}-detail", classes="request-detail", markup=False)
 
     def on_mount(self) -> None:
         self.border_title = self.TITLE
@@ -103,7 +104,7 @@ class RequestList(AccountPanel):
         self.set_class(not self.rows.items, "-empty")
         selected = self.rows.selected
         detail = self.EMPTY if selected is None else "\n".join(request_summary(selected))
-        self.query_one(f"#{self.TABLE_ID}-detail", Static).update(detail)
+        self.query_one(f"#{self.TABLE_ID}-detail", Words).update(detail)
 
     def _rows_loaded(self) -> None:
         self.show_selected()

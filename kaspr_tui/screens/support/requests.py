@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label
 
 from kaspr_tui.api.models import SupportRequestCreate, SupportTicket
 from kaspr_tui.billing.support_words import (
@@ -46,6 +46,7 @@ from kaspr_tui.screens.support.inbox import YourRequests
 from kaspr_tui.state import AccountState, app_host
 from kaspr_tui.widgets.forms.field_input import FieldInput
 from kaspr_tui.widgets.note import Note
+from kaspr_tui.widgets.words import Words
 
 SUPPORT_EMAIL = "support@kaspr.io"
 
@@ -107,27 +108,27 @@ class CustomerRequests(ReportsFailedWorkers, Vertical):
         self.delete_form = RequestForm("request-delete", "request-delete-status", {})
 
     def compose(self) -> ComposeResult:
-        yield Static(CONTACT, id="support-contact", classes="panel", markup=False)
+        yield Words(CONTACT, id="support-contact", classes="panel", markup=False)
         with Vertical(id="support-change-email", classes="panel"):
-            yield Static(CHANGE_EMAIL, classes="request-intro", markup=False)
+            yield Words(CHANGE_EMAIL, classes="request-intro", markup=False)
             with Horizontal(classes="form-row"):
                 yield Label("New email")
                 yield FieldInput(
                     placeholder="name@company.com", id="request-new-email", max_length=MAX_EMAIL_LENGTH, compact=True
                 )
                 yield Button("Send request", id="request-email-change", compact=True)
-            yield Static(id="request-new-email-error", classes="field-error", markup=False)
+            yield Words(id="request-new-email-error", classes="field-error", markup=False)
             yield Note(id="request-email-change-status", classes="request-status status-line", markup=False)
         with Vertical(id="support-changing-jobs", classes="panel"):
-            yield Static(CHANGING_JOBS, markup=False)
-            yield Static(NEW_ACCOUNT_OPTION, classes="option request-intro", markup=False)
+            yield Words(CHANGING_JOBS, markup=False)
+            yield Words(NEW_ACCOUNT_OPTION, classes="option request-intro", markup=False)
             with Horizontal(classes="form-row"):
                 yield Label("New email")
                 yield FieldInput(
                     placeholder="you@new-company.com", id="request-transfer-email", max_length=MAX_EMAIL_LENGTH,
                     compact=True,
                 )
-            yield Static(id="request-transfer-email-error", classes="field-error", markup=False)
+            yield Words(id="request-transfer-email-error", classes="field-error", markup=False)
             with Horizontal(classes="form-row"):
                 yield Label("Message")
                 yield FieldInput(
@@ -137,11 +138,11 @@ class CustomerRequests(ReportsFailedWorkers, Vertical):
                     compact=True,
                 )
                 yield Button("Ask for the transfer", id="request-transfer", compact=True)
-            yield Static(id="request-transfer-message-error", classes="field-error", markup=False)
+            yield Words(id="request-transfer-message-error", classes="field-error", markup=False)
             yield Note(id="request-transfer-status", classes="request-status status-line", markup=False)
-            yield Static(KEEP_LOGGING_IN_OPTION, classes="option", markup=False)
+            yield Words(KEEP_LOGGING_IN_OPTION, classes="option", markup=False)
         with Vertical(id="support-deleting", classes="panel"):
-            yield Static(DELETING, markup=False)
+            yield Words(DELETING, markup=False)
             yield Button("Contact support before deleting", id="request-delete", compact=True)
             yield Note(id="request-delete-status", classes="request-status status-line", markup=False)
         yield YourRequests()

@@ -26,7 +26,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label
 
 from kaspr_tui.api import ApiError, BillingClient
 from kaspr_tui.api.models import (
@@ -51,6 +51,7 @@ from kaspr_tui.state import app_host, gather_or_raise
 from kaspr_tui.widgets.forms.field_input import FieldInput
 from kaspr_tui.widgets.note import Note
 from kaspr_tui.widgets.toggles import TickBox
+from kaspr_tui.widgets.words import Words
 
 TRANSFER_FIELDS = {
     "from_email": "transfer-from",
@@ -178,7 +179,7 @@ class TransferScreen(Dialog[TransferOutcome | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="transfer-dialog", classes="dialog -warning"):
             with Vertical(id="transfer-form"):
-                yield Static(
+                yield Words(
                     "Move a user's license and credits from their old account to the new one.",
                     id="transfer-intro",
                     markup=False,
@@ -195,14 +196,14 @@ class TransferScreen(Dialog[TransferOutcome | None]):
                 )
                 yield from self._row("To (new)", to_field)
                 yield TickBox("Move their license (one paid seat)", id="transfer-license", compact=True)
-                yield Static(id="transfer-license-error", classes="field-error", markup=False)
+                yield Words(id="transfer-license-error", classes="field-error", markup=False)
                 with Horizontal(id="transfer-credits", classes="form-row"):
                     for index, credit_type in enumerate(CREDIT_TYPES):
                         label = CREDIT_LABELS[credit_type].removesuffix(" credits")
                         yield Label(label, classes="-after" if index else "")
                         yield FieldInput("0", type="integer", id=f"transfer-{credit_type}", compact=True)
                 for credit_type in CREDIT_TYPES:
-                    yield Static(id=f"transfer-{credit_type}-error", classes="field-error", markup=False)
+                    yield Words(id=f"transfer-{credit_type}-error", classes="field-error", markup=False)
                 yield from self._row(
                     "Reason",
                     FieldInput(
@@ -215,8 +216,8 @@ class TransferScreen(Dialog[TransferOutcome | None]):
                     yield Button("Cancel", id="transfer-cancel", compact=True, action="screen.back")
                     yield Button("Review transfer", id="transfer-review", compact=True, variant="primary")
             with Vertical(id="transfer-confirmation"):
-                yield Static(id="transfer-preview")
-                yield Static(id="transfer-reason-shown", markup=False)
+                yield Words(id="transfer-preview")
+                yield Words(id="transfer-reason-shown", markup=False)
                 yield Note(id="transfer-confirm-status", classes="transfer-status error-line", markup=False)
                 with Horizontal(classes="dialog-buttons"):
                     yield Button("Back", id="transfer-back", compact=True, action="screen.back")
@@ -227,7 +228,7 @@ class TransferScreen(Dialog[TransferOutcome | None]):
         with Horizontal(classes="form-row"):
             yield Label(label)
             yield field
-        yield Static(id=f"{field.id}-error", classes="field-error", markup=False)
+        yield Words(id=f"{field.id}-error", classes="field-error", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#transfer-dialog").border_title = "Transfer license and credits"
@@ -350,11 +351,11 @@ class TransferScreen(Dialog[TransferOutcome | None]):
 
     def show_confirmation(self, request: TransferRequest, sides: tuple[TransferSide, TransferSide]) -> None:
         self.request, self.sides = request, sides
-        self.query_one("#transfer-preview", Static).update(transfer_table(*sides))
+        self.query_one("#transfer-preview", Words).update(transfer_table(*sides))
         moved = {credit_type: getattr(request.credits, credit_type) for credit_type in CREDIT_TYPES}
         moves = what_moves(request.from_email, request.license, moved, sides[0].before.name)
         summary = f"{moves}\nReason: {request.reason}"
-        self.query_one("#transfer-reason-shown", Static).update(summary)
+        self.query_one("#transfer-reason-shown", Words).update(summary)
         self.query_one("#transfer-confirm-status", Note).say("")
         self.query_one("#transfer-form").display = False
         self.query_one("#transfer-confirmation").display = True

@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioSet
 
 from kaspr_tui.api import ApiError
 from kaspr_tui.api.models import InvitationCreate, Member, MemberRole
@@ -24,6 +24,7 @@ from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.state import Problem, app_host
 from kaspr_tui.widgets.forms.field_input import FieldInput, show_field_error
 from kaspr_tui.widgets.toggles import Radio
+from kaspr_tui.widgets.words import Words
 
 ADD_LICENSES: Literal["add_licenses"] = "add_licenses"
 """The dialog's result when the admin chose to add licenses instead."""
@@ -43,7 +44,7 @@ class InviteMemberScreen(Dialog[InviteResult]):
     def compose(self) -> ComposeResult:
         free = plural(self.seats_free, "free license")
         with Vertical(id="invite-dialog", classes="dialog"):
-            yield Static(
+            yield Words(
                 f"They get an invitation by email and take one of the {free} of {self.workspace_name}.",
                 id="invite-intro",
                 markup=False,
@@ -52,12 +53,12 @@ class InviteMemberScreen(Dialog[InviteResult]):
             yield FieldInput(
                 placeholder="name@company.com", id="invite-email", max_length=MAX_EMAIL_LENGTH, compact=True
             )
-            yield Static(id="invite-email-error", classes="error-line", markup=False)
+            yield Words(id="invite-email-error", classes="error-line", markup=False)
             yield Label("Role", id="invite-role-label")
             with RadioSet(id="invite-role", compact=True):
                 yield Radio("Member", value=True, id="role-member", compact=True)
                 yield Radio("Admin", id="role-admin", compact=True)
-            yield Static("Admins manage billing, licenses and members.", id="invite-role-hint")
+            yield Words("Admins manage billing, licenses and members.", id="invite-role-hint")
             with Horizontal(id="invite-buttons", classes="dialog-buttons"):
                 yield Button("Add licenses", id="invite-add-licenses", compact=True, action="screen.add_licenses")
                 yield Button("Cancel", id="invite-cancel", compact=True, action="screen.cancel")

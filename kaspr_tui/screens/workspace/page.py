@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import Button, DataTable
 
 from kaspr_tui.api import ApiError
 from kaspr_tui.api.models import ListResponse, Member, MemberRole
@@ -40,6 +40,7 @@ from kaspr_tui.state import AccountState, Problem, app_host
 from kaspr_tui.widgets.note import Note
 from kaspr_tui.widgets.paged_table import PagedTable, plain_cells
 from kaspr_tui.widgets.table_filter import TableFilter
+from kaspr_tui.widgets.words import Words
 
 COLUMNS = ("Name", "Email", "Role", "Status", "Joined")
 
@@ -117,7 +118,7 @@ class WorkspaceScreen(AccountScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="workspace-bar"):
-            yield Static(id="seats-summary")
+            yield Words(id="seats-summary")
             yield Button("Add member", id="add-member", compact=True, variant="primary", action="screen.add_member")
             yield Button("Remove", id="remove-member", compact=True, variant="error", action="screen.remove_selected")
         with Vertical(id="members-panel", classes="panel"):
@@ -155,7 +156,7 @@ class WorkspaceScreen(AccountScreen):
     def show_account(self, state: AccountState) -> None:
         if state.subscription is None:
             return
-        self.query_one("#seats-summary", Static).update(seats_summary(state))
+        self.query_one("#seats-summary", Words).update(seats_summary(state))
         self.query_one("#add-member").display = state.is_admin
         self.query_one("#members-panel").border_subtitle = (
             "/ filter · m role · e resend · x remove · End last" if state.is_admin

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Input
+
+from kaspr_tui.widgets.words import Words
 
 C1_PICTURE = 0x2426
 """C1 controls (0x80–0x9F, 0x9B is an 8-bit CSI) have no symbol of their own: ␦ stands for any of them."""
@@ -61,7 +63,7 @@ class FieldInput(Input):
 def show_field_error(root: Widget, field_id: str, message: str) -> None:
     """`message` under the field `#field_id` (in `#field_id-error`, the field marked invalid), or
     nothing when it is empty."""
-    error = root.query_one(f"#{field_id}-error", Static)
+    error = root.query_one(f"#{field_id}-error", Words)
     error.update(message)
     error.display = bool(message)
     root.query_one(f"#{field_id}").set_class(bool(message), "-invalid")

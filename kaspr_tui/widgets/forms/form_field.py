@@ -6,9 +6,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Label, Static
+from textual.widgets import Label
 
 from kaspr_tui.widgets.forms.field_input import FieldInput
+from kaspr_tui.widgets.words import Words
 
 
 class FormField(Vertical):
@@ -44,21 +45,21 @@ class FormField(Vertical):
             yield self.control
             if self.beside is not None:
                 yield self.beside
-        hint = Static(self.hint, classes="field-hint", markup=False)
+        hint = Words(self.hint, classes="field-hint", markup=False)
         hint.display = bool(self.hint)
         yield hint
-        yield Static("", classes="field-error", markup=False)
+        yield Words("", classes="field-error", markup=False)
 
     def show_error(self, message: str | None) -> None:
         """Show `message` under the input, or clear the error with None."""
         if message == self.error:
             return  # forms clear their errors at every key: an update would lay the screen out again
         self.error = message
-        self.query_one(".field-error", Static).update(message or "")
+        self.query_one(".field-error", Words).update(message or "")
         self.set_class(message is not None, "-invalid")
 
     def set_hint(self, hint: str) -> None:
-        line = self.query_one(".field-hint", Static)
+        line = self.query_one(".field-hint", Words)
         line.update(hint)
         line.display = bool(hint)
 
