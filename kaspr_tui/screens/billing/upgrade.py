@@ -300,7 +300,8 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
             else:
                 self._show_status("Check the quote, then Checkout to pay.")
 
-    # Each of these redraws only on a real change: an unchanged line costs no layout.
+    # Each of these redraws only on a real change: an unchanged line costs no layout (the status is
+    # Text, which Words always draws again, so it compares its words itself).
 
     def _show_status(self, words: str, *, problem: bool = False) -> None:
         status = self.query_one("#quote-status", Words)
@@ -309,10 +310,8 @@ class UpgradePane(ReportsFailedWorkers, Vertical):
         status.set_class(problem, "-problem")
 
     def _show_total(self, words: str) -> None:
-        total = self.query_one("#quote-total", Words)
-        if str(total.content) != words:
-            # One line in a row of fixed height: the row never needs laying out again.
-            total.update(words, layout=False)
+        # One line in a row of fixed height: the row never needs laying out again.
+        self.query_one("#quote-total", Words).update(words, layout=False)
 
     def _enable_checkout(self, enabled: bool) -> None:
         self.query_one("#checkout", Button).disabled = not enabled or read_only_reason(self) is not None

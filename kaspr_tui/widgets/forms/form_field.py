@@ -52,8 +52,6 @@ class FormField(Vertical):
 
     def show_error(self, message: str | None) -> None:
         """Show `message` under the input, or clear the error with None."""
-        if message == self.error:
-            return  # forms clear their errors at every key: an update would lay the screen out again
         self.error = message
         self.query_one(".field-error", Words).update(message or "")
         self.set_class(message is not None, "-invalid")
