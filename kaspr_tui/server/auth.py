@@ -5,7 +5,7 @@ Another workspace's id is answered `404`, never `403`, so a key cannot learn whi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -65,10 +65,10 @@ def _check_role(principal: Principal, roles: tuple[Role, ...]) -> None:
         raise ApiError(403, "role_forbidden", f"Only {needed} can do this; your key is {ROLE_NAMES[principal.role]}'s.")
 
 
-def require(*roles: Role) -> Callable[..., Principal]:
+def require(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     """A dependency: the caller, if their role is one of `roles`."""
 
-    def dependency(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+    async def dependency(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
         _check_role(principal, roles)
         return principal
 
@@ -139,10 +139,10 @@ def workspace_scope(*roles: Role) -> Callable[..., Scope]:
     return dependency
 
 
-def own_workspace(*roles: Role) -> Callable[..., Scope]:
+def own_workspace(*roles: Role) -> Callable[..., Awaitable[Scope]]:
     """A dependency for a change to the caller's own workspace (never support's)."""
 
-    def dependency(
+    async def dependency(
         principal: Annotated[Principal, Depends(authenticate)], kaspr_workspace: WorkspaceHeader = None
     ) -> Scope:
         _check_role(principal, roles)

@@ -119,7 +119,7 @@ def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
 ANY_ROLE = ("admin", "member", "support")
 READ_ERRORS = documented(400, 403, 404)
 
-def refuse_unknown_query_parameters(request: Request) -> None:
+async def refuse_unknown_query_parameters(request: Request) -> None:
     """As Stripe does: a query parameter the request does not take is refused, not ignored, so a
     misspelt one (`?stauts=paid`) cannot silently answer something else."""
     route = request.scope.get("route")
