@@ -15,6 +15,7 @@ from kaspr_tui.screens.dialogs.keys import KeysScreen
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, SUPPORT_KEY, LiveServer
 from kaspr_tui.widgets.credit_meter import CreditMeter
 from tests.helpers.app import ServeOn, app_for, settings_for
+from tests.helpers.forms import type_text
 from tests.helpers.http import free_port
 from tests.helpers.screen import notifications, screen_text
 from tests.helpers.waiting import settle, until
@@ -158,7 +159,7 @@ async def test_the_command_palette_finds_actions_by_plain_name(live_server: Live
         await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"workspace")
+        await type_text(pilot, "workspace")
         await settle(pilot)  # until the palette's search (a worker) has listed what it found
         await pilot.press("enter")
         await settle(pilot)

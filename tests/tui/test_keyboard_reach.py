@@ -35,7 +35,7 @@ from kaspr_tui.screens.dialogs.base import Dialog
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, SUPPORT_KEY, LiveServer
 from kaspr_tui.widgets.seat_counter import SeatCounter
 from tests.helpers.app import app_for
-from tests.helpers.forms import type_into
+from tests.helpers.forms import type_into, type_text
 from tests.helpers.waiting import until
 
 WORKER_ROUNDS = 20
@@ -187,7 +187,7 @@ class Crawl:
             await self.back_to(mode)
             await self.pilot.press("ctrl+p")
             await self.pilot.pause()
-            await self.pilot.press(*title)
+            await type_text(self.pilot, title)
             await settle(self.pilot)
             await self.pilot.press("enter")
             await settle(self.pilot)

@@ -14,6 +14,7 @@ from kaspr_tui.screens.billing.licenses import LicensesScreen
 from kaspr_tui.screens.dialogs.billing_details import BillingDetailsScreen
 from kaspr_tui.server.testing import ADMIN_KEY, MEMBER_KEY, SUPPORT_KEY, LiveServer
 from tests.helpers.app import app_for
+from tests.helpers.forms import type_text
 from tests.helpers.waiting import settle, until
 
 BILLING_COMMANDS = {
@@ -48,7 +49,7 @@ def palette_highlights(app: App[object], title: str) -> bool:
 async def run_from_palette(pilot: Pilot[None], title: str) -> None:
     await pilot.press("ctrl+p")
     await until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette), "the palette to open")
-    await pilot.press(*title)
+    await type_text(pilot, title)
     # The search runs in a worker that may not have started when the last key lands.
     await until(pilot, lambda: palette_highlights(pilot.app, title), f"the palette to offer {title!r}")
     await pilot.press("enter")
